@@ -1,0 +1,4 @@
+/** Runs every project's Jest config; `npm test` is the one command CI and the README use. */
+module.exports = {
+  projects: ['<rootDir>/libs/*/jest.config.js'],
+};

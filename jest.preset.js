@@ -1,0 +1,18 @@
+/**
+ * Shared Jest settings of the workspace. ts-jest transpiles only (type checking is `tsc` in
+ * `npm test`), which keeps the suite fast; `@hermetic/*` imports resolve to the libs' sources.
+ */
+const { join } = require('node:path');
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, 'tsconfig.spec.json') }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@hermetic/core$': join(__dirname, 'libs/core/src/index.ts'),
+    '^@hermetic/core/(.*)$': join(__dirname, 'libs/core/src/$1'),
+    '^@hermetic/nx$': join(__dirname, 'libs/nx-plugin/src/index.ts'),
+  },
+};

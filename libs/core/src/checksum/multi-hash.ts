@@ -1,0 +1,52 @@
+import { createHash, Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Algorithm, ALGORITHMS } from './algorithms';
+import { Checksum } from './parse-checksum';
+
+/** Feeds the same bytes to one hash per algorithm; `digests()` ends them. */
+export class MultiHash {
+  private readonly hashes: Array<[Algorithm, Hash]>;
+  private bytes = 0;
+
+  constructor(algorithms: Iterable<Algorithm>) {
+    this.hashes = [...new Set(algorithms)].map((a) => [a, createHash(ALGORITHMS[a].node)]);
+  }
+
+  update(chunk: Buffer): void {
+    for (const [, h] of this.hashes) h.update(chunk);
+    this.bytes += chunk.length;
+  }
+
+  get size(): number {
+    return this.bytes;
+  }
+
+  digests(): Map<Algorithm, string> {
+    return new Map(this.hashes.map(([a, h]) => [a, h.digest('hex')]));
+  }
+}
+
+/** One checksum that did not match: what the lockfile says and what the bytes are. */
+export interface ChecksumMismatch {
+  algorithm: Algorithm;
+  expected: string;
+  actual: string;
+}
+
+/** Compares computed digests with every expected checksum; returns the mismatches (empty = verified). */
+export function compareDigests(expected: readonly Checksum[], actual: Map<Algorithm, string>): ChecksumMismatch[] {
+  const mismatches: ChecksumMismatch[] = [];
+  for (const c of expected) {
+    const got = actual.get(c.algorithm);
+    if (got !== c.digest) mismatches.push({ algorithm: c.algorithm, expected: c.digest, actual: got ?? '(not computed)' });
+  }
+  return mismatches;
+}
+
+/** Hashes a file from disk with every algorithm of the checksums, streaming. */
+export async function hashFile(path: string, algorithms: Iterable<Algorithm>): Promise<{ digests: Map<Algorithm, string>; size: number }> {
+  const hash = new MultiHash(algorithms);
+  // 1 MiB reads: hashing runs at disk speed without holding more than one chunk.
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return { digests: hash.digests(), size: hash.size };
+}

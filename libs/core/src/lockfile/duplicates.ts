@@ -1,0 +1,30 @@
+import { DiagnosticSink } from './diagnostics';
+import { Artifact } from './types';
+
+/**
+ * Lockfile-wide duplicate checks: two artifacts with the same URL (URL and Maven artifacts compared
+ * alike, unlike Hermeto), or two artifacts writing the same target file. Each duplicate is reported
+ * at the later artifact and names the earlier one.
+ */
+export function reportDuplicates(artifacts: readonly Artifact[], sink: DiagnosticSink): void {
+  const byUrl = new Map<string, Artifact>();
+  const byTarget = new Map<string, Artifact>();
+  for (const artifact of artifacts) {
+    const sameUrl = byUrl.get(artifact.url);
+    if (sameUrl) {
+      sink.error(['artifacts', artifact.index], `duplicate URL ${artifact.url} (also artifacts[${sameUrl.index}])`, 'remove one of the two entries');
+    } else {
+      byUrl.set(artifact.url, artifact);
+    }
+    const sameTarget = byTarget.get(artifact.filename);
+    if (sameTarget) {
+      sink.error(
+        ['artifacts', artifact.index],
+        `duplicate target file '${artifact.filename}' (also artifacts[${sameTarget.index}])`,
+        "give one of them a different 'filename'",
+      );
+    } else {
+      byTarget.set(artifact.filename, artifact);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import { readFile, stat } from 'node:fs/promises';
+import { isMap, isScalar } from 'yaml';
+import { HermeticError, LockfileError } from '../errors';
+import { DiagnosticSink } from './diagnostics';
+import { reportDuplicates } from './duplicates';
+import { ARTIFACT_SCHEMAS, KNOWN_MAVEN_ATTRIBUTES, topLevelSchema } from './schema';
+import { Artifact, Lockfile, LockfileVersion } from './types';
+import { validateMavenArtifact, validateUrlArtifact } from './validate-artifact';
+import { YamlPath, YamlSource } from './yaml-source';
+import { reportZodIssues } from './zod-issues';
+
+/** The file name Hermeto and Hermetic look for in a project. */
+export const LOCKFILE_NAME = 'artifacts.lock.yaml';
+
+export interface ParseLockfileOptions {
+  /**
+   * Environment that v2 `auth` variables must be set in (default `process.env`). `false` skips that
+   * check, for callers that only need the artifact list (project graph construction).
+   */
+  env?: NodeJS.ProcessEnv | false;
+}
+
+/** Allowed keys of an artifact and of its nested mappings, for "unknown field" fixes. */
+function artifactKeys(isMaven: boolean, version: LockfileVersion): (path: YamlPath) => readonly string[] | undefined {
+  const own = isMaven ? ['type', 'checksum', 'filename', 'attributes'] : ['download_url', 'checksum', 'filename'];
+  const keys = version === '2.0' ? [...own, 'auth'] : own;
+  return (path) => (path.length === 2 ? keys : allowedKeys(path));
+}
+
+function allowedKeys(path: YamlPath): readonly string[] | undefined {
+  const last = path[path.length - 1];
+  if (path.length === 0) return ['metadata', 'artifacts'];
+  if (last === 'metadata') return ['version'];
+  if (last === 'auth') return ['basic', 'bearer'];
+  if (last === 'basic') return ['username', 'password'];
+  if (last === 'bearer') return ['header', 'value'];
+  if (last === 'attributes') return KNOWN_MAVEN_ATTRIBUTES;
+  return undefined;
+}
+
+function checkVersion(source: YamlSource, sink: DiagnosticSink): LockfileVersion | undefined {
+  const root = source.doc.contents;
+  if (!isMap(root)) {
+    sink.error([], 'a lockfile must be a mapping with metadata and artifacts', 'start with:\nmetadata:\n  version: "2.0"\nartifacts: []');
+    return undefined;
+  }
+  const metadata = root.get('metadata', true);
+  const version = isMap(metadata) ? metadata.get('version', true) : undefined;
+  if (!isMap(metadata) || version === undefined) {
+    sink.error(['metadata'], "missing required field 'metadata.version'", 'add:\nmetadata:\n  version: "2.0"');
+    return undefined;
+  }
+  if (isScalar(version) && typeof version.value === 'string' && (version.value === '1.0' || version.value === '2.0')) {
+    return version.value;
+  }
+  const text = source.sourceOf(['metadata', 'version']);
+  const quoted = isScalar(version) && typeof version.value === 'number' && ['1', '1.0', '2', '2.0'].includes(String(text));
+  sink.error(
+    ['metadata', 'version'],
+    quoted ? `version must be a string, got the number ${text}` : `unsupported lockfile version ${text}`,
+    quoted ? `quote it: version: "${Number(text).toFixed(1)}"` : 'use version "1.0" or "2.0"',
+  );
+  return undefined;
+}
+
+function validateArtifact(item: unknown, index: number, version: LockfileVersion, sink: DiagnosticSink, env: NodeJS.ProcessEnv | false): Artifact | undefined {
+  const base: YamlPath = ['artifacts', index];
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    sink.error(base, 'each artifact must be a mapping', "give 'download_url' and 'checksum', or 'type: maven' with 'attributes'");
+    return undefined;
+  }
+  const raw = item as Record<string, unknown>;
+  if ('type' in raw && raw.type !== 'maven') {
+    sink.error([...base, 'type'], `unknown artifact type ${JSON.stringify(raw.type)}`, "use 'type: maven', or leave 'type' out for a plain URL artifact");
+    return undefined;
+  }
+  if (version === '1.0' && 'auth' in raw) {
+    sink.error([...base, 'auth'], "'auth' needs lockfile version \"2.0\"", 'set metadata.version: "2.0"', { key: true });
+  }
+  const isMaven = raw.type === 'maven';
+  if (isMaven && 'download_url' in raw) {
+    sink.error([...base, 'download_url'], "a Maven artifact has no 'download_url'; its URL comes from 'attributes'", "remove 'download_url', or remove 'type: maven' for a plain URL artifact", { key: true });
+    return undefined;
+  }
+  const schema = isMaven ? ARTIFACT_SCHEMAS[version].maven : ARTIFACT_SCHEMAS[version].url;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    // `auth` under "1.0" was reported above with a better fix.
+    const issues = parsed.error.issues
+      .map((i) => (i.code === 'unrecognized_keys' && version === '1.0' ? { ...i, keys: i.keys.filter((k) => !(k === 'auth' && i.path.length === 0)) } : i))
+      .filter((i) => i.code !== 'unrecognized_keys' || i.keys.length > 0);
+    reportZodIssues(sink, issues, base, raw, artifactKeys(isMaven, version));
+  }
+  // Semantic checks run even when the shape is wrong, so every problem is reported in one pass.
+  const ctx = { index, sink, env };
+  const artifact = isMaven ? validateMavenArtifact(raw, ctx) : validateUrlArtifact(raw, ctx);
+  return parsed.success ? artifact : undefined;
+}
+
+/**
+ * Parses and validates a lockfile's text. Throws {@link LockfileError} listing every problem with
+ * its line and column, pointer and fix; returns the lockfile with warnings otherwise.
+ */
+export function parseLockfile(text: string, file: string, options: ParseLockfileOptions = {}): Lockfile {
+  const env = options.env === undefined ? process.env : options.env;
+  const source = new YamlSource(text);
+  const sink = new DiagnosticSink(file, source);
+
+  for (const e of source.doc.errors) {
+    const at = source.position(e.pos[0]);
+    sink.items.push({ severity: 'error', file, line: at.line, column: at.column, pointer: '', message: `YAML: ${e.message.split('\n')[0]}`, fix: 'fix the YAML syntax' });
+  }
+  if (sink.errorCount) throw new LockfileError(file, sink.items);
+  if (source.doc.contents === null || (isScalar(source.doc.contents) && source.doc.contents.value === null)) {
+    throw new LockfileError(file, [{ severity: 'error', file, pointer: '', message: 'lockfile is empty', fix: 'start with:\nmetadata:\n  version: "2.0"\nartifacts: []' }]);
+  }
+  const version = checkVersion(source, sink);
+  if (!version) throw new LockfileError(file, sink.items);
+
+  const data = source.doc.toJS() as unknown;
+  const top = topLevelSchema.safeParse(data);
+  if (!top.success) {
+    reportZodIssues(sink, top.error.issues, [], data, allowedKeys);
+    throw new LockfileError(file, sink.items);
+  }
+
+  const artifacts: Artifact[] = [];
+  top.data.artifacts.forEach((item, index) => {
+    const artifact = validateArtifact(item, index, version, sink, env);
+    if (artifact) artifacts.push(artifact);
+  });
+  if (!sink.errorCount) reportDuplicates(artifacts, sink);
+  if (sink.errorCount) throw new LockfileError(file, sink.items);
+  return { path: file, version, artifacts, warnings: sink.warnings };
+}
+
+/**
+ * Reads and parses a lockfile from disk. A missing file is `LockfileNotFound`, a directory or an
+ * unreadable file a clear `InvalidInput`, not a stack trace.
+ */
+export async function readLockfile(file: string, options: ParseLockfileOptions = {}): Promise<Lockfile> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new HermeticError('LockfileNotFound', `lockfile not found: ${file}`, { hints: [`create it (see the README), or point the 'lockfile' option at an existing ${LOCKFILE_NAME}`] });
+    }
+    throw new HermeticError('InvalidInput', `cannot read lockfile ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!info.isFile()) {
+    throw new HermeticError('InvalidInput', `lockfile path ${file} is not a file`, { hints: [`point it at the ${LOCKFILE_NAME} file, not its directory`] });
+  }
+  return parseLockfile(await readFile(file, 'utf8'), file, options);
+}

@@ -1,0 +1,193 @@
+import { Checksum, parseChecksum } from '../checksum/parse-checksum';
+import { DiagnosticSink } from './diagnostics';
+import { parseEnvTemplate, EnvTemplate } from './env-template';
+import { mavenFileName, mavenUrl } from './maven';
+import { AuthInput, KNOWN_MAVEN_ATTRIBUTES, MavenArtifactInput, UrlArtifactInput } from './schema';
+import { checkTargetFilename } from './target-path';
+import { Artifact, AuthSpec, MavenCoordinates } from './types';
+import { checkHttpUrl, lastPathSegment } from './url';
+import { YamlPath } from './yaml-source';
+
+/** What semantic validation of one artifact needs besides the artifact. */
+export interface ArtifactContext {
+  readonly index: number;
+  readonly sink: DiagnosticSink;
+  /** Environment to check auth variables against; `false` skips the check (e.g. graph construction). */
+  readonly env: NodeJS.ProcessEnv | false;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/**
+ * The semantic checks below run on the raw mapping even when its shape has problems (those are
+ * reported by the schema), so one pass reports everything wrong with an artifact. Each check only
+ * looks at fields of the right type.
+ */
+type Loose<T> = { [K in keyof T]?: unknown };
+
+function checkChecksums(value: unknown, path: YamlPath, ctx: ArtifactContext): Checksum[] | undefined {
+  if (!isString(value) && !(Array.isArray(value) && value.length > 0 && value.every(isString))) return undefined;
+  const list: string[] = Array.isArray(value) ? value : [value];
+  const out: Checksum[] = [];
+  list.forEach((text, i) => {
+    const at = Array.isArray(value) ? [...path, i] : path;
+    const result = parseChecksum(text);
+    if (!result.ok) return ctx.sink.error(at, result.message, result.fix);
+    if (result.warning) ctx.sink.warn(at, result.warning);
+    if (out.some((c) => c.algorithm === result.checksum.algorithm)) {
+      return ctx.sink.error(at, `two ${result.checksum.algorithm} checksums for one artifact`, 'keep one checksum per algorithm');
+    }
+    out.push(result.checksum);
+  });
+  return out.length === list.length ? out : undefined;
+}
+
+function checkTemplate(value: string, path: YamlPath, ctx: ArtifactContext): EnvTemplate | undefined {
+  let template: EnvTemplate;
+  try {
+    template = parseEnvTemplate(value);
+  } catch (err) {
+    ctx.sink.error(path, (err as Error).message);
+    return undefined;
+  }
+  if (ctx.env) {
+    for (const name of template.variables) {
+      const v = ctx.env[name];
+      if (v === undefined) ctx.sink.error(path, `environment variable '${name}' referenced in auth config is not set`, `export ${name} before running`);
+      else if (v === '') ctx.sink.warn(path, `environment variable '${name}' referenced in auth config is empty`);
+    }
+  }
+  return template;
+}
+
+function checkAuth(input: unknown, base: YamlPath, ctx: ArtifactContext): AuthSpec | undefined | null {
+  if (input === undefined) return undefined;
+  if (input === null || typeof input !== 'object') return null;
+  const auth = input as Loose<AuthInput>;
+  const path = [...base, 'auth'];
+  const schemes = (['basic', 'bearer'] as const).filter((k) => auth[k] !== undefined);
+  if (schemes.length !== 1) {
+    ctx.sink.error(path, 'exactly one of the auth types must be set', "use either 'basic: {username, password}' or 'bearer: {value, header?}'");
+    return null;
+  }
+  if (auth.basic !== undefined) {
+    const basic = (auth.basic ?? {}) as Loose<NonNullable<AuthInput['basic']>>;
+    const username = isString(basic.username) ? checkTemplate(basic.username, [...path, 'basic', 'username'], ctx) : undefined;
+    const password = isString(basic.password) ? checkTemplate(basic.password, [...path, 'basic', 'password'], ctx) : undefined;
+    return username && password ? { scheme: 'basic', username, password } : null;
+  }
+  const bearer = (auth.bearer ?? {}) as Loose<NonNullable<AuthInput['bearer']>>;
+  if (bearer.header !== undefined && !isString(bearer.header)) return null;
+  const header = bearer.header ?? 'Authorization';
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
+    ctx.sink.error([...path, 'bearer', 'header'], `'${header}' is not a valid HTTP header name`);
+    return null;
+  }
+  const value = isString(bearer.value) ? checkTemplate(bearer.value, [...path, 'bearer', 'value'], ctx) : undefined;
+  return value ? { scheme: 'bearer', header, value } : null;
+}
+
+/** Resolves the target filename: the one written, or the derived one; undefined when invalid. */
+function checkFilename(written: unknown, derived: string, base: YamlPath, ctx: ArtifactContext, deriveFrom: string): string | undefined {
+  if (written !== undefined && !isString(written)) return undefined;
+  const explicit = written !== undefined && written !== '';
+  if (!explicit && derived === '') {
+    ctx.sink.error(base, `cannot derive a file name from ${deriveFrom}`, "set 'filename'");
+    return undefined;
+  }
+  const result = checkTargetFilename(explicit ? (written as string) : derived);
+  if (!result.ok) {
+    ctx.sink.error(explicit ? [...base, 'filename'] : base, result.message, result.fix);
+    return undefined;
+  }
+  if (!explicit && /%[0-9A-Fa-f]{2}/.test(result.filename)) {
+    ctx.sink.warn(base, `derived file name '${result.filename}' keeps its percent-escapes (as Hermeto does)`, "set 'filename' to choose a readable name");
+  }
+  return result.filename;
+}
+
+/** Validates a URL artifact whose shape is already known to be right. */
+export function validateUrlArtifact(input: Loose<UrlArtifactInput>, ctx: ArtifactContext): Artifact | undefined {
+  const base: YamlPath = ['artifacts', ctx.index];
+  const checksums = checkChecksums(input.checksum, [...base, 'checksum'], ctx);
+  const url = isString(input.download_url) ? checkHttpUrl(input.download_url) : undefined;
+  if (url && !url.ok) ctx.sink.error([...base, 'download_url'], url.message, url.fix);
+  const auth = checkAuth(input.auth, base, ctx);
+  const filename = url?.ok ? checkFilename(input.filename, lastPathSegment(url.url), base, ctx, `URL '${url.url.href}'`) : undefined;
+  if (!checksums || !url?.ok || auth === null || filename === undefined) return undefined;
+  return {
+    kind: 'url',
+    index: ctx.index,
+    checksums,
+    filename,
+    filenameExplicit: !!input.filename,
+    url: url.url.href,
+    ...(auth ? { auth } : {}),
+  };
+}
+
+const SNAPSHOT = /-SNAPSHOT$/i;
+
+/** Validates a Maven artifact whose shape is already known to be right. */
+export function validateMavenArtifact(input: Loose<MavenArtifactInput>, ctx: ArtifactContext): Artifact | undefined {
+  const base: YamlPath = ['artifacts', ctx.index];
+  const attrs: YamlPath = [...base, 'attributes'];
+  const a = (input.attributes !== null && typeof input.attributes === 'object' ? input.attributes : {}) as Record<string, unknown>;
+  const checksums = checkChecksums(input.checksum, [...base, 'checksum'], ctx);
+  const auth = checkAuth(input.auth, base, ctx);
+  let ok = !!checksums && auth !== null;
+
+  for (const key of Object.keys(a)) {
+    if (!(KNOWN_MAVEN_ATTRIBUTES as readonly string[]).includes(key)) {
+      ctx.sink.warn([...attrs, key], `unknown Maven attribute '${key}' is ignored`, `did you mean one of: ${KNOWN_MAVEN_ATTRIBUTES.join(', ')}?`, { key: true });
+    }
+  }
+  const repo = isString(a.repository_url) ? checkHttpUrl(a.repository_url) : ({ ok: false, message: '', fix: '' } as const);
+  if (!isString(a.repository_url)) {
+    ok = false;
+  } else if (!repo.ok) {
+    ctx.sink.error([...attrs, 'repository_url'], repo.message, repo.fix);
+    ok = false;
+  } else if (repo.url.search || repo.url.hash) {
+    ctx.sink.error([...attrs, 'repository_url'], 'a repository URL must not have a query or fragment', 'give the plain repository root, e.g. https://repo1.maven.org/maven2');
+    ok = false;
+  }
+  for (const key of ['group_id', 'artifact_id', 'version', 'classifier', 'type'] as const) {
+    const v = a[key];
+    if (!isString(v)) {
+      if (v !== undefined || key === 'group_id' || key === 'artifact_id' || key === 'version') ok = false;
+    } else if (v.trim() === '' && key !== 'classifier') {
+      ctx.sink.error([...attrs, key], `'${key}' must not be empty`);
+      ok = false;
+    } else if (v.split('/').includes('..') || v.startsWith('/') || /[\s:?#\\]/.test(v)) {
+      ctx.sink.error([...attrs, key], `'${key}' '${v}' would produce a wrong repository path`, "use plain Maven coordinates (no '/', '..', ':', '?', '#', '\\' or spaces)");
+      ok = false;
+    }
+  }
+  if (isString(a.version) && SNAPSHOT.test(a.version)) {
+    ctx.sink.error([...attrs, 'version'], `SNAPSHOT version '${a.version}' is not reproducible`, 'pin a released version');
+    ok = false;
+  }
+  if (!ok || !repo.ok) return undefined;
+
+  const maven: MavenCoordinates = {
+    repositoryUrl: repo.url.href,
+    groupId: a.group_id as string,
+    artifactId: a.artifact_id as string,
+    version: a.version as string,
+    classifier: (a.classifier as string | undefined) ?? '',
+    type: (a.type as string | undefined) ?? 'jar',
+  };
+  const filename = checkFilename(input.filename, mavenFileName(maven), base, ctx, 'the Maven coordinates');
+  if (filename === undefined) return undefined;
+  return {
+    kind: 'maven',
+    index: ctx.index,
+    checksums: checksums!,
+    filename,
+    filenameExplicit: !!input.filename,
+    url: mavenUrl(maven),
+    maven,
+    ...(auth ? { auth } : {}),
+  };
+}

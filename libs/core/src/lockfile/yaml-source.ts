@@ -1,0 +1,62 @@
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+
+/** A path into a YAML document: mapping keys and sequence indexes. */
+export type YamlPath = ReadonlyArray<string | number>;
+
+/** A parsed YAML document that can say where any value of it was written. */
+export class YamlSource {
+  readonly doc: Document.Parsed;
+  private readonly lines = new LineCounter();
+
+  constructor(readonly text: string) {
+    // The core schema keeps `sha256:…` strings as strings and reads `1.0` as a number, so type
+    // checks can reject numbers in string fields as Hermeto does; duplicate keys are errors.
+    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false, schema: 'core' });
+  }
+
+  /** 1-based line and column of a character offset. */
+  position(offset: number): { line: number; column: number } {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, column: col };
+  }
+
+  /**
+   * The node at `path`, or the deepest existing ancestor when the path does not exist (so a
+   * missing field is reported at the mapping that lacks it). With `key`, the key node of the last step.
+   */
+  nodeAt(path: YamlPath, options: { key?: boolean } = {}): Node | undefined {
+    let node: unknown = this.doc.contents;
+    for (let i = 0; i < path.length; i++) {
+      const step = path[i];
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
+        if (!pair) return node;
+        if (options.key && i === path.length - 1 && isScalar(pair.key)) return pair.key;
+        node = pair.value;
+      } else if (isSeq(node) && typeof step === 'number' && step < node.items.length) {
+        node = node.items[step];
+      } else {
+        break;
+      }
+    }
+    return node as Node | undefined;
+  }
+
+  /** Where the value at `path` (or its key) starts, if known. */
+  locate(path: YamlPath, options: { key?: boolean } = {}): { line: number; column: number } | undefined {
+    const range = this.nodeAt(path, options)?.range;
+    return range ? this.position(range[0]) : undefined;
+  }
+
+  /** The exact source text of the value at `path` (e.g. `1.0` for a number), or undefined. */
+  sourceOf(path: YamlPath): string | undefined {
+    const node = this.nodeAt(path);
+    const range = node?.range;
+    return range ? this.text.slice(range[0], range[1]).trim() : undefined;
+  }
+}
+
+/** `artifacts[2].attributes.version` for `['artifacts', 2, 'attributes', 'version']`. */
+export function formatPointer(path: YamlPath): string {
+  return path.reduce<string>((acc, step) => (typeof step === 'number' ? `${acc}[${step}]` : acc ? `${acc}.${step}` : step), '');
+}
