@@ -27,4 +27,14 @@ export function reportDuplicates(artifacts: readonly Artifact[], sink: Diagnosti
       byTarget.set(artifact.filename, artifact);
     }
   }
+  // `a` and `a/b` cannot both exist: one would have to be a file and a directory at once.
+  for (const artifact of artifacts) {
+    const segments = artifact.filename.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const parent = byTarget.get(segments.slice(0, i).join('/'));
+      if (parent) {
+        sink.error(['artifacts', artifact.index], `target '${artifact.filename}' is inside '${parent.filename}', the file of artifacts[${parent.index}]`, "give one of them a different 'filename'");
+      }
+    }
+  }
 }

@@ -1,0 +1,99 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeError, EXIT_CODES, HermeticError } from '../errors';
+import { fetchArtifacts } from '../fetch/fetch-artifacts';
+import { readLockfile, LOCKFILE_NAME } from '../lockfile/parse-lockfile';
+import { createReporter } from '../progress/reporter';
+import { ContentStore } from '../store/content-store';
+
+export interface CliIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  signal?: AbortSignal;
+  defaultStore: string;
+  resolvePath?: (p: string) => string;
+}
+
+const USAGE = `Usage: hermetic fetch-deps [options]
+
+Downloads and verifies the artifacts of a Hermeto-format lockfile into <output>/deps/generic/.
+
+Options:
+  --lockfile <path>     lockfile to read (default ./${LOCKFILE_NAME})
+  --output <dir>        output directory (default ./hermetic-output)
+  --store <dir>         content store (default $HERMETIC_STORE_DIR or ~/.cache/hermetic/store)
+  --concurrency <n>     downloads at once (default 8)
+  --attempts <n>        attempts per download, the first included (default 5)
+  --offline             serve only from the store; never download
+  --copy                copy files out of the store instead of hard-linking them
+  -h, --help            show this help
+`;
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new HermeticError('InvalidInput', `--${name} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+/** The `hermetic` command line; returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        lockfile: { type: 'string' },
+        output: { type: 'string' },
+        store: { type: 'string' },
+        concurrency: { type: 'string' },
+        attempts: { type: 'string' },
+        offline: { type: 'boolean' },
+        copy: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    io.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const [command, ...rest] = args.positionals;
+  if (args.values.help || !command) {
+    (args.values.help ? io.stdout : io.stderr).write(USAGE);
+    return args.values.help ? 0 : 2;
+  }
+  if (command !== 'fetch-deps' || rest.length) {
+    io.stderr.write(`unknown command '${[command, ...rest].join(' ')}'\n\n${USAGE}`);
+    return 2;
+  }
+  const v = args.values;
+  try {
+    const lockfilePath = v.lockfile ?? LOCKFILE_NAME;
+    const output = resolve(io.cwd, v.output ?? 'hermetic-output');
+    const lockfile = await readLockfile(lockfilePath, { env: io.env });
+    const result = await fetchArtifacts(lockfile, {
+      outputDir: output,
+      store: new ContentStore(resolve(io.cwd, v.store ?? io.defaultStore)),
+      recordName: 'cli',
+      concurrency: positiveInt('concurrency', v.concurrency, 8),
+      policy: { attempts: positiveInt('attempts', v.attempts, 5) },
+      offline: !!v.offline || io.env.HERMETIC_OFFLINE === '1',
+      linkMode: v.copy ? 'copy' : 'hardlink',
+      env: io.env,
+      reporter: createReporter(io.stdout, io.env),
+      signal: io.signal,
+    });
+    // Hermeto writes this beside deps/; generic artifacts contribute no variables or project files.
+    await mkdir(output, { recursive: true });
+    await writeFile(join(output, '.build-config.json'), JSON.stringify({ environment_variables: [], project_files: [] }, null, 2));
+    if (result.removed.length) io.stdout.write(`removed ${result.removed.length} file(s) no longer in the lockfile\n`);
+    return 0;
+  } catch (err) {
+    io.stderr.write(`Error: ${describeError(err)}\n`);
+    return err instanceof HermeticError ? err.exitCode : EXIT_CODES.FetchError;
+  }
+}

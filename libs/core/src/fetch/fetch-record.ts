@@ -1,0 +1,72 @@
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkTargetFilename } from '../lockfile/target-path';
+
+/** Folder below an output directory where each fetch target records what it wrote. */
+export const RECORD_DIR = '.hermetic';
+
+/** One verified file a fetch wrote. */
+export interface RecordedFile {
+  /** Path relative to `deps/generic/`. */
+  filename: string;
+  url: string;
+  kind: 'url' | 'maven';
+  /** `algorithm:digest` strings, all verified. */
+  checksums: string[];
+  size: number;
+}
+
+/** What one fetch target wrote into an output directory (used to clean up, detect collisions, and for SBOMs). */
+export interface FetchRecord {
+  version: 1;
+  lockfile: string;
+  files: RecordedFile[];
+}
+
+export function recordPath(outputDir: string, name: string): string {
+  return join(outputDir, RECORD_DIR, `${name}.json`);
+}
+
+export async function readRecord(path: string): Promise<FetchRecord | undefined> {
+  try {
+    const data = JSON.parse(await readFile(path, 'utf8')) as FetchRecord;
+    return data && data.version === 1 && Array.isArray(data.files) ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The records of the other fetch targets sharing this output directory. */
+export async function otherRecords(outputDir: string, name: string): Promise<Array<{ name: string; record: FetchRecord }>> {
+  const dir = join(outputDir, RECORD_DIR);
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  const out: Array<{ name: string; record: FetchRecord }> = [];
+  for (const entry of entries) {
+    if (!entry.endsWith('.json') || entry === `${name}.json`) continue;
+    const record = await readRecord(join(dir, entry));
+    if (record) out.push({ name: entry.slice(0, -5), record });
+  }
+  return out;
+}
+
+/** Writes a record atomically (temp file + rename), with a trailing newline and stable key order. */
+export async function writeRecord(path: string, record: FetchRecord): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(temp, path);
+}
+
+/** Removes files a previous run of the same target wrote that the lockfile no longer lists. */
+export async function removeStale(genericDir: string, previous: FetchRecord | undefined, keep: ReadonlySet<string>): Promise<string[]> {
+  const removed: string[] = [];
+  for (const f of previous?.files ?? []) {
+    // A record is only a hint: never let an edited one point outside the directory.
+    if (keep.has(f.filename) || !checkTargetFilename(f.filename).ok) continue;
+    await unlink(join(genericDir, f.filename)).then(
+      () => removed.push(f.filename),
+      () => undefined,
+    );
+  }
+  return removed;
+}

@@ -1,0 +1,252 @@
+import { FileHandle, open } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Dispatcher } from 'undici';
+import { Algorithm } from '../checksum/algorithms';
+import { MultiHash } from '../checksum/multi-hash';
+import { backoffDelay, isRetryableStatus, parseRetryAfter, RetryPolicy, sleep } from './retry-policy';
+
+/** Why one attempt failed, and whether another attempt may help. */
+export class AttemptError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'http' | 'auth' | 'network' | 'redirect' | 'truncated' | 'disk',
+    readonly retryable: boolean,
+    readonly extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+  }
+}
+
+/** Raised when a download was aborted (Ctrl-C); the temporary file is removed by the caller. */
+export class DownloadAborted extends Error {}
+
+export interface DownloadRequest {
+  /** URL to fetch (without fragment). */
+  url: string;
+  /** Headers for the artifact's own origin only (credentials); dropped on a redirect to another origin. */
+  originHeaders?: Readonly<Record<string, string>>;
+  /** File to write; created or truncated. */
+  destination: string;
+  /** Digests to compute while writing. */
+  algorithms: readonly Algorithm[];
+  signal?: AbortSignal;
+  /** Called as bytes arrive: bytes so far, and the total when the server said it. */
+  onProgress?: (received: number, total: number | undefined) => void;
+  /** Called before a retry, with the reason and the delay. */
+  onRetry?: (attempt: number, reason: string, delayMs: number) => void;
+}
+
+export interface DownloadResult {
+  size: number;
+  digests: Map<Algorithm, string>;
+  contentType?: string;
+  /** The URL the bytes finally came from, after redirects. */
+  finalUrl: string;
+  attempts: number;
+}
+
+const USER_AGENT = 'hermetic (+https://github.com/hermetic)';
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function isAbort(err: unknown, signal?: AbortSignal): boolean {
+  return !!signal?.aborted || (err as { name?: string })?.name === 'AbortError';
+}
+
+/** Sends the GET, following redirects (bounded, no https→http downgrade, credentials kept on their origin). */
+async function openResponse(
+  dispatcher: Dispatcher,
+  start: string,
+  req: DownloadRequest,
+  extra: Record<string, string>,
+  policy: RetryPolicy,
+): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
+  let url = new URL(start);
+  const home = url.origin;
+  const visited = new Set<string>([url.href]);
+  for (let hop = 0; ; hop++) {
+    const headers: Record<string, string> = {
+      'user-agent': USER_AGENT,
+      // The checksum is over the bytes the URL serves: never let a transfer encoding rewrite them.
+      'accept-encoding': 'identity',
+      ...(url.origin === home ? req.originHeaders : {}),
+      ...extra,
+    };
+    const res = await dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers,
+      signal: req.signal,
+      headersTimeout: policy.readTimeoutMs,
+      bodyTimeout: policy.readTimeoutMs,
+    });
+    const location = header(res.headers, 'location');
+    if (!REDIRECTS.has(res.statusCode) || !location) return { res, url };
+    await res.body.dump();
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new AttemptError(`redirect to an invalid URL '${location}'`, 'redirect', false);
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      throw new AttemptError(`redirect to unsupported URL scheme ${next.protocol}`, 'redirect', false);
+    }
+    if (url.protocol === 'https:' && next.protocol === 'http:') {
+      throw new AttemptError(`refused redirect from https to plain http (${next.href})`, 'redirect', false);
+    }
+    if (visited.has(next.href)) throw new AttemptError(`redirect loop at ${next.href}`, 'redirect', false);
+    if (hop + 1 > policy.maxRedirects) throw new AttemptError(`more than ${policy.maxRedirects} redirects`, 'redirect', false);
+    visited.add(next.href);
+    url = next;
+  }
+}
+
+/** Classifies a non-success status into an attempt error. */
+function statusError(res: Dispatcher.ResponseData, url: URL, hadCredentials: boolean): AttemptError {
+  const status = res.statusCode;
+  const where = `HTTP ${status} from ${url.host}`;
+  if (status === 401 || status === 403) {
+    const why = hadCredentials ? 'the credentials were refused' : 'the server wants credentials';
+    return new AttemptError(`${where}: ${why}`, 'auth', false, { status });
+  }
+  if (isRetryableStatus(status)) {
+    return new AttemptError(where, 'http', true, { status, retryAfterMs: parseRetryAfter(res.headers['retry-after']) });
+  }
+  return new AttemptError(status === 404 ? `${where}: not found` : where, 'http', false, { status });
+}
+
+/** A sink that writes each chunk at an explicit offset and hashes it only once it is on disk. */
+function hashingFileSink(file: FileHandle, start: number, hash: MultiHash, onBytes: (n: number) => void): Writable {
+  let position = start;
+  const writeAll = async (buf: Buffer) => {
+    let done = 0;
+    while (done < buf.length) {
+      const { bytesWritten } = await file.write(buf, done, buf.length - done, position + done);
+      done += bytesWritten;
+    }
+    position += buf.length;
+    hash.update(buf);
+    onBytes(buf.length);
+  };
+  return new Writable({
+    highWaterMark: 1 << 20,
+    write(chunk: Buffer, _enc, cb) {
+      writeAll(chunk).then(() => cb(), cb);
+    },
+    writev(chunks, cb) {
+      writeAll(Buffer.concat(chunks.map((c) => c.chunk as Buffer))).then(() => cb(), cb);
+    },
+  });
+}
+
+function describeNetworkError(err: unknown): string {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e.code ?? e.cause?.code;
+  const message = e.cause?.message ?? e.message ?? String(err);
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+/**
+ * Downloads one URL into `destination`, hashing the bytes as they are written (constant memory).
+ * Retries connection errors, 408, 429 and 5xx (honouring `Retry-After`) and bodies cut short, which
+ * resume with `Range` when the server allows it. Never decodes `Content-Encoding`. Does not verify:
+ * the caller compares the digests and decides where the file goes.
+ */
+export async function downloadFile(req: DownloadRequest, dispatcher: Dispatcher, policy: RetryPolicy): Promise<DownloadResult> {
+  const file = await open(req.destination, 'w').catch((err) => {
+    throw new AttemptError(`cannot create ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
+  });
+  let hash = new MultiHash(req.algorithms);
+  let written = 0;
+  let validator: string | undefined;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const resume = written > 0 && validator ? { range: `bytes=${written}-`, 'if-range': validator } : undefined;
+        const { res, url } = await openResponse(dispatcher, req.url, req, resume ?? {}, policy);
+        let total: number | undefined;
+        const length = header(res.headers, 'content-length');
+        if (res.statusCode === 206 && resume) {
+          const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header(res.headers, 'content-range') ?? '');
+          if (!range || Number(range[1]) !== written) {
+            await res.body.dump();
+            throw new AttemptError('server answered the resume with a different range', 'truncated', true);
+          }
+          total = range[2] === '*' ? undefined : Number(range[2]);
+        } else if (res.statusCode >= 200 && res.statusCode < 300 && res.statusCode !== 206) {
+          if (written > 0) {
+            // Full body again (server ignored Range or the file changed): start over.
+            await file.truncate(0);
+            hash = new MultiHash(req.algorithms);
+            written = 0;
+          }
+          total = length === undefined ? undefined : Number(length);
+        } else {
+          await res.body.dump().catch(() => undefined);
+          throw statusError(res, url, !!req.originHeaders && url.origin === new URL(req.url).origin);
+        }
+        validator = header(res.headers, 'etag') ?? header(res.headers, 'last-modified');
+        const canResume = header(res.headers, 'accept-ranges') === 'bytes' || res.statusCode === 206;
+        if (!canResume) validator = undefined;
+        req.onProgress?.(written, total);
+        const sink = hashingFileSink(file, written, hash, (n) => {
+          written += n;
+          req.onProgress?.(written, total);
+        });
+        try {
+          await pipeline(res.body, sink);
+        } catch (err) {
+          if (isAbort(err, req.signal)) throw err;
+          if ((err as NodeJS.ErrnoException).syscall === 'write') {
+            throw new AttemptError(`cannot write ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
+          }
+          throw new AttemptError(`body cut short after ${written} bytes (${describeNetworkError(err)})`, 'truncated', true, { cause: err });
+        }
+        if (total !== undefined && written !== total) {
+          throw new AttemptError(`body cut short: got ${written} of ${total} bytes`, 'truncated', true);
+        }
+        return {
+          size: written,
+          digests: hash.digests(),
+          contentType: header(res.headers, 'content-type'),
+          finalUrl: url.href,
+          attempts: attempt,
+        };
+      } catch (err) {
+        if (isAbort(err, req.signal)) throw new DownloadAborted('download aborted');
+        const failure = err instanceof AttemptError ? err : new AttemptError(describeNetworkError(err), 'network', true, { cause: err });
+        if (!failure.retryable || attempt >= policy.attempts) {
+          if (attempt > 1) failure.message = `${failure.message} (after ${attempt} attempts)`;
+          throw failure;
+        }
+        if (failure.kind !== 'truncated' || !validator) {
+          // Without a validator a resumed body could mix two versions of the file: start over.
+          if (written > 0) {
+            await file.truncate(0);
+            hash = new MultiHash(req.algorithms);
+            written = 0;
+          }
+        }
+        const retryAfter = failure.extra.retryAfterMs;
+        if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
+          failure.message = `${failure.message}; the server asked to retry after ${Math.round(retryAfter / 1000)} s, more than the ${Math.round(policy.maxRetryAfterMs / 1000)} s limit`;
+          throw failure;
+        }
+        const delay = Math.max(backoffDelay(attempt, policy), retryAfter ?? 0);
+        req.onRetry?.(attempt, failure.message, delay);
+        await sleep(delay, req.signal).catch(() => {
+          throw new DownloadAborted('download aborted');
+        });
+      }
+    }
+  } finally {
+    await file.close();
+  }
+}

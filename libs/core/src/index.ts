@@ -1,0 +1,15 @@
+/**
+ * @hermetic/core: the Nx-free engine of Hermetic. Lockfile model, checksums, verified downloader,
+ * content-addressed store and the fetch pipeline; the Nx plugin and the `hermetic` CLI call these.
+ */
+export * from './errors';
+export * from './lockfile';
+export { ALGORITHMS, Algorithm, resolveAlgorithm } from './checksum/algorithms';
+export { Checksum, parseChecksum, checksumKey } from './checksum/parse-checksum';
+export { hashFile, MultiHash } from './checksum/multi-hash';
+export { ContentStore, defaultStoreDir, STORE_DIR_ENV } from './store/content-store';
+export { fetchArtifacts, FetchOptions, FetchResult } from './fetch/fetch-artifacts';
+export { FetchRecord, RecordedFile, RECORD_DIR, recordPath, readRecord } from './fetch/fetch-record';
+export { LinkMode } from './fetch/materialize';
+export { DEFAULT_RETRY_POLICY, RetryPolicy } from './http/retry-policy';
+export { createReporter, FetchSummary, formatSummary, LineReporter, ProgressReporter, silentReporter } from './progress/reporter';

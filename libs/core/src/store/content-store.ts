@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, rename, unlink, chmod } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Algorithm, STRENGTH_ORDER } from '../checksum/algorithms';
+import { compareDigests, ChecksumMismatch, hashFile } from '../checksum/multi-hash';
+import { Checksum } from '../checksum/parse-checksum';
+import { acquireLock } from './file-lock';
+
+/** Environment variable that moves the store (e.g. to a CI cache volume shared by several workspaces). */
+export const STORE_DIR_ENV = 'HERMETIC_STORE_DIR';
+
+/** Default store of a workspace: under `.nx/`, so it is ignored with Nx's own state and shared by all projects. */
+export function defaultStoreDir(workspaceRoot: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env[STORE_DIR_ENV] || join(workspaceRoot, '.nx', 'hermetic', 'store');
+}
+
+/** Orders an artifact's checksums strongest first: the first one is the store key. */
+export function byStrength(checksums: readonly Checksum[]): Checksum[] {
+  return [...checksums].sort((a, b) => STRENGTH_ORDER.indexOf(a.algorithm) - STRENGTH_ORDER.indexOf(b.algorithm));
+}
+
+export type StoreLookup =
+  | { status: 'hit'; path: string; size: number }
+  | { status: 'miss' }
+  /** The stored bytes match the key but not another checksum of the artifact: the lockfile disagrees with itself. */
+  | { status: 'mismatch'; mismatches: ChecksumMismatch[] };
+
+/**
+ * A content-addressed store of verified files, `objects/<algorithm>/<aa>/<digest>`. A file enters
+ * only after its bytes matched every checksum it is filed under, by atomic rename from `tmp/`, and
+ * is re-verified whenever it is served, so a corrupted or tampered entry is dropped, never used.
+ */
+export class ContentStore {
+  constructor(readonly root: string) {}
+
+  objectPath(c: Pick<Checksum, 'algorithm' | 'digest'>): string {
+    return join(this.root, 'objects', c.algorithm, c.digest.slice(0, 2), c.digest);
+  }
+
+  /** A fresh temporary path on the store's filesystem, so admission is a rename. */
+  async tempPath(): Promise<string> {
+    const dir = join(this.root, 'tmp');
+    await mkdir(dir, { recursive: true });
+    return join(dir, `${process.pid}-${randomBytes(6).toString('hex')}.part`);
+  }
+
+  /** Serialises work on one artifact across processes; returns the release function. */
+  async lock(checksums: readonly Checksum[], signal?: AbortSignal): Promise<() => Promise<void>> {
+    const key = byStrength(checksums)[0];
+    const dir = join(this.root, 'locks');
+    await mkdir(dir, { recursive: true });
+    return acquireLock(join(dir, `${key.algorithm}-${key.digest}.lock`), { signal });
+  }
+
+  /** Finds a stored copy under any of the checksums and re-verifies it against all of them. */
+  async lookup(checksums: readonly Checksum[]): Promise<StoreLookup> {
+    const algorithms: Algorithm[] = checksums.map((c) => c.algorithm);
+    for (const c of byStrength(checksums)) {
+      const path = this.objectPath(c);
+      let result;
+      try {
+        result = await hashFile(path, algorithms);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
+      }
+      if (result.digests.get(c.algorithm) !== c.digest) {
+        // Corrupted or tampered entry: drop it so it is fetched again.
+        await unlink(path).catch(() => undefined);
+        continue;
+      }
+      const mismatches = compareDigests(checksums, result.digests);
+      if (mismatches.length) return { status: 'mismatch', mismatches };
+      await this.fileUnderAll(path, checksums);
+      return { status: 'hit', path, size: result.size };
+    }
+    return { status: 'miss' };
+  }
+
+  /** Moves a verified temporary file into the store under every checksum; returns its path. */
+  async admit(tempFile: string, checksums: readonly Checksum[]): Promise<string> {
+    const primary = this.objectPath(byStrength(checksums)[0]);
+    await mkdir(dirname(primary), { recursive: true });
+    // Stored objects are read-only so an accidental in-place edit through a link fails loudly.
+    await chmod(tempFile, 0o444);
+    await rename(tempFile, primary);
+    await this.fileUnderAll(primary, checksums);
+    return primary;
+  }
+
+  /** Adds hard links so the object is found under each of its checksums. */
+  private async fileUnderAll(path: string, checksums: readonly Checksum[]): Promise<void> {
+    for (const c of checksums) {
+      const other = this.objectPath(c);
+      if (other === path) continue;
+      await mkdir(dirname(other), { recursive: true });
+      await link(path, other).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EEXIST') return;
+        throw err;
+      });
+    }
+  }
+}
