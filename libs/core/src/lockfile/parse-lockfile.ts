@@ -18,6 +18,8 @@ export interface ParseLockfileOptions {
    * check, for callers that only need the artifact list (project graph construction).
    */
   env?: NodeJS.ProcessEnv | false;
+  /** How to name the file in messages (e.g. workspace-relative); default the path read. */
+  displayPath?: string;
 }
 
 /** Allowed keys of an artifact and of its nested mappings, for "unknown field" fixes. */
@@ -138,10 +140,11 @@ export function parseLockfile(text: string, file: string, options: ParseLockfile
  * Reads and parses a lockfile from disk. A missing file is `LockfileNotFound`, a directory or an
  * unreadable file a clear `InvalidInput`, not a stack trace.
  */
-export async function readLockfile(file: string, options: ParseLockfileOptions = {}): Promise<Lockfile> {
+export async function readLockfile(path: string, options: ParseLockfileOptions = {}): Promise<Lockfile> {
+  const file = options.displayPath ?? path;
   let info;
   try {
-    info = await stat(file);
+    info = await stat(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new HermeticError('LockfileNotFound', `lockfile not found: ${file}`, { hints: [`create it (see the README), or point the 'lockfile' option at an existing ${LOCKFILE_NAME}`] });
@@ -151,5 +154,5 @@ export async function readLockfile(file: string, options: ParseLockfileOptions =
   if (!info.isFile()) {
     throw new HermeticError('InvalidInput', `lockfile path ${file} is not a file`, { hints: [`point it at the ${LOCKFILE_NAME} file, not its directory`] });
   }
-  return parseLockfile(await readFile(file, 'utf8'), file, options);
+  return parseLockfile(await readFile(path, 'utf8'), file, options);
 }

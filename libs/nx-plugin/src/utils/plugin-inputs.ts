@@ -1,0 +1,31 @@
+import { dirname, relative, sep } from 'node:path';
+
+type Input = string | { externalDependencies: string[] };
+
+/** The workspace-relative folder of `dir`, or undefined when it lies outside or in node_modules. */
+function workspaceRelative(workspaceRoot: string, dir: string): string | undefined {
+  const rel = relative(workspaceRoot, dir);
+  if (!rel || rel.startsWith('..') || rel.split(sep).includes('node_modules')) return undefined;
+  return rel.split(sep).join('/');
+}
+
+/**
+ * Inputs that make a change of Hermetic itself a cache miss. Installed from the registry, its
+ * version is an external dependency; used from source in the workspace (as here), Nx does not hash
+ * a local executor's code, so the sources of the plugin and of core are listed as files.
+ */
+export function pluginInputs(workspaceRoot: string): Input[] {
+  const pluginSrc = workspaceRelative(workspaceRoot, dirname(__dirname));
+  if (!pluginSrc) return [{ externalDependencies: ['@hermetic/nx', '@hermetic/core', 'undici', 'yaml', 'zod'] }];
+  let coreSrc: string | undefined;
+  try {
+    coreSrc = workspaceRelative(workspaceRoot, dirname(require.resolve('@hermetic/core')));
+  } catch {
+    coreSrc = undefined;
+  }
+  const sources = [pluginSrc, ...(coreSrc ? [coreSrc] : [])];
+  return [
+    ...sources.flatMap((src) => [`{workspaceRoot}/${src}/**/*.ts`, `!{workspaceRoot}/${src}/**/*.spec.ts`]),
+    { externalDependencies: ['undici', 'yaml', 'zod'] },
+  ];
+}
