@@ -70,9 +70,10 @@ export function formatDiagnostic(d: Diagnostic): string {
 export class LockfileError extends HermeticError {
   readonly diagnostics: readonly Diagnostic[];
 
-  constructor(file: string, diagnostics: readonly Diagnostic[], code: ErrorCode = 'InvalidLockfileFormat') {
+  constructor(file: string, unsorted: readonly Diagnostic[], code: ErrorCode = 'InvalidLockfileFormat') {
     // In file order, so the list reads top to bottom like the lockfile.
-    const errors = diagnostics.filter((d) => d.severity === 'error').sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    const diagnostics = [...unsorted].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    const errors = diagnostics.filter((d) => d.severity === 'error');
     const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
     super(code, `lockfile ${file} has ${count}:\n${errors.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`);
     this.diagnostics = diagnostics;

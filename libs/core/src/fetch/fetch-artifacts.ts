@@ -135,12 +135,14 @@ async function fetchOne(lockfile: Lockfile, a: Artifact, genericDir: string, o: 
 async function checkCrossTargetCollisions(lockfile: Lockfile, artifacts: readonly Artifact[], outputDir: string, recordName: string): Promise<void> {
   const problems: string[] = [];
   for (const { name, record } of await otherRecords(outputDir, recordName)) {
-    if (record.lockfile === lockfile.path && name !== recordName) {
-      // Another target over the same lockfile handles other artifact kinds: no overlap possible.
-      continue;
+    const theirs = new Map(record.files.map((f) => [f.filename, f]));
+    for (const a of artifacts) {
+      const other = theirs.get(a.filename);
+      // The same file of the same lockfile (e.g. a renamed target) is not a conflict.
+      if (other && (record.lockfile !== lockfile.path || other.url !== a.url)) {
+        problems.push(`${describe(a)} would overwrite ${a.filename} written by '${name}' from ${record.lockfile}`);
+      }
     }
-    const theirs = new Set(record.files.map((f) => f.filename));
-    for (const a of artifacts) if (theirs.has(a.filename)) problems.push(`${describe(a)} would overwrite ${a.filename} written by '${name}' from ${record.lockfile}`);
   }
   if (problems.length) {
     throw new HermeticError('InvalidLockfileFormat', `conflicting targets in ${join(outputDir, GENERIC_DEPS_DIR)}:\n  ${problems.join('\n  ')}`, {
@@ -199,7 +201,8 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
       }
     });
   } finally {
-    await own?.close().catch(() => undefined);
+    // destroy, not close: a request stuck in undici (see requestWithDeadline) must not hold the run.
+    await own?.destroy().catch(() => undefined);
   }
 
   const summary: FetchSummary = { files: artifacts.length, downloaded, fromStore, failed: failures.length, bytes, bytesDownloaded, durationMs: Date.now() - started };

@@ -58,6 +58,36 @@ function isAbort(err: unknown, signal?: AbortSignal): boolean {
   return !!signal?.aborted || (err as { name?: string })?.name === 'AbortError';
 }
 
+/**
+ * `dispatcher.request` with a hard deadline for the response headers. undici's own timeouts do
+ * not cover a proxy that drops the CONNECT tunnel: undici 7 then reconnects forever (nodejs/undici
+ * #3897, fixed only in undici 8, which needs Node 22), so the attempt is failed from outside.
+ */
+async function requestWithDeadline(
+  dispatcher: Dispatcher,
+  options: Omit<Dispatcher.RequestOptions, 'signal'>,
+  signal: AbortSignal | undefined,
+  deadlineMs: number,
+): Promise<Dispatcher.ResponseData> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new AttemptError(`no response within ${Math.round(deadlineMs / 1000)} s`, 'network', true);
+      controller.abort(err);
+      reject(err);
+    }, deadlineMs);
+  });
+  try {
+    return await Promise.race([dispatcher.request({ ...options, signal: controller.signal }), deadline]);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 /** Sends the GET, following redirects (bounded, no https→http downgrade, credentials kept on their origin). */
 async function openResponse(
   dispatcher: Dispatcher,
@@ -77,15 +107,19 @@ async function openResponse(
       ...(url.origin === home ? req.originHeaders : {}),
       ...extra,
     };
-    const res = await dispatcher.request({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method: 'GET',
-      headers,
-      signal: req.signal,
-      headersTimeout: policy.readTimeoutMs,
-      bodyTimeout: policy.readTimeoutMs,
-    });
+    const res = await requestWithDeadline(
+      dispatcher,
+      {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: 'GET',
+        headers,
+        headersTimeout: policy.readTimeoutMs,
+        bodyTimeout: policy.readTimeoutMs,
+      },
+      req.signal,
+      policy.connectTimeoutMs + policy.readTimeoutMs,
+    );
     const location = header(res.headers, 'location');
     if (!REDIRECTS.has(res.statusCode) || !location) return { res, url };
     await res.body.dump();
@@ -201,7 +235,7 @@ export async function downloadFile(req: DownloadRequest, dispatcher: Dispatcher,
           req.onProgress?.(written, total);
         });
         try {
-          await pipeline(res.body, sink);
+          await pipeline(res.body, sink, { signal: req.signal });
         } catch (err) {
           if (isAbort(err, req.signal)) throw err;
           if ((err as NodeJS.ErrnoException).syscall === 'write') {

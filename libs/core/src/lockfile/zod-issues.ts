@@ -60,10 +60,14 @@ export function reportZodIssues(
         break;
       case 'invalid_union':
         // Only the checksum field is a union: a string or a list of strings.
+        if (value === undefined) {
+          sink.error(path, `missing required field '${field}'`, `add '${field}: "sha256:<hex>"'`);
+          break;
+        }
         sink.error(path, `expected 'algorithm:hash' or a list of them, got ${describeValue(sink.source, path, value)}`, "write e.g. checksum: \"sha256:<hex>\"");
         break;
       case 'too_small':
-        sink.error(path, `'${field}' must not be empty`);
+        sink.error(path, `'${field}' must not be empty`, field === 'checksum' ? 'give at least one checksum' : undefined);
         break;
       case 'invalid_value':
         sink.error(path, `'${field}' must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(sink.source, path, value)}`);

@@ -1,0 +1,210 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HermeticError } from '../errors';
+import { parseLockfile } from '../lockfile/parse-lockfile';
+import { ContentStore } from '../store/content-store';
+import { cutAfter, serveBytes, slowBody, startTestServer, status, TestServer } from '../testing/test-server';
+import { fetchArtifacts, FetchOptions } from './fetch-artifacts';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const sha512 = (b: Buffer) => createHash('sha512').update(b).digest('hex');
+const fast = { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, readTimeoutMs: 500 };
+
+/** Files under a directory, recursively, relative to it. */
+function files(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+describe('fetchArtifacts', () => {
+  let server: TestServer;
+  let root: string;
+  const a = randomBytes(100_000);
+  const b = randomBytes(50_000);
+  const c = randomBytes(10_000);
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    server.route('/a.bin', serveBytes(a));
+    server.route('/b.bin', serveBytes(b));
+    server.route('/c.bin', serveBytes(c));
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'hermetic-fetch-'));
+  });
+
+  function lockfile(entries: Array<{ path: string; checksum: string | string[]; filename?: string }>) {
+    const body = entries
+      .map((e) => `  - download_url: ${server.origin}${e.path}\n    checksum: ${JSON.stringify(e.checksum)}\n${e.filename ? `    filename: ${e.filename}\n` : ''}`)
+      .join('');
+    return parseLockfile(`metadata:\n  version: "1.0"\nartifacts:\n${body || ' []\n'}`, 'p/artifacts.lock.yaml', { env: {} });
+  }
+
+  function run(l: ReturnType<typeof lockfile>, extra: Partial<FetchOptions> = {}) {
+    return fetchArtifacts(l, { outputDir: join(root, 'out'), store: new ContentStore(join(root, 'store')), recordName: 'fetch-generic', policy: fast, env: {}, ...extra });
+  }
+
+  it('verifies every checksum, lays files out like Hermeto and records them', async () => {
+    const l = lockfile([
+      { path: '/a.bin', checksum: `sha256:${sha256(a)}`, filename: 'sub/dir/a.bin' },
+      { path: '/b.bin', checksum: [`sha256:${sha256(b)}`, `sha512:${sha512(b)}`] },
+    ]);
+    const r = await run(l);
+    expect(files(join(root, 'out'))).toEqual(['.hermetic/fetch-generic.json', 'deps/generic/b.bin', 'deps/generic/sub/dir/a.bin']);
+    expect(readFileSync(join(root, 'out/deps/generic/sub/dir/a.bin')).equals(a)).toBe(true);
+    expect(r.summary).toMatchObject({ files: 2, downloaded: 2, fromStore: 0, failed: 0, bytes: a.length + b.length });
+    expect(r.record.files.map((f) => [f.filename, f.size])).toEqual([
+      ['sub/dir/a.bin', a.length],
+      ['b.bin', b.length],
+    ]);
+  });
+
+  it('serves an artifact already in the store without downloading it, for any project', async () => {
+    const l = lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]);
+    const before = server.hits('/c.bin');
+    await run(l);
+    const again = await run(l, { outputDir: join(root, 'other-project') });
+    expect(server.hits('/c.bin')).toBe(before + 1);
+    expect(again.summary).toMatchObject({ downloaded: 0, fromStore: 1 });
+    const s1 = statSync(join(root, 'out/deps/generic/c.bin'));
+    const s2 = statSync(join(root, 'other-project/deps/generic/c.bin'));
+    expect(s1.ino).toBe(s2.ino); // hard-linked from the store: stored once on disk
+  });
+
+  it('copies instead of linking when asked', async () => {
+    const l = lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]);
+    await run(l);
+    await run(l, { outputDir: join(root, 'copy'), linkMode: 'copy' });
+    expect(statSync(join(root, 'copy/deps/generic/c.bin')).ino).not.toBe(statSync(join(root, 'out/deps/generic/c.bin')).ino);
+  });
+
+  it('downloads once when parallel runs want the same artifact', async () => {
+    const big = randomBytes(300_000);
+    server.route('/shared.bin', slowBody(big, 3, 30));
+    const l = lockfile([{ path: '/shared.bin', checksum: `sha256:${sha256(big)}` }]);
+    const results = await Promise.all([1, 2, 3, 4].map((i) => run(l, { outputDir: join(root, `p${i}`) })));
+    expect(server.hits('/shared.bin')).toBe(1);
+    expect(results.map((r) => r.summary.downloaded).sort()).toEqual([0, 0, 0, 1]);
+  });
+
+  it('drops a tampered store entry and downloads again', async () => {
+    const l = lockfile([{ path: '/b.bin', checksum: `sha256:${sha256(b)}` }]);
+    const store = new ContentStore(join(root, 'store'));
+    await run(l, { store });
+    const object = store.objectPath({ algorithm: 'sha256', digest: sha256(b) });
+    chmodSync(object, 0o644);
+    writeFileSync(object, 'tampered');
+    const hits = server.hits('/b.bin');
+    const r = await run(l, { store, outputDir: join(root, 'again') });
+    expect(r.summary.downloaded).toBe(1);
+    expect(server.hits('/b.bin')).toBe(hits + 1);
+    expect(readFileSync(join(root, 'again/deps/generic/b.bin')).equals(b)).toBe(true);
+  });
+
+  it('on a checksum mismatch names expected and actual digests and leaves nothing behind', async () => {
+    const wrong = 'f'.repeat(64);
+    const l = lockfile([
+      { path: '/a.bin', checksum: `sha256:${wrong}` },
+      { path: '/b.bin', checksum: `sha256:${sha256(b)}` },
+    ]);
+    const err: HermeticError = await run(l).catch((e) => e);
+    expect(err.code).toBe('ChecksumVerificationFailed');
+    expect(err.message).toContain(`artifacts[0] (a.bin): checksum mismatch: sha256 expected ${wrong}, got ${sha256(a)}`);
+    expect(err.hints.join('\n')).toMatch(/update the checksum of artifacts\[0\] \(a\.bin\) in p\/artifacts\.lock\.yaml/);
+    expect(existsSync(join(root, 'out/deps/generic/a.bin'))).toBe(false);
+    expect(files(join(root, 'store/tmp'))).toEqual([]);
+    expect(files(join(root, 'store/objects'))).toEqual([`sha256/${sha256(b).slice(0, 2)}/${sha256(b)}`]);
+  });
+
+  it('reports every failing artifact together, each with its fix', async () => {
+    server.route('/missing.bin', status(404));
+    server.route('/down.bin', status(503));
+    server.route('/login.bin', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
+    });
+    server.route('/private.bin', status(401));
+    const l = lockfile([
+      { path: '/missing.bin', checksum: `sha256:${'1'.repeat(64)}` },
+      { path: '/down.bin', checksum: `sha256:${'2'.repeat(64)}` },
+      { path: '/login.bin', checksum: `sha256:${'3'.repeat(64)}` },
+      { path: '/private.bin', checksum: `sha256:${'4'.repeat(64)}` },
+      { path: '/c.bin', checksum: `sha256:${sha256(c)}` },
+    ]);
+    const err: HermeticError = await run(l).catch((e) => e);
+    expect(err.message).toMatch(/^4 artifacts of p\/artifacts\.lock\.yaml failed:/);
+    expect(err.message).toMatch(/FetchError: artifacts\[0\] \(missing\.bin\): cannot download .*HTTP 404/);
+    expect(err.message).toMatch(/FetchError: artifacts\[1\] \(down\.bin\): .*HTTP 503 .*after 2 attempts/);
+    expect(err.message).toMatch(/ChecksumVerificationFailed: artifacts\[2\] \(login\.bin\)/);
+    expect(err.message).toMatch(/AuthenticationFailed: artifacts\[3\] \(private\.bin\)/);
+    expect(err.hints.join('\n')).toMatch(/HTML page/);
+    expect(err.hints.join('\n')).toMatch(/add an 'auth' section/);
+    expect(files(join(root, 'out/deps/generic'))).toEqual(['c.bin']);
+  });
+
+  it('retries a body cut short and still verifies the result', async () => {
+    const big = randomBytes(200_000);
+    let n = 0;
+    server.route('/cut.bin', (req, res) => (++n === 1 ? cutAfter(big, 80_000)(req, res, n) : serveBytes(big)(req, res, n)));
+    const r = await run(lockfile([{ path: '/cut.bin', checksum: `sha256:${sha256(big)}` }]));
+    expect(r.summary.downloaded).toBe(1);
+  });
+
+  it('leaves no partial or temporary file when interrupted (Ctrl-C)', async () => {
+    const big = randomBytes(400_000);
+    server.route('/slow.bin', slowBody(big, 20, 50));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('SIGINT')), 200);
+    const err: HermeticError = await run(lockfile([{ path: '/slow.bin', checksum: `sha256:${sha256(big)}` }]), { signal: controller.signal }).catch((e) => e);
+    expect(err.code).toBe('Interrupted');
+    expect(files(join(root, 'out'))).toEqual([]);
+    expect(files(join(root, 'store/tmp'))).toEqual([]);
+    expect(files(join(root, 'store/locks'))).toEqual([]);
+  });
+
+  it('refuses to write through a symlink that leads out of the output directory', async () => {
+    const outside = join(root, 'outside');
+    mkdirSync(outside);
+    mkdirSync(join(root, 'out/deps/generic'), { recursive: true });
+    symlinkSync(outside, join(root, 'out/deps/generic/evil'));
+    const err: HermeticError = await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}`, filename: 'evil/c.bin' }])).catch((e) => e);
+    expect(err.code).toBe('PathOutsideRoot');
+    expect(err.message).toMatch(/is a symlink to .*outside/);
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('removes files of an earlier run that the lockfile no longer lists', async () => {
+    await run(lockfile([{ path: '/b.bin', checksum: `sha256:${sha256(b)}` }, { path: '/c.bin', checksum: `sha256:${sha256(c)}` }]));
+    const r = await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]));
+    expect(r.removed).toEqual(['b.bin']);
+    expect(files(join(root, 'out/deps/generic'))).toEqual(['c.bin']);
+  });
+
+  it('refuses a target another fetch target already wrote into the same output (cross-lockfile check)', async () => {
+    await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]), { recordName: 'fetch-other' });
+    const err: HermeticError = await run(lockfile([{ path: '/b.bin', checksum: `sha256:${sha256(b)}`, filename: 'c.bin' }])).catch((e) => e);
+    expect(err.message).toMatch(/would overwrite c\.bin written by 'fetch-other'/);
+    expect(readFileSync(join(root, 'out/deps/generic/c.bin')).equals(c)).toBe(true);
+  });
+
+  it('in offline mode serves from the store and names what is missing', async () => {
+    const l = lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]);
+    await run(l);
+    const hits = server.hits('/c.bin');
+    await run(l, { offline: true, outputDir: join(root, 'off') });
+    expect(server.hits('/c.bin')).toBe(hits);
+    const err: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]), { offline: true }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'OfflineMiss', message: expect.stringMatching(/not in the store and offline mode forbids downloading/) });
+  });
+
+  it('fetches only the requested kinds', async () => {
+    const text = `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/c.bin\n    checksum: sha256:${sha256(c)}\n  - type: maven\n    checksum: sha256:${'9'.repeat(64)}\n    attributes: { repository_url: "${server.origin}/m2", group_id: g, artifact_id: a, version: "1" }\n`;
+    const r = await run(parseLockfile(text, 'x', { env: {} }), { kinds: ['url'] });
+    expect(r.record.files.map((f) => f.filename)).toEqual(['c.bin']);
+  });
+});

@@ -1,0 +1,314 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Dispatcher } from 'undici';
+import { cutAfter, redirect, sequence, serveBytes, slowBody, startTestServer, status, TEST_CERT_PATH, TestServer } from '../testing/test-server';
+import { createDispatcher } from './dispatcher';
+import { AttemptError, downloadFile, DownloadAborted, DownloadRequest } from './download-file';
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
+
+const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, attempts: 4, baseDelayMs: 5, maxDelayMs: 20, readTimeoutMs: 400 };
+const body = randomBytes(256 * 1024);
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('downloadFile against a loopback server with faults', () => {
+  let server: TestServer;
+  let dispatcher: Dispatcher;
+  const dir = mkdtempSync(join(tmpdir(), 'hermetic-dl-'));
+  let n = 0;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    dispatcher = createDispatcher({ connections: 4, connectTimeoutMs: 2000, env: {} });
+  });
+  afterAll(async () => {
+    await dispatcher.close();
+    await server.close();
+  });
+
+  function get(path: string, extra: Partial<DownloadRequest> = {}, p: RetryPolicy = policy) {
+    const destination = join(dir, `f${++n}`);
+    return downloadFile({ url: `${server.origin}${path}`, destination, algorithms: ['sha256'], ...extra }, dispatcher, p).then((r) => ({
+      ...r,
+      bytes: readFileSync(destination),
+    }));
+  }
+
+  it('downloads and hashes while writing', async () => {
+    server.route('/ok', serveBytes(body));
+    const r = await get('/ok');
+    expect(r.size).toBe(body.length);
+    expect(r.digests.get('sha256')).toBe(sha256(body));
+    expect(r.bytes.equals(body)).toBe(true);
+    expect(r.attempts).toBe(1);
+  });
+
+  it('retries 5xx and then succeeds', async () => {
+    server.route('/flaky', sequence(status(503), status(500), serveBytes(body)));
+    const retries: string[] = [];
+    const r = await get('/flaky', { onRetry: (_a, reason) => retries.push(reason) });
+    expect(r.attempts).toBe(3);
+    expect(retries).toEqual([expect.stringMatching(/HTTP 503/), expect.stringMatching(/HTTP 500/)]);
+    expect(r.digests.get('sha256')).toBe(sha256(body));
+  });
+
+  it('honours Retry-After on 429 and 408', async () => {
+    server.route('/busy', sequence(status(429, { 'retry-after': '1' }), status(408), serveBytes(body)));
+    const delays: number[] = [];
+    const r = await get('/busy', { onRetry: (_a, _r, d) => delays.push(d) });
+    expect(r.attempts).toBe(3);
+    expect(delays[0]).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('fails at once when Retry-After exceeds the limit', async () => {
+    server.route('/later', status(503, { 'retry-after': '3600' }));
+    await expect(get('/later')).rejects.toThrow(/retry after 3600 s, more than the 120 s limit/);
+    expect(server.hits('/later')).toBe(1);
+  });
+
+  it('never retries 404 and other 4xx', async () => {
+    server.route('/gone', status(404));
+    const err = await get('/gone').catch((e) => e);
+    expect(err).toBeInstanceOf(AttemptError);
+    expect(err).toMatchObject({ kind: 'http', retryable: false, message: expect.stringMatching(/HTTP 404 .*not found/) });
+    expect(server.hits('/gone')).toBe(1);
+  });
+
+  it('reports 401 and 403 as authentication failures, not as fetch or checksum errors', async () => {
+    server.route('/private', status(401));
+    await expect(get('/private')).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(/wants credentials/) });
+    server.route('/forbidden', status(403));
+    await expect(get('/forbidden', { originHeaders: { authorization: 'Bearer x' } })).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(/credentials were refused/) });
+  });
+
+  it('gives up after the configured attempts', async () => {
+    server.route('/down', status(502));
+    await expect(get('/down')).rejects.toThrow(/HTTP 502 .*after 4 attempts/);
+    expect(server.hits('/down')).toBe(4);
+  });
+
+  it('resumes a body reset mid-way with Range and ends with the right bytes', async () => {
+    server.route('/reset', sequence(cutAfter(body, 100_000), serveBytes(body)));
+    const r = await get('/reset');
+    expect(r.attempts).toBe(2);
+    expect(r.bytes.equals(body)).toBe(true);
+    expect(r.digests.get('sha256')).toBe(sha256(body));
+    const second = server.requests.filter((q) => q.path === '/reset')[1];
+    expect(second.headers.range).toMatch(/^bytes=\d+-$/);
+    expect(second.headers['if-range']).toBe('"v1"');
+  });
+
+  it('starts over when a body is cut short and the server cannot resume', async () => {
+    server.route('/cut', sequence(cutAfter(body, 50_000, { ranges: false }), serveBytes(body, { ranges: false })));
+    const r = await get('/cut');
+    expect(r.bytes.equals(body)).toBe(true);
+    expect(server.requests.filter((q) => q.path === '/cut')[1].headers.range).toBeUndefined();
+  });
+
+  it('starts over when the server ignores Range and sends the whole file', async () => {
+    let hit = 0;
+    server.route('/norange', (req, res) => {
+      hit++;
+      if (hit === 1) return cutAfter(body, 70_000)(req, res, hit);
+      res.writeHead(200, { 'content-length': body.length, 'accept-ranges': 'bytes', etag: '"v1"' });
+      res.end(body);
+    });
+    const r = await get('/norange');
+    expect(r.bytes.equals(body)).toBe(true);
+    expect(r.digests.get('sha256')).toBe(sha256(body));
+  });
+
+  it('treats a truncated body (connection closed early) as retryable and fails when it persists', async () => {
+    server.route('/short', cutAfter(body, 1000, { ranges: false }));
+    await expect(get('/short')).rejects.toMatchObject({ kind: 'truncated', message: expect.stringMatching(/cut short.*after 4 attempts/) });
+  });
+
+  it('times out a stalled body and retries it', async () => {
+    server.route('/slow', sequence(slowBody(body, 4, 1000), serveBytes(body)));
+    const r = await get('/slow');
+    expect(r.attempts).toBe(2);
+    expect(r.bytes.equals(body)).toBe(true);
+  });
+
+  it('accepts a slow body whose chunks come within the read timeout', async () => {
+    server.route('/trickle', slowBody(body, 5, 50));
+    expect((await get('/trickle')).bytes.equals(body)).toBe(true);
+  });
+
+  it('follows redirects, and refuses loops and too many hops', async () => {
+    server.route('/ok', serveBytes(body));
+    server.route('/r1', redirect('/r2', 301));
+    server.route('/r2', redirect(`${server.origin}/ok`, 307));
+    expect((await get('/r1')).finalUrl).toBe(`${server.origin}/ok`);
+    server.route('/loop-a', redirect('/loop-b'));
+    server.route('/loop-b', redirect('/loop-a'));
+    await expect(get('/loop-a')).rejects.toMatchObject({ kind: 'redirect', message: expect.stringMatching(/redirect loop/) });
+    for (let i = 0; i < 12; i++) server.route(`/hop${i}`, redirect(`/hop${i + 1}`));
+    await expect(get('/hop0')).rejects.toThrow(/more than 10 redirects/);
+    server.route('/to-ftp', redirect('ftp://127.0.0.1/x'));
+    await expect(get('/to-ftp')).rejects.toThrow(/unsupported URL scheme/);
+  });
+
+  it('keeps credentials on their origin and drops them on a redirect elsewhere', async () => {
+    const other = await startTestServer();
+    try {
+      other.route('/file', serveBytes(body));
+      server.route('/auth-redirect', redirect(`${other.origin}/file`));
+      await get('/auth-redirect', { originHeaders: { authorization: 'Bearer s3cret' } });
+      expect(server.requests.find((q) => q.path === '/auth-redirect')?.headers.authorization).toBe('Bearer s3cret');
+      expect(other.requests[0].headers.authorization).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('stores the bytes the URL serves: no Content-Encoding decoding', async () => {
+    const gz = gzipSync(body);
+    server.route('/encoded', (_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': gz.length });
+      res.end(gz);
+    });
+    const r = await get('/encoded');
+    expect(r.digests.get('sha256')).toBe(sha256(gz));
+    expect(server.requests.find((q) => q.path === '/encoded')?.headers['accept-encoding']).toBe('identity');
+  });
+
+  it('retries a refused connection, then reports it', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const err = await downloadFile({ url: `http://127.0.0.1:${port}/x`, destination: join(dir, 'refused'), algorithms: ['sha256'] }, dispatcher, policy).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'network', message: expect.stringMatching(/ECONNREFUSED.*after 4 attempts/) });
+  });
+
+  it('stops on abort and says so', async () => {
+    server.route('/abort', slowBody(body, 10, 100));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    await expect(get('/abort', { signal: controller.signal })).rejects.toBeInstanceOf(DownloadAborted);
+  });
+
+  it('keeps memory flat on a large streamed body', async () => {
+    const size = 64 * 1024 * 1024;
+    const chunk = randomBytes(1024 * 1024);
+    server.route('/large', (_req, res) => {
+      res.writeHead(200, { 'content-length': size });
+      let sent = 0;
+      const pump = () => {
+        while (sent < size) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    const r = await downloadFile({ url: `${server.origin}/large`, destination: join(dir, 'large'), algorithms: ['sha256'] }, dispatcher, policy);
+    expect(r.size).toBe(size);
+    // The body is never held whole: growth stays far below its size (bench measures the exact figure).
+    expect(process.memoryUsage().rss - before).toBeLessThan(size / 2);
+  });
+});
+
+describe('downloadFile over TLS and proxies', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hermetic-tls-'));
+
+  it('fails an attempt whose proxy drops the CONNECT tunnel instead of hanging', async () => {
+    // A proxy without CONNECT support closes the tunnel request (undici 7 would loop forever).
+    const proxy = createServer((_req, res) => res.writeHead(405).end());
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const via = createDispatcher({ connections: 1, connectTimeoutMs: 100, env: { http_proxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` } });
+    try {
+      const err = await downloadFile({ url: 'http://127.0.0.1:9/x', destination: join(dir, 'stuck'), algorithms: ['sha256'] }, via, {
+        ...policy,
+        attempts: 2,
+        connectTimeoutMs: 100,
+        readTimeoutMs: 200,
+      }).catch((e) => e);
+      expect(err).toMatchObject({ kind: 'network', message: expect.stringMatching(/no response within .*after 2 attempts/) });
+    } finally {
+      await via.destroy();
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+
+  it('trusts NODE_EXTRA_CA_CERTS and refuses an https→http downgrade', async () => {
+    const tls = await startTestServer({ https: true });
+    const plain = await startTestServer();
+    const dispatcher = createDispatcher({ connections: 2, connectTimeoutMs: 2000, env: { NODE_EXTRA_CA_CERTS: TEST_CERT_PATH } });
+    try {
+      tls.route('/x', serveBytes(body));
+      tls.route('/down', redirect(`${plain.origin}/x`));
+      plain.route('/x', serveBytes(body));
+      const r = await downloadFile({ url: `${tls.origin}/x`, destination: join(dir, 'a'), algorithms: ['sha256'] }, dispatcher, policy);
+      expect(r.digests.get('sha256')).toBe(sha256(body));
+      await expect(downloadFile({ url: `${tls.origin}/down`, destination: join(dir, 'b'), algorithms: ['sha256'] }, dispatcher, policy)).rejects.toThrow(
+        /refused redirect from https to plain http/,
+      );
+      expect(plain.hits('/x')).toBe(0);
+    } finally {
+      await dispatcher.close();
+      await tls.close();
+      await plain.close();
+    }
+  });
+
+  it('rejects an untrusted certificate without NODE_EXTRA_CA_CERTS', async () => {
+    const tls = await startTestServer({ https: true });
+    const dispatcher = createDispatcher({ connections: 1, connectTimeoutMs: 2000, env: {} });
+    try {
+      tls.route('/x', serveBytes(body));
+      await expect(downloadFile({ url: `${tls.origin}/x`, destination: join(dir, 'c'), algorithms: ['sha256'] }, dispatcher, { ...policy, attempts: 1 })).rejects.toThrow(
+        /certificate/i,
+      );
+    } finally {
+      await dispatcher.close();
+      await tls.close();
+    }
+  });
+
+  it('goes through HTTP_PROXY / HTTPS_PROXY, and around it for NO_PROXY hosts', async () => {
+    const origin = await startTestServer();
+    origin.route('/x', serveBytes(body));
+    const seen: string[] = [];
+    // A minimal forward proxy that tunnels CONNECT requests (undici tunnels http targets too).
+    const proxy: Server = createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req, client, head) => {
+      seen.push(`${req.method} ${req.url}`);
+      const [host, port] = String(req.url).split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const via = createDispatcher({ connections: 1, connectTimeoutMs: 2000, env: { http_proxy: proxyUrl } });
+    const around = createDispatcher({ connections: 1, connectTimeoutMs: 2000, env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
+    try {
+      const r = await downloadFile({ url: `${origin.origin}/x`, destination: join(dir, 'p1'), algorithms: ['sha256'] }, via, { ...policy, attempts: 1 });
+      expect(r.digests.get('sha256')).toBe(sha256(body));
+      expect(seen).toEqual([`CONNECT ${origin.origin.replace('http://', '')}`]);
+      await downloadFile({ url: `${origin.origin}/x`, destination: join(dir, 'p2'), algorithms: ['sha256'] }, around, { ...policy, attempts: 1 });
+      expect(seen).toHaveLength(1);
+    } finally {
+      await via.close();
+      await around.close();
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+      await origin.close();
+    }
+  });
+});

@@ -1,0 +1,313 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HermeticError, LockfileError } from '../errors';
+import { parseLockfile, readLockfile } from './parse-lockfile';
+
+const SHA256 = `sha256:${'a'.repeat(64)}`;
+const SHA256B = `sha256:${'b'.repeat(64)}`;
+const FILE = 'proj/artifacts.lock.yaml';
+
+function lock(artifacts: string, version = '"1.0"'): string {
+  return `metadata:\n  version: ${version}\nartifacts:\n${artifacts}`;
+}
+
+/** The diagnostics of a lockfile that must fail. */
+function problems(text: string, env: NodeJS.ProcessEnv = {}) {
+  try {
+    parseLockfile(text, FILE, { env });
+  } catch (err) {
+    expect(err).toBeInstanceOf(LockfileError);
+    return (err as LockfileError).diagnostics.filter((d) => d.severity === 'error');
+  }
+  throw new Error('expected the lockfile to be rejected');
+}
+
+describe('parseLockfile: valid lockfiles', () => {
+  it('reads URL and Maven artifacts of a v1.0 lockfile', () => {
+    const l = parseLockfile(
+      lock(`  - download_url: https://example.com/releases/tool-1.4.2.tar.gz
+    checksum: ${SHA256}
+    filename: tools/tool.tar.gz
+  - type: maven
+    checksum: ${SHA256B}
+    attributes:
+      repository_url: https://repo1.maven.org/maven2
+      group_id: org.apache.ant
+      artifact_id: ant-launcher
+      version: "1.10.14"
+`),
+      FILE,
+    );
+    expect(l.version).toBe('1.0');
+    expect(l.artifacts).toEqual([
+      expect.objectContaining({ kind: 'url', index: 0, filename: 'tools/tool.tar.gz', filenameExplicit: true, url: 'https://example.com/releases/tool-1.4.2.tar.gz' }),
+      expect.objectContaining({
+        kind: 'maven',
+        index: 1,
+        filename: 'ant-launcher-1.10.14.jar',
+        url: 'https://repo1.maven.org/maven2/org/apache/ant/ant-launcher/1.10.14/ant-launcher-1.10.14.jar',
+        maven: expect.objectContaining({ classifier: '', type: 'jar' }),
+      }),
+    ]);
+    expect(l.artifacts[0].checksums).toEqual([{ algorithm: 'sha256', digest: 'a'.repeat(64), text: SHA256 }]);
+  });
+
+  it('accepts an empty artifact list', () => {
+    expect(parseLockfile(lock(' []'), FILE).artifacts).toEqual([]);
+  });
+
+  it.each([
+    ['https://Example.COM', 'https://example.com/', 'example.com'],
+    ['HTTP://127.0.0.1:8765/x', 'http://127.0.0.1:8765/x', 'x'],
+    ['https://example.com:443/x.tgz', 'https://example.com/x.tgz', 'x.tgz'],
+    ['https://example.com/a b/c d.txt', 'https://example.com/a%20b/c%20d.txt', 'c%20d.txt'],
+    ['https://example.com/a/../b.txt', 'https://example.com/b.txt', 'b.txt'],
+    ['https://bücher.example/x', 'https://xn--bcher-kva.example/x', 'x'],
+    ['https://example.com/x?a=b c', 'https://example.com/x?a=b%20c', 'x'],
+    ['https://h/dir/', 'https://h/dir/', 'dir'],
+    ['https://h/f.tar.gz?sig=1#frag', 'https://h/f.tar.gz?sig=1#frag', 'f.tar.gz'],
+  ])('normalises %s to %s and derives %s', (written, normalised, name) => {
+    const text = lock(`  - download_url: "${written}"\n    checksum: ${SHA256}\n    ${name === 'example.com' ? 'filename: example.com' : ''}\n`);
+    const [a] = parseLockfile(text, FILE).artifacts;
+    expect(a.url).toBe(normalised);
+    expect(a.filename).toBe(name);
+  });
+
+  it('accepts several checksums as a list', () => {
+    const [a] = parseLockfile(lock(`  - download_url: https://h/x\n    checksum: [${SHA256}, "sha512:${'c'.repeat(128)}"]\n`), FILE).artifacts;
+    expect(a.checksums.map((c) => c.algorithm)).toEqual(['sha256', 'sha512']);
+  });
+
+  it('keeps v2 auth as templates, never as expanded secrets', () => {
+    const l = parseLockfile(
+      lock(
+        `  - download_url: https://h/private/model.bin
+    checksum: ${SHA256}
+    auth: { bearer: { header: PRIVATE-TOKEN, value: "$CI_JOB_TOKEN" } }
+  - download_url: https://h/private/other.bin
+    checksum: ${SHA256}
+    auth:
+      basic: { username: "\${USER_NAME}", password: "$PASS" }
+`,
+        '"2.0"',
+      ),
+      FILE,
+      { env: { CI_JOB_TOKEN: 'very-secret', USER_NAME: 'me', PASS: 'pw' } },
+    );
+    expect(l.artifacts[0].auth).toEqual({ scheme: 'bearer', header: 'PRIVATE-TOKEN', value: { template: '$CI_JOB_TOKEN', variables: ['CI_JOB_TOKEN'] } });
+    expect(l.artifacts[1].auth).toMatchObject({ scheme: 'basic' });
+    expect(JSON.stringify(l)).not.toContain('very-secret');
+  });
+
+  it('warns, without failing, about weak algorithms, empty auth variables, unknown Maven attributes and percent-escaped names', () => {
+    const l = parseLockfile(
+      lock(
+        `  - download_url: https://h/a%20b.txt
+    checksum: "sha1:${'d'.repeat(40)}"
+    auth: { bearer: { value: "$EMPTY" } }
+  - type: maven
+    checksum: ${SHA256}
+    attributes:
+      repository_url: https://repo/m2
+      group_id: g
+      artifact_id: a
+      version: "1"
+      clasifier: sources
+`,
+        '"2.0"',
+      ),
+      FILE,
+      { env: { EMPTY: '' } },
+    );
+    const messages = l.warnings.map((w) => `${w.pointer}: ${w.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^artifacts\[0\]\.checksum: sha1 is a weak algorithm/),
+        expect.stringMatching(/^artifacts\[0\]\.auth\.bearer\.value: environment variable 'EMPTY'.* is empty/),
+        expect.stringMatching(/^artifacts\[0\]: derived file name 'a%20b.txt' keeps its percent-escapes/),
+        expect.stringMatching(/^artifacts\[1\]\.attributes\.clasifier: unknown Maven attribute/),
+      ]),
+    );
+  });
+
+  it('skips the environment check when asked (graph construction)', () => {
+    const text = lock(`  - download_url: https://h/x\n    checksum: ${SHA256}\n    auth: { bearer: { value: "$UNSET_VAR" } }\n`, '"2.0"');
+    expect(parseLockfile(text, FILE, { env: false }).artifacts).toHaveLength(1);
+  });
+});
+
+describe('parseLockfile: every problem, with line, column, pointer and fix', () => {
+  it('reports all problems of a lockfile at once, in file order', () => {
+    const d = problems(
+      lock(`  - download_url: ftp://example.com/x
+    checksum: SHA256:abc
+    extra: 1
+  - type: maven
+    checksum: ${SHA256}
+    attributes:
+      repository_url: https://repo/m2
+      group_id: g
+      artifact_id: a
+      version: 1.10
+  - type: npm
+`),
+    );
+    expect(d.map((x) => `${x.line}:${x.column} ${x.pointer}`)).toEqual([
+      '4:19 artifacts[0].download_url',
+      '5:15 artifacts[0].checksum',
+      '6:5 artifacts[0].extra',
+      '13:16 artifacts[1].attributes.version',
+      '14:11 artifacts[2].type',
+    ]);
+    expect(d[3]).toMatchObject({ message: 'expected a string, got the number 1.10', fix: 'quote it: version: "1.10"' });
+    expect(d.every((x) => x.file === FILE)).toBe(true);
+  });
+
+  it('formats the error with the file, position and fix', () => {
+    expect(() => parseLockfile(lock(`  - download_url: https://h/x\n    checksum: md5:zz\n`), FILE, { env: {} })).toThrow(
+      /proj\/artifacts\.lock\.yaml:5:15: artifacts\[0\]\.checksum: checksum digest 'zz' is not hex\n\s+fix: /,
+    );
+  });
+
+  it('keeps an all-digit value as written in the message, never as a converted number', () => {
+    const [d] = problems(lock(`  - download_url: https://h/x\n    checksum: 0001234500\n`));
+    expect(d.message).toContain('0001234500');
+  });
+
+  it.each([
+    ['unquoted 1.0', 'metadata:\n  version: 1.0\nartifacts: []\n', /must be a string, got the number 1.0/, /quote it: version: "1.0"/],
+    ['unquoted 2', 'metadata:\n  version: 2\nartifacts: []\n', /must be a string/, /"2.0"/],
+    ['unknown version', 'metadata:\n  version: "0.42"\nartifacts: []\n', /unsupported lockfile version "0.42"/, /"1.0" or "2.0"/],
+    ['missing version', 'metadata: {}\nartifacts: []\n', /metadata.version/, /version: "2.0"/],
+    ['missing metadata', 'artifacts: []\n', /metadata.version/, /version/],
+    ['not a mapping', '- a\n- b\n', /must be a mapping/, /metadata/],
+    ['null artifacts', 'metadata:\n  version: "1.0"\nartifacts:\n', /expected a list, got null/, /\[\]/],
+    ['missing artifacts', 'metadata:\n  version: "1.0"\n', /missing required field 'artifacts'/, /artifacts/],
+    ['unknown top-level key', 'metadata:\n  version: "1.0"\nartifacts: []\npackages: []\n', /unknown field 'packages'/, /metadata, artifacts/],
+    ['YAML syntax', 'metadata:\n  version: "1.0"\nartifacts: [\n', /YAML/, /syntax/],
+    ['duplicate keys', 'metadata:\n  version: "1.0"\nartifacts: []\nartifacts: []\n', /YAML: .*unique/i, /syntax/],
+    ['old pre-release format', 'metadata:\n  version: "1.0"\nartifacts:\n  - target: x\n    checksums: {sha256: abc}\n', /unknown field/, /download_url/],
+  ])('rejects %s', (_name, text, message, fix) => {
+    const d = problems(text);
+    expect(d.map((x) => x.message).join('\n')).toMatch(message);
+    expect(d.map((x) => x.fix ?? '').join('\n')).toMatch(fix);
+  });
+
+  it('rejects an empty document', () => {
+    expect(() => parseLockfile('# nothing\n', FILE)).toThrow(/lockfile is empty/);
+  });
+
+  it.each([
+    ['type: url', `  - type: url\n    download_url: https://h/x\n    checksum: ${SHA256}\n`, /unknown artifact type "url"/],
+    ['no checksum', '  - download_url: https://h/x\n', /missing required field 'checksum'/],
+    ['no URL', `  - checksum: ${SHA256}\n`, /missing required field 'download_url'/],
+    ['numeric filename', `  - download_url: https://h/x\n    checksum: ${SHA256}\n    filename: 42\n`, /expected a string, got the number 42/],
+    ['empty checksum list', '  - download_url: https://h/x\n    checksum: []\n', /'checksum' must not be empty/],
+    ['artifact not a mapping', '  - https://h/x\n', /each artifact must be a mapping/],
+    ['credentials in URL', `  - download_url: http://me:pw@h/x\n    checksum: ${SHA256}\n`, /credentials in the URL/],
+    ['not a URL', `  - download_url: not a url\n    checksum: ${SHA256}\n`, /not a valid absolute URL/],
+    ['file URL', `  - download_url: file:///etc/passwd\n    checksum: ${SHA256}\n`, /scheme 'file' is not supported/],
+    ['empty URL path', `  - download_url: https://h/\n    checksum: ${SHA256}\n`, /cannot derive a file name/],
+    ['filename escape', `  - download_url: https://h/x\n    checksum: ${SHA256}\n    filename: ../../escape.txt\n`, /escapes deps\/generic/],
+    ['absolute filename', `  - download_url: https://h/x\n    checksum: ${SHA256}\n    filename: /etc/passwd\n`, /is absolute/],
+    ['filename "."', `  - download_url: https://h/x\n    checksum: ${SHA256}\n    filename: "."\n`, /directory itself/],
+    ['two checksums of one algorithm', `  - download_url: https://h/x\n    checksum: [${SHA256}, ${SHA256B}]\n`, /two sha256 checksums/],
+    ['auth in 1.0', `  - download_url: https://h/x\n    checksum: ${SHA256}\n    auth: { bearer: { value: x } }\n`, /'auth' needs lockfile version "2.0"/],
+  ])('rejects an artifact with %s', (_name, artifacts, message) => {
+    expect(problems(lock(artifacts)).map((x) => x.message).join('\n')).toMatch(message);
+  });
+
+  it.each([
+    ['SNAPSHOT version', 'version: "1.0-SNAPSHOT"', /SNAPSHOT version '1.0-SNAPSHOT' is not reproducible/],
+    ['missing version (reported as such, not as a URL-form error)', '', /missing required field 'version'/],
+    ['group starting with /', 'version: "1"\n      group_id: /etc', /would produce a wrong repository path/],
+    ['numeric classifier', 'version: "1"\n      classifier: 7', /expected a string, got the number 7/],
+  ])('rejects a Maven artifact with %s', (_name, extra, message) => {
+    const text = lock(`  - type: maven\n    checksum: ${SHA256}\n    attributes:\n      repository_url: https://repo/m2\n      artifact_id: a\n      ${extra.includes('group_id') ? '' : 'group_id: g\n      '}${extra}\n`);
+    expect(problems(text).map((x) => x.message).join('\n')).toMatch(message);
+  });
+
+  it('rejects a Maven repository URL with a query, and a Maven artifact with download_url', () => {
+    const text = lock(`  - type: maven
+    checksum: ${SHA256}
+    attributes: { repository_url: "https://repo/m2?x=1", group_id: g, artifact_id: a, version: "1" }
+  - type: maven
+    download_url: https://h/x
+    checksum: ${SHA256}
+    attributes: { repository_url: "https://repo/m2", group_id: g, artifact_id: b, version: "1" }
+`);
+    const m = problems(text).map((x) => x.message);
+    expect(m).toEqual([expect.stringMatching(/must not have a query/), expect.stringMatching(/a Maven artifact has no 'download_url'/)]);
+  });
+
+  it('rejects v2 auth with both or neither scheme, and unset variables, naming only the variable', () => {
+    const text = lock(
+      `  - download_url: https://h/a
+    checksum: ${SHA256}
+    auth: { basic: { username: u, password: p }, bearer: { value: v } }
+  - download_url: https://h/b
+    checksum: ${SHA256}
+    auth: {}
+  - download_url: https://h/c
+    checksum: ${SHA256}
+    auth: { bearer: { value: "Bearer $NOT_SET" } }
+  - download_url: https://h/d
+    checksum: ${SHA256}
+    auth: { bearer: { value: "Bearer $ bad" } }
+`,
+      '"2.0"',
+    );
+    const m = problems(text, { OTHER: 'x' }).map((x) => x.message);
+    expect(m).toEqual([
+      'exactly one of the auth types must be set',
+      'exactly one of the auth types must be set',
+      "environment variable 'NOT_SET' referenced in auth config is not set",
+      expect.stringMatching(/invalid placeholder/),
+    ]);
+  });
+
+  it('rejects duplicate URLs, duplicate targets, a Maven and a URL artifact with one URL, and file/directory clashes', () => {
+    const text = lock(`  - download_url: https://h/x.txt
+    checksum: ${SHA256}
+  - download_url: https://h/x.txt
+    checksum: ${SHA256B}
+    filename: other.txt
+  - download_url: https://h/x.txt?v=2
+    checksum: ${SHA256}
+  - download_url: https://repo/m2/g/a/1/a-1.jar
+    checksum: ${SHA256}
+  - type: maven
+    checksum: ${SHA256}
+    attributes: { repository_url: "https://repo/m2", group_id: g, artifact_id: a, version: "1" }
+    filename: maven/a.jar
+  - download_url: https://h/dir
+    checksum: ${SHA256}
+    filename: tools
+  - download_url: https://h/tool
+    checksum: ${SHA256}
+    filename: tools/tool
+`);
+    const m = problems(text).map((x) => `${x.pointer}: ${x.message}`);
+    expect(m).toEqual([
+      'artifacts[1]: duplicate URL https://h/x.txt (also artifacts[0])',
+      "artifacts[2]: duplicate target file 'x.txt' (also artifacts[0])",
+      'artifacts[4]: duplicate URL https://repo/m2/g/a/1/a-1.jar (also artifacts[3])',
+      "artifacts[6]: target 'tools/tool' is inside 'tools', the file of artifacts[5]",
+    ]);
+  });
+});
+
+describe('readLockfile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hermetic-lock-'));
+
+  it('says LockfileNotFound for a missing file', async () => {
+    await expect(readLockfile(join(dir, 'nope.yaml'))).rejects.toMatchObject({ code: 'LockfileNotFound', exitCode: 13 });
+  });
+
+  it('gives a clean error, not a trace, for a directory', async () => {
+    const err = await readLockfile(dir).catch((e) => e);
+    expect(err).toBeInstanceOf(HermeticError);
+    expect(err.message).toMatch(/is not a file/);
+  });
+});

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+/** Test-only TLS certificate for 127.0.0.1 and localhost. */
+export const TEST_CERT_PATH = join(__dirname, 'fixtures', 'test-cert.pem');
+const TEST_KEY_PATH = join(__dirname, 'fixtures', 'test-key.pem');
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void | Promise<void>;
+
+/** A real loopback HTTP(S) server whose routes inject faults; counts and records requests. */
+export interface TestServer {
+  /** `http://127.0.0.1:<port>` (or https). */
+  readonly origin: string;
+  readonly requests: Array<{ method: string; path: string; headers: IncomingMessage['headers'] }>;
+  route(path: string, handler: Handler): void;
+  hits(path: string): number;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: { https?: boolean } = {}): Promise<TestServer> {
+  const routes = new Map<string, Handler>();
+  const counts = new Map<string, number>();
+  const requests: TestServer['requests'] = [];
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const hit = (counts.get(path) ?? 0) + 1;
+    counts.set(path, hit);
+    requests.push({ method: req.method ?? 'GET', path, headers: req.headers });
+    const handler = routes.get(path);
+    if (!handler) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    Promise.resolve(handler(req, res, hit)).catch((err) => res.destroy(err));
+  };
+  const server: Server = options.https
+    ? createHttpsServer({ cert: readFileSync(TEST_CERT_PATH), key: readFileSync(TEST_KEY_PATH) }, listener)
+    : createHttpServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`,
+    requests,
+    route: (path, handler) => void routes.set(path, handler),
+    hits: (path) => counts.get(path) ?? 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Serves bytes with Content-Length, an ETag, and `Range` support (206) unless disabled. */
+export function serveBytes(body: Buffer, options: { ranges?: boolean; etag?: string; headers?: Record<string, string> } = {}): Handler {
+  const ranges = options.ranges ?? true;
+  return (req, res) => {
+    const headers: Record<string, string | number> = { 'content-type': 'application/octet-stream', ...options.headers };
+    if (ranges) {
+      headers['accept-ranges'] = 'bytes';
+      headers.etag = options.etag ?? '"v1"';
+    }
+    const range = ranges ? /^bytes=(\d+)-$/.exec(req.headers.range ?? '') : null;
+    if (range && (!req.headers['if-range'] || req.headers['if-range'] === headers.etag)) {
+      const start = Number(range[1]);
+      res.writeHead(206, { ...headers, 'content-length': body.length - start, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` });
+      res.end(body.subarray(start));
+      return;
+    }
+    res.writeHead(200, { ...headers, 'content-length': body.length });
+    res.end(body);
+  };
+}
+
+/** Answers `status` (with optional headers) and a short body. */
+export function status(code: number, headers: Record<string, string> = {}): Handler {
+  return (_req, res) => {
+    res.writeHead(code, headers).end(`status ${code}`);
+  };
+}
+
+/** Uses the n-th handler for the n-th hit; the last one repeats. */
+export function sequence(...handlers: Handler[]): Handler {
+  return (req, res, hit) => handlers[Math.min(hit, handlers.length) - 1](req, res, hit);
+}
+
+/** Promises the whole body, sends `bytes` of it, then resets the connection. */
+export function cutAfter(body: Buffer, bytes: number, options: { ranges?: boolean } = {}): Handler {
+  return (_req, res) => {
+    const headers: Record<string, string | number> = { 'content-length': body.length, 'content-type': 'application/octet-stream' };
+    if (options.ranges ?? true) Object.assign(headers, { 'accept-ranges': 'bytes', etag: '"v1"' });
+    res.writeHead(200, headers);
+    res.write(body.subarray(0, bytes), () => setTimeout(() => res.socket?.destroy(), 20));
+  };
+}
+
+/** Sends the body in `chunks` pieces `delayMs` apart. */
+export function slowBody(body: Buffer, chunks: number, delayMs: number): Handler {
+  return async (_req, res) => {
+    res.writeHead(200, { 'content-length': body.length });
+    const size = Math.ceil(body.length / chunks);
+    for (let i = 0; i < body.length; i += size) {
+      if (res.destroyed) return;
+      res.write(body.subarray(i, i + size));
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+    res.end();
+  };
+}
+
+/** Redirects to `location` with `code`. */
+export function redirect(location: string, code = 302): Handler {
+  return (_req, res) => {
+    res.writeHead(code, { location }).end();
+  };
+}
