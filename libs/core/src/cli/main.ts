@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { runCli } from './run-cli';
 
 /** Default store of the CLI outside a workspace: the user's cache directory. */
@@ -25,7 +25,6 @@ runCli(process.argv.slice(2), {
   stderr: process.stderr,
   signal: controller.signal,
   defaultStore: defaultCliStore(process.env),
-  resolvePath: (p) => resolve(p),
 }).then((code) => {
   process.exitCode = code;
 });

@@ -14,7 +14,6 @@ export interface CliIo {
   stderr: NodeJS.WriteStream;
   signal?: AbortSignal;
   defaultStore: string;
-  resolvePath?: (p: string) => string;
 }
 
 const USAGE = `Usage: hermetic fetch-deps [options]
@@ -74,13 +73,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const lockfilePath = v.lockfile ?? LOCKFILE_NAME;
     const output = resolve(io.cwd, v.output ?? 'hermetic-output');
-    const lockfile = await readLockfile(lockfilePath, { env: io.env });
+    const concurrency = positiveInt('concurrency', v.concurrency, 8);
+    const attempts = positiveInt('attempts', v.attempts, 5);
+    const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: io.env, displayPath: lockfilePath });
     const result = await fetchArtifacts(lockfile, {
       outputDir: output,
       store: new ContentStore(resolve(io.cwd, v.store ?? io.defaultStore)),
       recordName: 'cli',
-      concurrency: positiveInt('concurrency', v.concurrency, 8),
-      policy: { attempts: positiveInt('attempts', v.attempts, 5) },
+      concurrency,
+      policy: { attempts },
       offline: !!v.offline || io.env.HERMETIC_OFFLINE === '1',
       linkMode: v.copy ? 'copy' : 'hardlink',
       env: io.env,

@@ -1,0 +1,63 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { serveBytes, startTestServer, TestServer } from '../testing/test-server';
+import { runCli } from './run-cli';
+
+function stream() {
+  const s = new PassThrough() as unknown as NodeJS.WriteStream & { text: () => string };
+  let out = '';
+  (s as unknown as PassThrough).on('data', (d) => (out += d));
+  s.text = () => out;
+  return s;
+}
+
+describe('hermetic CLI', () => {
+  let server: TestServer;
+  const body = randomBytes(20_000);
+  beforeAll(async () => {
+    server = await startTestServer();
+    server.route('/tool.tgz', serveBytes(body));
+  });
+  afterAll(() => server.close());
+
+  async function cli(args: string[], cwd: string) {
+    const stdout = stream();
+    const stderr = stream();
+    const code = await runCli(args, { cwd, env: { CI: '1' }, stdout, stderr, defaultStore: join(cwd, 'store') });
+    return { code, out: stdout.text(), err: stderr.text() };
+  }
+
+  it('fetch-deps writes the Hermeto layout from a lockfile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    const lock = join(dir, 'artifacts.lock.yaml');
+    writeFileSync(lock, `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${createHash('sha256').update(body).digest('hex')}\n`);
+    const r = await cli(['fetch-deps', '--lockfile', lock, '--output', join(dir, 'out')], dir);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(r.out).toMatch(/downloaded tool\.tgz/);
+    expect(r.out).toMatch(/1 file, 19\.5 KiB, 1 downloaded/);
+    expect(readFileSync(join(dir, 'out/deps/generic/tool.tgz')).equals(body)).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'out/.build-config.json'), 'utf8'))).toEqual({ environment_variables: [], project_files: [] });
+  });
+
+  it('exits with the error class code and a message naming the file and the fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    writeFileSync(join(dir, 'artifacts.lock.yaml'), 'metadata:\n  version: 1.0\nartifacts: []\n');
+    const r = await cli(['fetch-deps', '--lockfile', join(dir, 'artifacts.lock.yaml')], dir);
+    expect(r.code).toBe(14);
+    expect(r.err).toMatch(/InvalidLockfileFormat: lockfile .*artifacts\.lock\.yaml has 1 problem:/);
+    expect(r.err).toMatch(/fix: quote it: version: "1.0"/);
+    expect(existsSync(join(dir, 'hermetic-output'))).toBe(false);
+  });
+
+  it('says LockfileNotFound (13) and usage errors (2) plainly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    expect((await cli(['fetch-deps'], dir)).code).toBe(13);
+    expect(await cli(['fetch-deps', '--concurrency', '0'], dir)).toMatchObject({ code: 4, err: expect.stringMatching(/--concurrency must be a positive integer/) });
+    expect(await cli(['frobnicate'], dir)).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command 'frobnicate'/) });
+    expect(await cli(['--bogus'], dir)).toMatchObject({ code: 2 });
+    expect(await cli(['--help'], dir)).toMatchObject({ code: 0, out: expect.stringMatching(/Usage: hermetic fetch-deps/) });
+  });
+});

@@ -1,0 +1,93 @@
+import { CreateNodesContextV2 } from '@nx/devkit';
+import { TempWorkspace } from '../testing/temp-workspace';
+import { createNodes, createNodesV2 } from './plugin';
+
+const SHA = `sha256:${'a'.repeat(64)}`;
+const LOCK = `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: https://h/tool.tgz\n    checksum: ${SHA}\n    filename: tools/tool.tgz\n  - download_url: https://h/data.bin\n    checksum: ${SHA}\n  - type: maven\n    checksum: ${SHA}\n    attributes: { repository_url: "https://r/m2", group_id: g, artifact_id: a, version: "1" }\n`;
+
+describe('createNodes', () => {
+  let ws: TempWorkspace;
+  let context: CreateNodesContextV2;
+
+  beforeEach(() => {
+    ws = new TempWorkspace();
+    context = { nxJsonConfiguration: {}, workspaceRoot: ws.root };
+  });
+
+  const run = (files: string[], options?: object) => createNodes[1](files, options, context);
+
+  it('matches every artifacts.lock.yaml and is also exported as createNodesV2', () => {
+    expect(createNodes[0]).toBe('**/artifacts.lock.yaml');
+    expect(createNodesV2).toBe(createNodes);
+  });
+
+  it('infers cached fetch-generic and fetch-deps targets on the project owning the lockfile', async () => {
+    ws.write('apps/web/project.json', { name: 'web' });
+    ws.write('apps/web/artifacts.lock.yaml', LOCK);
+    const [[file, result]] = await run(['apps/web/artifacts.lock.yaml']);
+    expect(file).toBe('apps/web/artifacts.lock.yaml');
+    const targets = result.projects!['apps/web'].targets!;
+    expect(Object.keys(targets)).toEqual(['fetch-generic', 'fetch-deps']);
+    expect(targets['fetch-generic']).toMatchObject({
+      executor: '@hermetic/nx:fetch-generic',
+      cache: true,
+      options: { lockfile: 'apps/web/artifacts.lock.yaml', outputDir: 'dist/hermetic/apps/web', concurrency: 8 },
+      inputs: expect.arrayContaining(['{projectRoot}/artifacts.lock.yaml', expect.objectContaining({ externalDependencies: expect.arrayContaining(['undici', 'yaml', 'zod']) })]),
+      // Only the URL artifacts' files (Maven ones belong to fetch-maven) and the target's record.
+      outputs: [
+        '{workspaceRoot}/dist/hermetic/apps/web/deps/generic/tools/tool.tgz',
+        '{workspaceRoot}/dist/hermetic/apps/web/deps/generic/data.bin',
+        '{workspaceRoot}/dist/hermetic/apps/web/.hermetic/fetch-generic.json',
+      ],
+      metadata: expect.objectContaining({ technologies: ['hermetic'] }),
+    });
+    expect(targets['fetch-deps']).toMatchObject({ executor: 'nx:noop', dependsOn: ['fetch-generic'] });
+  });
+
+  it('hashes the plugin sources when used from source in the workspace', async () => {
+    ws.write('p/package.json', { name: 'p' });
+    ws.write('p/artifacts.lock.yaml', LOCK);
+    const [[, result]] = await run(['p/artifacts.lock.yaml']);
+    const inputs = result.projects!.p.targets!['fetch-generic'].inputs!;
+    // This test runs outside the temp workspace, so the plugin counts as installed: its version is hashed.
+    expect(inputs).toContainEqual({ externalDependencies: expect.arrayContaining(['@hermetic/nx', '@hermetic/core']) });
+  });
+
+  it('honours the plugin options: target names, output dir and concurrency', async () => {
+    ws.write('libs/x/project.json', { name: 'x' });
+    ws.write('libs/x/artifacts.lock.yaml', LOCK);
+    const [[, result]] = await run(['libs/x/artifacts.lock.yaml'], {
+      fetchGenericTargetName: 'deps-url',
+      fetchDepsTargetName: 'deps',
+      outputDir: '.artifacts/{projectName}',
+      concurrency: 3,
+    });
+    const targets = result.projects!['libs/x'].targets!;
+    expect(Object.keys(targets)).toEqual(['deps-url', 'deps']);
+    expect(targets['deps-url'].options).toMatchObject({ outputDir: '.artifacts/x', concurrency: 3 });
+    expect(targets['deps-url'].outputs).toContain('{workspaceRoot}/.artifacts/x/.hermetic/deps-url.json');
+    expect(targets.deps.dependsOn).toEqual(['deps-url']);
+  });
+
+  it('ignores a lockfile in a folder that is not a project', async () => {
+    ws.write('examples/public/artifacts.lock.yaml', LOCK);
+    expect(await run(['examples/public/artifacts.lock.yaml'])).toEqual([['examples/public/artifacts.lock.yaml', {}]]);
+  });
+
+  it('keeps the graph working with a broken lockfile: folder outputs, and the task reports the problem', async () => {
+    ws.write('bad/project.json', { name: 'bad' });
+    ws.write('bad/artifacts.lock.yaml', 'metadata: [oops');
+    const [[, result]] = await run(['bad/artifacts.lock.yaml']);
+    expect(result.projects!.bad.targets!['fetch-generic'].outputs).toEqual([
+      '{workspaceRoot}/dist/hermetic/bad/deps/generic',
+      '{workspaceRoot}/dist/hermetic/bad/.hermetic/fetch-generic.json',
+    ]);
+  });
+
+  it('does not need auth variables to build the graph', async () => {
+    ws.write('s/project.json', { name: 's' });
+    ws.write('s/artifacts.lock.yaml', `metadata:\n  version: "2.0"\nartifacts:\n  - download_url: https://h/x\n    checksum: ${SHA}\n    auth: { bearer: { value: "$UNSET_TOKEN" } }\n`);
+    const [[, result]] = await run(['s/artifacts.lock.yaml']);
+    expect(result.projects!.s.targets!['fetch-generic'].outputs).toContain('{workspaceRoot}/dist/hermetic/s/deps/generic/x');
+  });
+});
