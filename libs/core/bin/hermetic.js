@@ -1,13 +1,25 @@
 #!/usr/bin/env node
-// Runs the CLI from its TypeScript sources inside the workspace (a published build ships dist/).
-const { existsSync } = require('node:fs');
+// Runs the compiled CLI (dist/, from `npm run build`) when it is up to date with the sources, and
+// the TypeScript sources through swc-node otherwise, so a stale build is never used by accident.
+const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
-const built = join(__dirname, '..', 'dist', 'cli', 'main.js');
-if (existsSync(built)) {
+const root = join(__dirname, '..');
+const built = join(root, 'dist', 'cli', 'main.js');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+if (existsSync(built) && statSync(built).mtimeMs >= newestSource(join(root, 'src'))) {
   require(built);
 } else {
-  process.env.SWC_NODE_PROJECT ??= join(__dirname, '..', '..', '..', 'tsconfig.base.json');
+  process.env.SWC_NODE_PROJECT ??= join(root, '..', '..', 'tsconfig.base.json');
   require('@swc-node/register');
   require('../src/cli/main.ts');
 }

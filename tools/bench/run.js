@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: cold fetch figures of Hermetic against curl --parallel + sha256sum on the same
+ * files from the same loopback server, measured side by side in one run (alternating, median of
+ * RUNS). Prints one table of wall times, ratios and peak memory (RSS via /usr/bin/time).
+ *
+ * Cases: 200 x 1 MiB and 4 x 128 MiB. Needs ~0.8 GiB of free space in the temp directory.
+ */
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
+const { createHash, randomFillSync } = require('node:crypto');
+const { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, openSync, writeSync, closeSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+const RUNS = Number(process.env.BENCH_RUNS || 3);
+const CONCURRENCY = 8;
+const REPO = join(__dirname, '..', '..');
+const CLI = join(REPO, 'libs', 'core', 'bin', 'hermetic.js');
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const work = mkdtempSync(join(tmpdir(), 'hermetic-bench-'));
+
+/** Writes `count` random files of `size` bytes, returns their names and sha256. */
+function makeFiles(dir, prefix, count, size) {
+  mkdirSync(dir, { recursive: true });
+  const chunk = Buffer.alloc(Math.min(size, 8 << 20));
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const name = `${prefix}-${i}.bin`;
+    const hash = createHash('sha256');
+    const fd = openSync(join(dir, name), 'w');
+    for (let left = size; left > 0; left -= chunk.length) {
+      const piece = randomFillSync(chunk).subarray(0, Math.min(chunk.length, left));
+      hash.update(piece);
+      writeSync(fd, piece);
+    }
+    closeSync(fd);
+    out.push({ name, sha256: hash.digest('hex') });
+  }
+  return out;
+}
+
+/** Runs a command under /usr/bin/time; returns wall seconds and peak RSS in KiB (summed over a pipeline is not needed: each step is timed). */
+function timed(cmd, args, opts = {}) {
+  const start = process.hrtime.bigint();
+  const r = TIME
+    ? spawnSync(TIME, ['-f', '%M', cmd, ...args], { encoding: 'utf8', ...opts })
+    : spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
+  const rssKiB = TIME ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  return { wall, rssKiB };
+}
+
+function hermetic(lockfile, run) {
+  const out = join(work, `out-h-${run}`);
+  const store = join(work, `store-${run}`);
+  const r = timed(process.execPath, [CLI, 'fetch-deps', '--lockfile', lockfile, '--output', out, '--store', store, '--concurrency', String(CONCURRENCY)], {
+    env: { ...process.env, CI: '1' },
+  });
+  rmSync(out, { recursive: true, force: true });
+  rmSync(store, { recursive: true, force: true });
+  return r;
+}
+
+function curlAndSha(files, base, run) {
+  const out = join(work, `out-c-${run}`);
+  mkdirSync(out);
+  const args = ['--parallel', '--parallel-max', String(CONCURRENCY), '-sSf'];
+  for (const f of files) args.push('-o', join(out, f.name), `${base}/${f.name}`);
+  const curl = timed('curl', args);
+  const sum = timed('sha256sum', files.map((f) => join(out, f.name)));
+  rmSync(out, { recursive: true, force: true });
+  return { wall: curl.wall + sum.wall, rssKiB: Math.max(curl.rssKiB, sum.rssKiB) };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mib = (kib) => (Number.isNaN(kib) ? 'n/a' : `${(kib / 1024).toFixed(0)} MiB`);
+
+async function main() {
+  const mirror = join(work, 'mirror');
+  const cases = [
+    { name: 'cold fetch 200 x 1 MiB', files: makeFiles(mirror, 'small', 200, 1 << 20) },
+    { name: 'cold fetch 4 x 128 MiB', files: makeFiles(mirror, 'large', 4, 128 << 20) },
+  ];
+  const server = spawn(process.execPath, [join(__dirname, 'serve.js'), mirror], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(String(d).trim())));
+  const base = `http://127.0.0.1:${port}`;
+  const rows = [];
+  try {
+    for (const c of cases) {
+      const lockfile = join(work, `${c.files[0].name.split('-')[0]}.lock.yaml`);
+      writeFileSync(
+        lockfile,
+        `metadata:\n  version: "1.0"\nartifacts:\n${c.files.map((f) => `  - download_url: ${base}/${f.name}\n    checksum: sha256:${f.sha256}\n`).join('')}`,
+      );
+      const h = [];
+      const b = [];
+      for (let run = 0; run < RUNS; run++) {
+        // Alternate which side goes first so page-cache warmth favours neither.
+        if (run % 2 === 0) {
+          h.push(hermetic(lockfile, run));
+          b.push(curlAndSha(c.files, base, run));
+        } else {
+          b.push(curlAndSha(c.files, base, run));
+          h.push(hermetic(lockfile, run));
+        }
+      }
+      const hw = median(h.map((x) => x.wall));
+      const bw = median(b.map((x) => x.wall));
+      rows.push([c.name, `${hw.toFixed(2)} s`, `${bw.toFixed(2)} s`, `${(hw / bw).toFixed(2)}x`, mib(median(h.map((x) => x.rssKiB))), mib(median(b.map((x) => x.rssKiB)))]);
+    }
+  } finally {
+    server.kill();
+    rmSync(work, { recursive: true, force: true });
+  }
+  const head = ['case', 'hermetic', 'curl --parallel + sha256sum', 'ratio (goal <= 1.2x)', 'hermetic peak RSS', 'baseline peak RSS'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+  console.log(`\nmedian of ${RUNS} runs each, concurrency ${CONCURRENCY}, node ${process.version}, ${execFileSync('nproc').toString().trim()} cores${TIME ? '' : '; install `time` for peak RSS'}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
