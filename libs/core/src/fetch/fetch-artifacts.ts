@@ -172,7 +172,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   let own: Dispatcher | undefined;
   const dispatcher = () => (o.dispatcher ?? (own ??= createDispatcher({ connections: concurrency, connectTimeoutMs: policy.connectTimeoutMs, env: o.env })));
 
-  const failures: HermeticError[] = [];
+  const failures: Array<{ index: number; error: HermeticError }> = [];
   const sizes = new Map<Artifact, number>();
   let downloaded = 0;
   let fromStore = 0;
@@ -181,7 +181,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   try {
     await mapLimit(artifacts, concurrency, async (a) => {
       if (o.signal?.aborted) {
-        failures.push(new HermeticError('Interrupted', `${describe(a)}: interrupted`));
+        failures.push({ index: a.index, error: new HermeticError('Interrupted', `${describe(a)}: interrupted`) });
         return;
       }
       try {
@@ -196,7 +196,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
         o.reporter.done(a.filename, r.source, r.size);
       } catch (err) {
         const e = err instanceof HermeticError ? err : new HermeticError('FetchError', `${describe(a)}: ${(err as Error).message}`, { cause: err });
-        failures.push(e);
+        failures.push({ index: a.index, error: e });
         o.reporter.failed(a.filename, e.message);
       }
     });
@@ -207,7 +207,8 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
 
   const summary: FetchSummary = { files: artifacts.length, downloaded, fromStore, failed: failures.length, bytes, bytesDownloaded, durationMs: Date.now() - started };
   o.reporter.summary(summary);
-  if (failures.length) throw combineFailures(lockfile, failures);
+  // Lockfile order, whatever order the downloads finished in.
+  if (failures.length) throw combineFailures(lockfile, failures.sort((x, y) => x.index - y.index).map((f) => f.error));
 
   const path = recordPath(o.outputDir, recordName);
   const previous = await readRecord(path);
