@@ -4,7 +4,8 @@
  * files from the same loopback server, measured side by side in one run (alternating, median of
  * RUNS). Prints one table of wall times, ratios and peak memory (RSS via /usr/bin/time).
  *
- * Cases: 200 x 1 MiB and 4 x 128 MiB. Needs ~0.8 GiB of free space in the temp directory.
+ * Cases: 200 x 1 MiB and 4 x 128 MiB (plus 1 x 2 GiB with BENCH_HUGE=1). Needs ~0.8 GiB of free
+ * space in the temp directory (~7 GiB with BENCH_HUGE=1).
  */
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const { createHash, randomFillSync } = require('node:crypto');
@@ -82,6 +83,8 @@ async function main() {
     { name: 'cold fetch 200 x 1 MiB', files: makeFiles(mirror, 'small', 200, 1 << 20) },
     { name: 'cold fetch 4 x 128 MiB', files: makeFiles(mirror, 'large', 4, 128 << 20) },
   ];
+  // Optional: one 2 GiB file, to show peak memory does not follow file size (needs 6 GiB of disk).
+  if (process.env.BENCH_HUGE === '1') cases.push({ name: 'cold fetch 1 x 2 GiB', files: makeFiles(mirror, 'huge', 1, 2 * 1024 ** 3) });
   const server = spawn(process.execPath, [join(__dirname, 'serve.js'), mirror], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(String(d).trim())));
   const base = `http://127.0.0.1:${port}`;

@@ -2,8 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { serveBytes, startTestServer, TestServer } from '../testing/test-server';
+import { serveBytes, slowBody, startTestServer, TestServer } from '../testing/test-server';
 import { runCli } from './run-cli';
 
 function stream() {
@@ -60,4 +62,25 @@ describe('hermetic CLI', () => {
     expect(await cli(['--bogus'], dir)).toMatchObject({ code: 2 });
     expect(await cli(['--help'], dir)).toMatchObject({ code: 0, out: expect.stringMatching(/Usage: hermetic fetch-deps/) });
   });
+
+  it('on Ctrl-C (SIGINT) stops, exits 130 and leaves no partial file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    const big = randomBytes(2_000_000);
+    server.route('/slow.bin', slowBody(big, 100, 100));
+    writeFileSync(join(dir, 'artifacts.lock.yaml'), `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/slow.bin\n    checksum: sha256:${createHash('sha256').update(big).digest('hex')}\n`);
+    const bin = join(__dirname, '..', '..', 'bin', 'hermetic.js');
+    const child = spawn(process.execPath, [bin, 'fetch-deps', '--store', join(dir, 'store')], { cwd: dir, env: { ...process.env, CI: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // Interrupt once the download is under way.
+    while (server.hits('/slow.bin') === 0) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/SIGINT: stopping, removing partial files/);
+    expect(stderr).toMatch(/Interrupted/);
+    expect(existsSync(join(dir, 'hermetic-output', 'deps', 'generic', 'slow.bin'))).toBe(false);
+    expect(readdirSync(join(dir, 'store', 'tmp'))).toEqual([]);
+  }, 30_000);
 });

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { mkdir, realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { compareDigests, ChecksumMismatch } from '../checksum/multi-hash';
@@ -76,9 +76,9 @@ function attemptToError(lockfile: Lockfile, a: Artifact, err: AttemptError): Her
 }
 
 /** Fetches one artifact into the output directory through the store; returns where its bytes came from. */
-async function fetchOne(lockfile: Lockfile, a: Artifact, genericDir: string, o: Required<Pick<FetchOptions, 'store' | 'linkMode' | 'env' | 'reporter'>> & FetchOptions, dispatcher: () => Dispatcher, policy: RetryPolicy): Promise<{ source: 'download' | 'store'; size: number }> {
+async function fetchOne(lockfile: Lockfile, a: Artifact, genericDir: string, realGenericDir: string, o: Required<Pick<FetchOptions, 'store' | 'linkMode' | 'env' | 'reporter'>> & FetchOptions, dispatcher: () => Dispatcher, policy: RetryPolicy): Promise<{ source: 'download' | 'store'; size: number }> {
   const label = describe(a);
-  await mkdirInside(genericDir, dirname(a.filename), label);
+  if (a.filename.includes('/')) await mkdirInside(genericDir, realGenericDir, dirname(a.filename), label);
   const target = join(genericDir, a.filename);
   const release = await o.store.lock(a.checksums, o.signal);
   try {
@@ -168,6 +168,9 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   for (const w of lockfile.warnings) o.reporter.warn(formatDiagnostic(w));
 
   await checkCrossTargetCollisions(lockfile, artifacts, o.outputDir, recordName);
+  // Like Hermeto, deps/generic/ only exists when there is something to put in it.
+  if (artifacts.length) await mkdir(genericDir, { recursive: true });
+  const realGenericDir = artifacts.length ? await realpath(genericDir) : genericDir;
   const concurrency = o.concurrency ?? 8;
   let own: Dispatcher | undefined;
   const dispatcher = () => (o.dispatcher ?? (own ??= createDispatcher({ connections: concurrency, connectTimeoutMs: policy.connectTimeoutMs, env: o.env })));
@@ -185,7 +188,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
         return;
       }
       try {
-        const r = await fetchOne(lockfile, a, genericDir, o, dispatcher, policy);
+        const r = await fetchOne(lockfile, a, genericDir, realGenericDir, o, dispatcher, policy);
         sizes.set(a, r.size);
         bytes += r.size;
         if (r.source === 'store') fromStore++;

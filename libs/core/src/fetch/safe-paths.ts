@@ -11,10 +11,9 @@ export function isInside(root: string, child: string): boolean {
 /**
  * Creates the directories of `relDir` below `root` one segment at a time, refusing to follow a
  * symlink that leads out of `root` (so a planted link cannot redirect a download elsewhere).
+ * `realRoot` is `root` with symlinks resolved (computed once per run by the caller).
  */
-export async function mkdirInside(root: string, relDir: string, context: string): Promise<void> {
-  await mkdir(root, { recursive: true });
-  const realRoot = await realpath(root);
+export async function mkdirInside(root: string, realRoot: string, relDir: string, context: string): Promise<void> {
   let current = root;
   for (const segment of relDir.split('/').filter(Boolean)) {
     current = join(current, segment);

@@ -31,7 +31,21 @@ export type StoreLookup =
  * is re-verified whenever it is served, so a corrupted or tampered entry is dropped, never used.
  */
 export class ContentStore {
+  /** Folders created once per store object, not once per artifact. */
+  private readonly made = new Map<string, Promise<unknown>>();
+
   constructor(readonly root: string) {}
+
+  private ensureDir(dir: string): Promise<unknown> {
+    let made = this.made.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true });
+      // A failed mkdir is retried next time rather than cached.
+      made.catch(() => this.made.delete(dir));
+      this.made.set(dir, made);
+    }
+    return made;
+  }
 
   objectPath(c: Pick<Checksum, 'algorithm' | 'digest'>): string {
     return join(this.root, 'objects', c.algorithm, c.digest.slice(0, 2), c.digest);
@@ -40,7 +54,7 @@ export class ContentStore {
   /** A fresh temporary path on the store's filesystem, so admission is a rename. */
   async tempPath(): Promise<string> {
     const dir = join(this.root, 'tmp');
-    await mkdir(dir, { recursive: true });
+    await this.ensureDir(dir);
     return join(dir, `${process.pid}-${randomBytes(6).toString('hex')}.part`);
   }
 
@@ -48,7 +62,7 @@ export class ContentStore {
   async lock(checksums: readonly Checksum[], signal?: AbortSignal): Promise<() => Promise<void>> {
     const key = byStrength(checksums)[0];
     const dir = join(this.root, 'locks');
-    await mkdir(dir, { recursive: true });
+    await this.ensureDir(dir);
     return acquireLock(join(dir, `${key.algorithm}-${key.digest}.lock`), { signal });
   }
 
@@ -80,7 +94,7 @@ export class ContentStore {
   /** Moves a verified temporary file into the store under every checksum; returns its path. */
   async admit(tempFile: string, checksums: readonly Checksum[]): Promise<string> {
     const primary = this.objectPath(byStrength(checksums)[0]);
-    await mkdir(dirname(primary), { recursive: true });
+    await this.ensureDir(dirname(primary));
     // Stored objects are read-only so an accidental in-place edit through a link fails loudly.
     await chmod(tempFile, 0o444);
     await rename(tempFile, primary);
@@ -93,7 +107,7 @@ export class ContentStore {
     for (const c of checksums) {
       const other = this.objectPath(c);
       if (other === path) continue;
-      await mkdir(dirname(other), { recursive: true });
+      await this.ensureDir(dirname(other));
       await link(path, other).catch(async (err: NodeJS.ErrnoException) => {
         if (err.code === 'EEXIST') return;
         throw err;
