@@ -181,7 +181,7 @@ describe('fetchArtifacts', () => {
   it('removes files of an earlier run that the lockfile no longer lists', async () => {
     await run(lockfile([{ path: '/b.bin', checksum: `sha256:${sha256(b)}` }, { path: '/c.bin', checksum: `sha256:${sha256(c)}` }]));
     const r = await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]));
-    expect(r.removed).toEqual(['b.bin']);
+    expect(r.removed).toEqual(['generic/b.bin']);
     expect(files(join(root, 'out/deps/generic'))).toEqual(['c.bin']);
   });
 

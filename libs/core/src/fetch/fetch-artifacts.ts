@@ -1,21 +1,28 @@
-import { mkdir, realpath, rm } from 'node:fs/promises';
+import { mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Dispatcher } from 'undici';
+import { Algorithm } from '../checksum/algorithms';
 import { compareDigests, ChecksumMismatch } from '../checksum/multi-hash';
 import { checksumKey } from '../checksum/parse-checksum';
 import { formatDiagnostic, HermeticError } from '../errors';
 import { authHeaders } from '../http/auth-headers';
 import { createDispatcher } from '../http/dispatcher';
 import { AttemptError, downloadFile, DownloadAborted } from '../http/download-file';
+import { Netrc, netrcHeaders } from '../http/netrc';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../http/retry-policy';
+import { mavenRepositoryPath } from '../lockfile/maven';
 import { GENERIC_DEPS_DIR } from '../lockfile/target-path';
 import { Artifact, Lockfile } from '../lockfile/types';
+import { wireUrl } from '../lockfile/url';
 import { FetchSummary, ProgressReporter, silentReporter } from '../progress/reporter';
 import { ContentStore } from '../store/content-store';
-import { FetchRecord, otherRecords, readRecord, recordPath, removeStale, writeRecord } from './fetch-record';
+import { FetchRecord, otherRecords, readRecord, RecordedFile, recordPath, removeStale, writeRecord } from './fetch-record';
 import { mapLimit } from './map-limit';
+import { MAVEN_DEPS_DIR, mavenSettingsXml } from './maven-layout';
 import { LinkMode, materialize } from './materialize';
 import { mkdirInside } from './safe-paths';
+import { checkSidecars, SIDECAR_ALGORITHMS } from './sidecars';
+import { HostRules, hostRefusal, MirrorRule, rewriteUrl } from './url-rules';
 
 export interface FetchOptions {
   /** Absolute output directory; files go to `<outputDir>/deps/generic/<filename>`. */
@@ -31,6 +38,16 @@ export interface FetchOptions {
   linkMode?: LinkMode;
   /** Serve only from the store; a missing artifact is an error instead of a download. */
   offline?: boolean;
+  /** URL prefix rewrites: where to download from. Lockfile, records and SBOMs keep the original URL. */
+  mirrors?: readonly MirrorRule[];
+  /** Hosts that may (not) be contacted, checked for every artifact before anything is downloaded. */
+  hosts?: HostRules;
+  /** Credentials for hosts without lockfile `auth` (and for mirror hosts). */
+  netrc?: Netrc;
+  /** Also lay Maven artifacts out as a Maven repository in `<outputDir>/deps/maven/`, with a settings.xml. */
+  mavenLayout?: boolean;
+  /** Compare Maven artifacts with the repository's `.sha1`/`.sha256`/`.sha512` files when it serves them. */
+  verifySidecars?: boolean;
   env?: NodeJS.ProcessEnv;
   reporter?: ProgressReporter;
   signal?: AbortSignal;
@@ -46,13 +63,27 @@ export interface FetchResult {
   removed: string[];
 }
 
+type Resolved = Required<Pick<FetchOptions, 'store' | 'linkMode' | 'env' | 'reporter' | 'mirrors'>> & FetchOptions;
+
+/** One artifact ready to fetch: where its bytes come from and with which credentials. */
+interface Planned {
+  artifact: Artifact;
+  /** URL actually requested (after mirror rewriting, without fragment). */
+  source: string;
+  /** Credentials for `source`: lockfile auth on the artifact's own origin, else .netrc. Secret. */
+  headers?: Record<string, string>;
+  /** Path below `deps/maven/` when the Maven layout is on. */
+  mavenPath?: string;
+}
+
 function describe(a: Artifact): string {
   return `artifacts[${a.index}] (${a.filename})`;
 }
 
-function mismatchError(lockfile: Lockfile, a: Artifact, mismatches: ChecksumMismatch[], contentType?: string): HermeticError {
+function mismatchError(lockfile: Lockfile, p: Planned, mismatches: ChecksumMismatch[], contentType?: string): HermeticError {
+  const a = p.artifact;
   const lines = mismatches.map((m) => `${m.algorithm} expected ${m.expected}, got ${m.actual}`);
-  const hints = [`downloaded from ${a.url}; nothing was written to the output`];
+  const hints = [`downloaded from ${p.source}; nothing was written to the output`];
   if (contentType && /text\/html/i.test(contentType)) {
     hints.push('the server answered with an HTML page: probably a login or error page, not the file; check the URL and auth');
   }
@@ -60,32 +91,94 @@ function mismatchError(lockfile: Lockfile, a: Artifact, mismatches: ChecksumMism
   return new HermeticError('ChecksumVerificationFailed', `${describe(a)}: checksum mismatch: ${lines.join('; ')}`, { hints });
 }
 
-function attemptToError(lockfile: Lockfile, a: Artifact, err: AttemptError): HermeticError {
-  const what = `${describe(a)}: cannot download ${a.url}: ${err.message}`;
+function attemptToError(lockfile: Lockfile, p: Planned, err: AttemptError): HermeticError {
+  const a = p.artifact;
+  const via = p.source === wireUrl(a.url) ? '' : ` (mirror of ${a.url})`;
+  const what = `${describe(a)}: cannot download ${p.source}${via}: ${err.message}`;
   if (err.kind === 'disk') return new HermeticError('StorageError', `${describe(a)}: ${err.message}`, { hints: ['check free space and permissions of the store and output directories'] });
   if (err.kind === 'auth') {
-    return new HermeticError('AuthenticationFailed', what, {
-      hints: [a.auth ? `check the credentials of the 'auth' section of ${describe(a)}` : `add an 'auth' section (lockfile version "2.0") to ${describe(a)} in ${lockfile.path}, or a ~/.netrc entry`],
-    });
+    const fix = p.headers
+      ? `check the credentials used for ${new URL(p.source).host} (the 'auth' section of ${describe(a)}, or its ~/.netrc entry)`
+      : `add an 'auth' section (lockfile version "2.0") to ${describe(a)} in ${lockfile.path}, or a ~/.netrc entry for ${new URL(p.source).hostname}`;
+    return new HermeticError('AuthenticationFailed', what, { hints: [fix] });
   }
   const hints =
     err.extra.status !== undefined && err.extra.status < 500
-      ? [`fix the URL of ${describe(a)} in ${lockfile.path}`]
+      ? [via ? `check the mirror rules, or fix the URL of ${describe(a)} in ${lockfile.path}` : `fix the URL of ${describe(a)} in ${lockfile.path}`]
       : ['check the network, proxy settings (HTTPS_PROXY, NO_PROXY) and that the host is up; the download is retried on transient errors'];
   return new HermeticError('FetchError', what, { hints, cause: err });
 }
 
+/** Where each artifact is downloaded from, and with which credentials. */
+function plan(lockfile: Lockfile, artifacts: readonly Artifact[], o: Resolved): Planned[] {
+  return artifacts.map((artifact) => {
+    const original = wireUrl(artifact.url);
+    const source = rewriteUrl(original, o.mirrors);
+    const sourceUrl = new URL(source);
+    // Lockfile credentials belong to the artifact's host: never send them to a mirror elsewhere.
+    let own: Record<string, string> | undefined;
+    try {
+      own = sourceUrl.origin === new URL(original).origin ? authHeaders(artifact.auth, o.env) : undefined;
+    } catch (err) {
+      throw new HermeticError('InvalidLockfileFormat', `${lockfile.path}: ${describe(artifact)}: ${(err as Error).message}`, { hints: ['export the variable before running'] });
+    }
+    const headers = own ?? (o.netrc ? netrcHeaders(o.netrc, sourceUrl.hostname) : undefined);
+    const mavenPath = o.mavenLayout && artifact.kind === 'maven' ? mavenRepositoryPath(artifact.maven) : undefined;
+    return { artifact, source, ...(headers ? { headers } : {}), ...(mavenPath ? { mavenPath } : {}) };
+  });
+}
+
+/** Refuses, before any download, artifacts whose host the allow/block rules forbid. */
+function checkHosts(lockfile: Lockfile, planned: readonly Planned[], rules: HostRules | undefined): void {
+  if (!rules?.allow?.length && !rules?.block?.length) return;
+  const refused = planned.flatMap((p) => {
+    const why = hostRefusal(new URL(p.source).hostname, rules);
+    return why ? [`${describe(p.artifact)} ${p.source}: ${why}`] : [];
+  });
+  if (refused.length) {
+    throw new HermeticError('InvalidInput', `${lockfile.path}: ${refused.length} artifact(s) would contact a forbidden host:\n  ${refused.join('\n  ')}`, {
+      hints: ['add a mirror rule that moves them to an allowed host, or change the allow/block host rules'],
+    });
+  }
+}
+
 /** Fetches one artifact into the output directory through the store; returns where its bytes came from. */
-async function fetchOne(lockfile: Lockfile, a: Artifact, genericDir: string, realGenericDir: string, o: Required<Pick<FetchOptions, 'store' | 'linkMode' | 'env' | 'reporter'>> & FetchOptions, dispatcher: () => Dispatcher, policy: RetryPolicy): Promise<{ source: 'download' | 'store'; size: number }> {
+async function fetchOne(
+  lockfile: Lockfile,
+  p: Planned,
+  dirs: { generic: string; realGeneric: string; maven: string; realMaven: string },
+  o: Resolved,
+  dispatcher: () => Dispatcher,
+  policy: RetryPolicy,
+): Promise<{ source: 'download' | 'store'; size: number }> {
+  const a = p.artifact;
   const label = describe(a);
-  if (a.filename.includes('/')) await mkdirInside(genericDir, realGenericDir, dirname(a.filename), label);
-  const target = join(genericDir, a.filename);
+  if (a.filename.includes('/')) await mkdirInside(dirs.generic, dirs.realGeneric, dirname(a.filename), label);
+  if (p.mavenPath) await mkdirInside(dirs.maven, dirs.realMaven, dirname(p.mavenPath), label);
+  const place = async (object: string) => {
+    await materialize(object, join(dirs.generic, a.filename), o.linkMode);
+    if (p.mavenPath) await materialize(object, join(dirs.maven, p.mavenPath), o.linkMode);
+  };
+  const sidecars = o.verifySidecars && a.kind === 'maven' ? SIDECAR_ALGORITHMS.filter((s) => !a.checksums.some((c) => c.algorithm === s)) : [];
+  const crossCheck = async (digests: ReadonlyMap<Algorithm, string>) => {
+    if (!o.verifySidecars || a.kind !== 'maven' || o.offline) return;
+    const disagreements = await checkSidecars(p.source, digests, dispatcher(), p.headers, policy.readTimeoutMs, o.signal);
+    if (disagreements.length) {
+      throw new HermeticError(
+        'ChecksumVerificationFailed',
+        `${label}: the repository's checksum file disagrees with the lockfile: ${disagreements.map((d) => `${d.url} says ${d.sidecar}, the verified bytes have ${d.algorithm} ${d.actual}`).join('; ')}`,
+        { hints: [`the repository may have been changed or be corrupt; compare with another mirror before touching ${lockfile.path}`] },
+      );
+    }
+  };
+
   const release = await o.store.lock(a.checksums, o.signal);
   try {
-    const found = await o.store.lookup(a.checksums);
-    if (found.status === 'mismatch') throw mismatchError(lockfile, a, found.mismatches);
+    const found = await o.store.lookup(a.checksums, sidecars);
+    if (found.status === 'mismatch') throw mismatchError(lockfile, p, found.mismatches);
     if (found.status === 'hit') {
-      await materialize(found.path, target, o.linkMode);
+      await crossCheck(found.digests);
+      await place(found.path);
       return { source: 'store', size: found.size };
     }
     if (o.offline) {
@@ -98,10 +191,10 @@ async function fetchOne(lockfile: Lockfile, a: Artifact, genericDir: string, rea
       o.reporter.start(a.filename, undefined);
       const result = await downloadFile(
         {
-          url: a.url.split('#')[0],
-          originHeaders: authHeaders(a.auth, o.env),
+          url: p.source,
+          originHeaders: p.headers,
           destination: temp,
-          algorithms: a.checksums.map((c) => c.algorithm),
+          algorithms: [...a.checksums.map((c) => c.algorithm), ...sidecars],
           signal: o.signal,
           onProgress: (received, total) => o.reporter.progress(a.filename, received, total),
           onRetry: (attempt, reason, delay) => o.reporter.retry(a.filename, attempt, reason, delay),
@@ -110,9 +203,9 @@ async function fetchOne(lockfile: Lockfile, a: Artifact, genericDir: string, rea
         policy,
       );
       const mismatches = compareDigests(a.checksums, result.digests);
-      if (mismatches.length) throw mismatchError(lockfile, a, mismatches, result.contentType);
-      const object = await o.store.admit(temp, a.checksums);
-      await materialize(object, target, o.linkMode);
+      if (mismatches.length) throw mismatchError(lockfile, p, mismatches, result.contentType);
+      await crossCheck(result.digests);
+      await place(await o.store.admit(temp, a.checksums));
       return { source: 'download', size: result.size };
     } finally {
       await rm(temp, { force: true });
@@ -120,7 +213,7 @@ async function fetchOne(lockfile: Lockfile, a: Artifact, genericDir: string, rea
   } catch (err) {
     if (err instanceof HermeticError) throw err;
     if (err instanceof DownloadAborted) throw new HermeticError('Interrupted', `${label}: interrupted`);
-    if (err instanceof AttemptError) throw attemptToError(lockfile, a, err);
+    if (err instanceof AttemptError) throw attemptToError(lockfile, p, err);
     const e = err as NodeJS.ErrnoException;
     if (e.code && e.syscall) {
       throw new HermeticError('StorageError', `${label}: ${e.message}`, { hints: ['check free space and permissions of the store and output directories'], cause: err });
@@ -151,26 +244,38 @@ async function checkCrossTargetCollisions(lockfile: Lockfile, artifacts: readonl
   }
 }
 
+/** Creates a directory when something will go in it, and returns its real path. */
+async function prepareDir(dir: string, needed: boolean): Promise<string> {
+  if (!needed) return dir;
+  await mkdir(dir, { recursive: true });
+  return realpath(dir);
+}
+
 /**
- * Fetches a lockfile's artifacts into `<outputDir>/deps/generic/`: each from the store when it is
- * there (re-verified), otherwise downloaded into the store's temporary area, verified against every
- * checksum, admitted to the store and linked into place. Every artifact is attempted; all failures
- * are reported together. A failed artifact leaves nothing at its target.
+ * Fetches a lockfile's artifacts into `<outputDir>/deps/generic/` (and, for Maven artifacts with
+ * `mavenLayout`, `<outputDir>/deps/maven/`): each from the store when it is there (re-verified),
+ * otherwise downloaded (through a mirror if a rule says so) into the store's temporary area,
+ * verified against every checksum, admitted to the store and linked into place. Every artifact is
+ * attempted; all failures are reported together. A failed artifact leaves nothing at its target.
  */
 export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions): Promise<FetchResult> {
   const started = Date.now();
-  const o = { linkMode: 'hardlink' as const, env: process.env, reporter: silentReporter, ...options };
+  const o: Resolved = { linkMode: 'hardlink', env: process.env, reporter: silentReporter, mirrors: [], ...options };
   const kinds = o.kinds ?? ['url', 'maven'];
   const artifacts = lockfile.artifacts.filter((a) => kinds.includes(a.kind));
   const recordName = o.recordName ?? 'fetch';
-  const genericDir = join(o.outputDir, GENERIC_DEPS_DIR);
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...o.policy };
   for (const w of lockfile.warnings) o.reporter.warn(formatDiagnostic(w));
 
+  const planned = plan(lockfile, artifacts, o);
+  checkHosts(lockfile, planned, o.hosts);
   await checkCrossTargetCollisions(lockfile, artifacts, o.outputDir, recordName);
   // Like Hermeto, deps/generic/ only exists when there is something to put in it.
-  if (artifacts.length) await mkdir(genericDir, { recursive: true });
-  const realGenericDir = artifacts.length ? await realpath(genericDir) : genericDir;
+  const generic = join(o.outputDir, GENERIC_DEPS_DIR);
+  const maven = join(o.outputDir, MAVEN_DEPS_DIR);
+  const hasMaven = planned.some((p) => p.mavenPath);
+  const dirs = { generic, realGeneric: await prepareDir(generic, artifacts.length > 0), maven, realMaven: await prepareDir(maven, hasMaven) };
+
   const concurrency = o.concurrency ?? 8;
   let own: Dispatcher | undefined;
   const dispatcher = () => (o.dispatcher ?? (own ??= createDispatcher({ connections: concurrency, connectTimeoutMs: policy.connectTimeoutMs, env: o.env })));
@@ -182,13 +287,14 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   let bytes = 0;
   let bytesDownloaded = 0;
   try {
-    await mapLimit(artifacts, concurrency, async (a) => {
+    await mapLimit(planned, concurrency, async (p) => {
+      const a = p.artifact;
       if (o.signal?.aborted) {
         failures.push({ index: a.index, error: new HermeticError('Interrupted', `${describe(a)}: interrupted`) });
         return;
       }
       try {
-        const r = await fetchOne(lockfile, a, genericDir, realGenericDir, o, dispatcher, policy);
+        const r = await fetchOne(lockfile, p, dirs, o, dispatcher, policy);
         sizes.set(a, r.size);
         bytes += r.size;
         if (r.source === 'store') fromStore++;
@@ -213,14 +319,20 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   // Lockfile order, whatever order the downloads finished in.
   if (failures.length) throw combineFailures(lockfile, failures.sort((x, y) => x.index - y.index).map((f) => f.error));
 
+  if (hasMaven) await writeFile(join(maven, 'settings.xml'), mavenSettingsXml(dirs.realMaven));
   const path = recordPath(o.outputDir, recordName);
   const previous = await readRecord(path);
-  const removed = await removeStale(genericDir, previous, new Set(artifacts.map((a) => a.filename)));
-  const record: FetchRecord = {
-    version: 1,
-    lockfile: lockfile.path,
-    files: artifacts.map((a) => ({ filename: a.filename, url: a.url, kind: a.kind, checksums: a.checksums.map(checksumKey), size: sizes.get(a)! })),
-  };
+  const files: RecordedFile[] = planned.map((p) => ({
+    filename: p.artifact.filename,
+    url: p.artifact.url,
+    kind: p.artifact.kind,
+    checksums: p.artifact.checksums.map(checksumKey),
+    size: sizes.get(p.artifact)!,
+    ...(p.source !== wireUrl(p.artifact.url) ? { fetchedFrom: p.source } : {}),
+    ...(p.mavenPath ? { mavenPath: p.mavenPath } : {}),
+  }));
+  const removed = await removeStale(o.outputDir, previous, files);
+  const record: FetchRecord = { version: 1, lockfile: lockfile.path, files };
   await writeRecord(path, record);
   return { summary, record, removed };
 }

@@ -14,6 +14,10 @@ export interface RecordedFile {
   /** `algorithm:digest` strings, all verified. */
   checksums: string[];
   size: number;
+  /** The mirror URL the bytes came from, when a mirror rule rewrote `url`. */
+  fetchedFrom?: string;
+  /** Path below `deps/maven/` when the Maven repository layout was written. */
+  mavenPath?: string;
 }
 
 /** What one fetch target wrote into an output directory (used to clean up, detect collisions, and for SBOMs). */
@@ -57,16 +61,22 @@ export async function writeRecord(path: string, record: FetchRecord): Promise<vo
   await rename(temp, path);
 }
 
-/** Removes files a previous run of the same target wrote that the lockfile no longer lists. */
-export async function removeStale(genericDir: string, previous: FetchRecord | undefined, keep: ReadonlySet<string>): Promise<string[]> {
+/**
+ * Removes files a previous run of the same target wrote that this run did not (artifacts dropped
+ * from the lockfile, or a Maven layout switched off). Returns their paths below `deps/`.
+ */
+export async function removeStale(outputDir: string, previous: FetchRecord | undefined, current: readonly RecordedFile[]): Promise<string[]> {
+  const keep = new Set(current.flatMap((f) => [`generic/${f.filename}`, ...(f.mavenPath ? [`maven/${f.mavenPath}`] : [])]));
   const removed: string[] = [];
   for (const f of previous?.files ?? []) {
-    // A record is only a hint: never let an edited one point outside the directory.
-    if (keep.has(f.filename) || !checkTargetFilename(f.filename).ok) continue;
-    await unlink(join(genericDir, f.filename)).then(
-      () => removed.push(f.filename),
-      () => undefined,
-    );
+    for (const rel of [`generic/${f.filename}`, ...(f.mavenPath ? [`maven/${f.mavenPath}`] : [])]) {
+      // A record is only a hint: never let an edited one point outside the directory.
+      if (keep.has(rel) || !checkTargetFilename(rel.slice(rel.indexOf('/') + 1)).ok) continue;
+      await unlink(join(outputDir, 'deps', rel)).then(
+        () => removed.push(rel),
+        () => undefined,
+      );
+    }
   }
   return removed;
 }

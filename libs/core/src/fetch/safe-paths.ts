@@ -22,8 +22,14 @@ export async function mkdirInside(root: string, realRoot: string, relDir: string
       info = await lstat(current);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await mkdir(current);
-      continue;
+      try {
+        await mkdir(current);
+        continue;
+      } catch (mkdirErr) {
+        // Another artifact of the same run made it in between: check what is there now.
+        if ((mkdirErr as NodeJS.ErrnoException).code !== 'EEXIST') throw mkdirErr;
+        info = await lstat(current);
+      }
     }
     if (info.isSymbolicLink()) {
       const target = await realpath(current);

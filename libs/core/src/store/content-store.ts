@@ -20,7 +20,7 @@ export function byStrength(checksums: readonly Checksum[]): Checksum[] {
 }
 
 export type StoreLookup =
-  | { status: 'hit'; path: string; size: number }
+  | { status: 'hit'; path: string; size: number; digests: Map<Algorithm, string> }
   | { status: 'miss' }
   /** The stored bytes match the key but not another checksum of the artifact: the lockfile disagrees with itself. */
   | { status: 'mismatch'; mismatches: ChecksumMismatch[] };
@@ -66,9 +66,12 @@ export class ContentStore {
     return acquireLock(join(dir, `${key.algorithm}-${key.digest}.lock`), { signal });
   }
 
-  /** Finds a stored copy under any of the checksums and re-verifies it against all of them. */
-  async lookup(checksums: readonly Checksum[]): Promise<StoreLookup> {
-    const algorithms: Algorithm[] = checksums.map((c) => c.algorithm);
+  /**
+   * Finds a stored copy under any of the checksums and re-verifies it against all of them; `extra`
+   * algorithms are computed in the same pass (e.g. to compare with a repository's checksum files).
+   */
+  async lookup(checksums: readonly Checksum[], extra: readonly Algorithm[] = []): Promise<StoreLookup> {
+    const algorithms: Algorithm[] = [...checksums.map((c) => c.algorithm), ...extra];
     for (const c of byStrength(checksums)) {
       const path = this.objectPath(c);
       let result;
@@ -86,7 +89,7 @@ export class ContentStore {
       const mismatches = compareDigests(checksums, result.digests);
       if (mismatches.length) return { status: 'mismatch', mismatches };
       await this.fileUnderAll(path, checksums);
-      return { status: 'hit', path, size: result.size };
+      return { status: 'hit', path, size: result.size, digests: result.digests };
     }
     return { status: 'miss' };
   }

@@ -117,3 +117,14 @@ export function redirect(location: string, code = 302): Handler {
     res.writeHead(code, { location }).end();
   };
 }
+
+/** Answers 401 unless the request carries `header: value` (e.g. authorization: Basic …). */
+export function requireHeader(header: string, value: string, handler: Handler): Handler {
+  return (req, res, hit) => {
+    if (req.headers[header.toLowerCase()] !== value) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="test"' }).end('unauthorized');
+      return;
+    }
+    return handler(req, res, hit);
+  };
+}

@@ -1,0 +1,44 @@
+import { hostRefusal, parseHostList, parseMirrors, rewriteUrl } from './url-rules';
+
+describe('mirror rules', () => {
+  it('parses from=to pairs separated by ; , or new lines', () => {
+    expect(parseMirrors('https://repo1.maven.org/maven2/=https://nexus.corp/central/; http://a/x/=http://b/y/\nhttps://c/?q=1=https://d/')).toEqual([
+      { from: 'https://repo1.maven.org/maven2/', to: 'https://nexus.corp/central/' },
+      { from: 'http://a/x/', to: 'http://b/y/' },
+      { from: 'https://c/?q=1', to: 'https://d/' },
+    ]);
+    expect(parseMirrors(undefined)).toEqual([]);
+  });
+
+  it('rejects malformed rules and credentials in them', () => {
+    expect(() => parseMirrors('https://a/ https://b/')).toThrow(/is not 'from=to'/);
+    expect(() => parseMirrors('ftp://a/=https://b/')).toThrow(/must be http\(s\)/);
+    expect(() => parseMirrors('https://a/=https://u:p@b/')).toThrow(/must not hold credentials/);
+  });
+
+  it('rewrites the first matching prefix and keeps the rest of the URL', () => {
+    const rules = [
+      { from: 'https://repo1.maven.org/maven2/', to: 'https://nexus/central/' },
+      { from: 'https://repo1.maven.org/', to: 'https://other/' },
+    ];
+    expect(rewriteUrl('https://repo1.maven.org/maven2/g/a/1/a-1.jar', rules)).toBe('https://nexus/central/g/a/1/a-1.jar');
+    expect(rewriteUrl('https://repo1.maven.org/x', rules)).toBe('https://other/x');
+    expect(rewriteUrl('https://example.com/x', rules)).toBe('https://example.com/x');
+  });
+});
+
+describe('host rules', () => {
+  it('allows only allowed hosts, blocks blocked ones (block wins), with wildcards', () => {
+    const rules = { allow: ['*.corp.example', '127.0.0.1'], block: ['bad.corp.example'] };
+    expect(hostRefusal('nexus.corp.example', rules)).toBeUndefined();
+    expect(hostRefusal('127.0.0.1', rules)).toBeUndefined();
+    expect(hostRefusal('corp.example', rules)).toMatch(/not in the allowed hosts/);
+    expect(hostRefusal('BAD.corp.example', rules)).toMatch(/is blocked \(rule 'bad.corp.example'\)/);
+    expect(hostRefusal('repo1.maven.org', { block: ['*'] })).toMatch(/blocked/);
+    expect(hostRefusal('anything', {})).toBeUndefined();
+  });
+
+  it('parses host lists from env values', () => {
+    expect(parseHostList(' a.example, *.b.example  C.example ')).toEqual(['a.example', '*.b.example', 'c.example']);
+  });
+});

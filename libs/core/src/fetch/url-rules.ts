@@ -1,0 +1,81 @@
+import { HermeticError } from '../errors';
+
+/** Fetch every URL starting with `from` from `to` instead (same path below it). */
+export interface MirrorRule {
+  from: string;
+  to: string;
+}
+
+/** Host patterns: `example.com`, `*.example.com` (subdomains only), or `*` (every host). */
+export interface HostRules {
+  /** When given, only these hosts may be contacted. */
+  allow?: readonly string[];
+  /** These hosts may never be contacted; wins over `allow`. */
+  block?: readonly string[];
+}
+
+/** Environment variables that add mirror and host rules to the ones in nx.json / the CLI. */
+export const MIRRORS_ENV = 'HERMETIC_MIRRORS';
+export const ALLOW_HOSTS_ENV = 'HERMETIC_ALLOW_HOSTS';
+export const BLOCK_HOSTS_ENV = 'HERMETIC_BLOCK_HOSTS';
+
+/**
+ * Parses `from=to` pairs separated by `;`, commas or new lines, e.g.
+ * `https://repo1.maven.org/maven2/=https://nexus.corp/repository/central/`.
+ */
+export function parseMirrors(text: string | undefined): MirrorRule[] {
+  if (!text?.trim()) return [];
+  return text
+    .split(/[;\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const at = pair.search(/=https?:\/\//);
+      if (at <= 0) throw new HermeticError('InvalidInput', `mirror rule '${pair}' is not 'from=to'`, { hints: [`write e.g. ${MIRRORS_ENV}="https://repo1.maven.org/maven2/=https://nexus.example/repository/central/"`] });
+      return checkMirror({ from: pair.slice(0, at), to: pair.slice(at + 1) });
+    });
+}
+
+/** Validates a mirror rule: both sides http(s) URLs, and `/`-terminated together so paths line up. */
+export function checkMirror(rule: MirrorRule): MirrorRule {
+  for (const side of ['from', 'to'] as const) {
+    let url: URL;
+    try {
+      url = new URL(rule[side]);
+    } catch {
+      throw new HermeticError('InvalidInput', `mirror '${side}' '${rule[side]}' is not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HermeticError('InvalidInput', `mirror '${side}' '${rule[side]}' must be http(s)`);
+    if (url.username || url.password) {
+      throw new HermeticError('InvalidInput', `mirror '${side}' must not hold credentials`, { hints: ['put the mirror host in ~/.netrc instead'] });
+    }
+  }
+  return { from: rule.from, to: rule.to };
+}
+
+/** Splits a comma/space separated host list (for the env variables). */
+export function parseHostList(text: string | undefined): string[] {
+  return (text ?? '').split(/[\s,;]+/).map((h) => h.trim().toLowerCase()).filter(Boolean);
+}
+
+/** The URL to download from: the first matching mirror's rewrite, or the URL itself. */
+export function rewriteUrl(url: string, mirrors: readonly MirrorRule[]): string {
+  for (const m of mirrors) if (url.startsWith(m.from)) return m.to + url.slice(m.from.length);
+  return url;
+}
+
+function matches(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase();
+  if (p === '*') return true;
+  if (p.startsWith('*.')) return host.endsWith(p.slice(1));
+  return host === p;
+}
+
+/** Why a host may not be contacted under the rules, or undefined when it may. */
+export function hostRefusal(host: string, rules: HostRules): string | undefined {
+  const h = host.toLowerCase();
+  const blocked = rules.block?.find((p) => matches(p, h));
+  if (blocked) return `host ${h} is blocked (rule '${blocked}')`;
+  if (rules.allow && rules.allow.length && !rules.allow.some((p) => matches(p, h))) return `host ${h} is not in the allowed hosts (${rules.allow.join(', ')})`;
+  return undefined;
+}

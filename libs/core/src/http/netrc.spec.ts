@@ -1,0 +1,34 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadNetrc, netrcHeaders, parseNetrc } from './netrc';
+
+describe('.netrc', () => {
+  it('reads machines, the default, quoted tokens and skips account/macdef', () => {
+    const n = parseNetrc(`machine repo.example login alice password "p a ss"
+machine other.example
+  login bob
+  account ignored
+  password secret2
+default login anon password anon@
+macdef init
+  cd /pub
+`);
+    expect(n.machines.get('repo.example')).toEqual({ login: 'alice', password: 'p a ss' });
+    expect(n.machines.get('other.example')).toEqual({ login: 'bob', password: 'secret2' });
+    expect(n.fallback).toEqual({ login: 'anon', password: 'anon@' });
+    expect(netrcHeaders(n, 'REPO.example')).toEqual({ authorization: `Basic ${Buffer.from('alice:p a ss').toString('base64')}` });
+    expect(netrcHeaders(n, 'unknown.example')).toEqual({ authorization: `Basic ${Buffer.from('anon:anon@').toString('base64')}` });
+  });
+
+  it('keeps the first entry of a machine, like curl', () => {
+    expect(parseNetrc('machine h login a password 1\nmachine h login b password 2').machines.get('h')).toEqual({ login: 'a', password: '1' });
+  });
+
+  it('loads $NETRC, and treats a missing file as empty', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-netrc-'));
+    writeFileSync(join(dir, 'n'), 'machine h login u password p');
+    expect(loadNetrc({ NETRC: join(dir, 'n') }).machines.size).toBe(1);
+    expect(loadNetrc({ HOME: dir }).machines.size).toBe(0);
+  });
+});
