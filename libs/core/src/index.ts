@@ -11,5 +11,8 @@ export { ContentStore, defaultStoreDir, STORE_DIR_ENV } from './store/content-st
 export { fetchArtifacts, FetchOptions, FetchResult } from './fetch/fetch-artifacts';
 export { FetchRecord, RecordedFile, RECORD_DIR, recordPath, readRecord } from './fetch/fetch-record';
 export { LinkMode } from './fetch/materialize';
+export { MAVEN_DEPS_DIR } from './fetch/maven-layout';
+export { HostRules, MirrorRule, NetworkRuleConfig, parseMirrors, resolveNetworkRules, rewriteUrl } from './fetch/url-rules';
+export { loadNetrc, Netrc, parseNetrc } from './http/netrc';
 export { DEFAULT_RETRY_POLICY, RetryPolicy } from './http/retry-policy';
 export { createReporter, FetchSummary, formatSummary, LineReporter, ProgressReporter, silentReporter } from './progress/reporter';

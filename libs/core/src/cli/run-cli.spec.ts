@@ -44,6 +44,19 @@ describe('hermetic CLI', () => {
     expect(JSON.parse(readFileSync(join(dir, 'out/.build-config.json'), 'utf8'))).toEqual({ environment_variables: [], project_files: [] });
   });
 
+  it('takes mirror, host and Maven layout options', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    const lock = join(dir, 'artifacts.lock.yaml');
+    writeFileSync(lock, `metadata:\n  version: "1.0"\nartifacts:\n  - type: maven\n    checksum: sha256:${createHash('sha256').update(body).digest('hex')}\n    attributes: { repository_url: "https://repo.invalid/m2", group_id: g, artifact_id: tool, version: "1" }\n`);
+    server.route('/mirror/g/tool/1/tool-1.jar', serveBytes(body));
+    const blocked = await cli(['fetch-deps', '--lockfile', lock, '--block-host', 'repo.invalid'], dir);
+    expect(blocked).toMatchObject({ code: 4, err: expect.stringMatching(/host repo\.invalid is blocked/) });
+    const r = await cli(['fetch-deps', '--lockfile', lock, '--output', join(dir, 'out'), '--mirror', `https://repo.invalid/m2/=${server.origin}/mirror/`, '--block-host', 'repo.invalid', '--maven-layout'], dir);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(readFileSync(join(dir, 'out/deps/maven/g/tool/1/tool-1.jar')).equals(body)).toBe(true);
+    expect(existsSync(join(dir, 'out/deps/maven/settings.xml'))).toBe(true);
+  });
+
   it('exits with the error class code and a message naming the file and the fix', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
     writeFileSync(join(dir, 'artifacts.lock.yaml'), 'metadata:\n  version: 1.0\nartifacts: []\n');

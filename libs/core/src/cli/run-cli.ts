@@ -6,6 +6,8 @@ import { fetchArtifacts } from '../fetch/fetch-artifacts';
 import { readLockfile, LOCKFILE_NAME } from '../lockfile/parse-lockfile';
 import { createReporter } from '../progress/reporter';
 import { ContentStore } from '../store/content-store';
+import { parseMirrors, resolveNetworkRules } from '../fetch/url-rules';
+import { loadNetrc } from '../http/netrc';
 
 export interface CliIo {
   cwd: string;
@@ -28,6 +30,13 @@ Options:
   --attempts <n>        attempts per download, the first included (default 5)
   --offline             serve only from the store; never download
   --copy                copy files out of the store instead of hard-linking them
+  --mirror <from=to>    download URLs starting with <from> from <to> instead (repeatable;
+                        also $HERMETIC_MIRRORS); the SBOM keeps the original URLs
+  --allow-host <host>   only contact these hosts, e.g. '*.corp.example' (repeatable)
+  --block-host <host>   never contact these hosts (repeatable)
+  --netrc <file>        credentials for hosts without lockfile auth (default $NETRC or ~/.netrc)
+  --maven-layout        also write Maven artifacts as a Maven repository in <output>/deps/maven
+  --verify-sidecars     compare Maven artifacts with the repository's .sha1/.sha256/.sha512 files
   -h, --help            show this help
 `;
 
@@ -53,6 +62,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         attempts: { type: 'string' },
         offline: { type: 'boolean' },
         copy: { type: 'boolean' },
+        mirror: { type: 'string', multiple: true },
+        'allow-host': { type: 'string', multiple: true },
+        'block-host': { type: 'string', multiple: true },
+        netrc: { type: 'string' },
+        'maven-layout': { type: 'boolean' },
+        'verify-sidecars': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -75,6 +90,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const output = resolve(io.cwd, v.output ?? 'hermetic-output');
     const concurrency = positiveInt('concurrency', v.concurrency, 8);
     const attempts = positiveInt('attempts', v.attempts, 5);
+    const rules = resolveNetworkRules(
+      { mirrors: parseMirrors((v.mirror ?? []).join(';')), allowHosts: v['allow-host'], blockHosts: v['block-host'] },
+      io.env,
+    );
+    const netrc = loadNetrc(io.env, v.netrc ? resolve(io.cwd, v.netrc) : undefined);
     const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: io.env, displayPath: lockfilePath });
     const result = await fetchArtifacts(lockfile, {
       outputDir: output,
@@ -84,6 +104,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       policy: { attempts },
       offline: !!v.offline || io.env.HERMETIC_OFFLINE === '1',
       linkMode: v.copy ? 'copy' : 'hardlink',
+      mirrors: rules.mirrors,
+      hosts: rules.hosts,
+      netrc,
+      mavenLayout: !!v['maven-layout'],
+      verifySidecars: !!v['verify-sidecars'],
       env: io.env,
       reporter: createReporter(io.stdout, io.env),
       signal: io.signal,

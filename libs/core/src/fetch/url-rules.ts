@@ -79,3 +79,24 @@ export function hostRefusal(host: string, rules: HostRules): string | undefined 
   if (rules.allow && rules.allow.length && !rules.allow.some((p) => matches(p, h))) return `host ${h} is not in the allowed hosts (${rules.allow.join(', ')})`;
   return undefined;
 }
+
+/** Rules as written in configuration (nx.json plugin options, executor options, CLI flags). */
+export interface NetworkRuleConfig {
+  mirrors?: ReadonlyArray<MirrorRule>;
+  allowHosts?: readonly string[];
+  blockHosts?: readonly string[];
+}
+
+/**
+ * Combines configured rules with the environment's (`HERMETIC_MIRRORS`, `HERMETIC_ALLOW_HOSTS`,
+ * `HERMETIC_BLOCK_HOSTS`). Environment mirrors come first, so a CI runner can redirect traffic
+ * without editing the workspace; host lists are merged.
+ */
+export function resolveNetworkRules(config: NetworkRuleConfig, env: NodeJS.ProcessEnv): { mirrors: MirrorRule[]; hosts: HostRules } {
+  const allow = [...(config.allowHosts ?? []), ...parseHostList(env[ALLOW_HOSTS_ENV])];
+  const block = [...(config.blockHosts ?? []), ...parseHostList(env[BLOCK_HOSTS_ENV])];
+  return {
+    mirrors: [...parseMirrors(env[MIRRORS_ENV]), ...(config.mirrors ?? []).map(checkMirror)],
+    hosts: { ...(allow.length ? { allow } : {}), ...(block.length ? { block } : {}) },
+  };
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { HermeticError } from '../errors';
 
 /** One `machine` (or the `default`) entry of a .netrc file. */
 export interface NetrcEntry {
@@ -56,7 +57,7 @@ export function loadNetrc(env: NodeJS.ProcessEnv, file?: string): Netrc {
     return parseNetrc(readFileSync(path, 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { machines: new Map() };
-    throw new Error(`cannot read netrc file ${path}: ${(err as Error).message}`);
+    throw new HermeticError('InvalidInput', `cannot read netrc file ${path}: ${(err as Error).message}`, { hints: ['fix its permissions or point NETRC / the netrcFile option elsewhere'] });
   }
 }
 

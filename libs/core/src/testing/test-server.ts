@@ -3,6 +3,7 @@ import { createServer as createHttpServer, IncomingMessage, Server, ServerRespon
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 
 /** Test-only TLS certificate for 127.0.0.1 and localhost. */
 export const TEST_CERT_PATH = join(__dirname, 'fixtures', 'test-cert.pem');
@@ -127,4 +128,22 @@ export function requireHeader(header: string, value: string, handler: Handler): 
     }
     return handler(req, res, hit);
   };
+}
+
+/** Publishes `body` at its Maven layout path below `repo` (e.g. `/m2`), with `.sha1`/`.sha256` files unless told not to. */
+export function publishMaven(
+  server: TestServer,
+  repo: string,
+  coords: { group: string; artifact: string; version: string; classifier?: string; ext?: string },
+  body: Buffer,
+  options: { sidecars?: boolean; guard?: (h: Handler) => Handler } = {},
+): string {
+  const file = `${coords.artifact}-${coords.version}${coords.classifier ? `-${coords.classifier}` : ''}.${coords.ext ?? 'jar'}`;
+  const path = `${repo}/${coords.group.replace(/\./g, '/')}/${coords.artifact}/${coords.version}/${file}`;
+  const guard = options.guard ?? ((h: Handler) => h);
+  server.route(path, guard(serveBytes(body)));
+  if (options.sidecars ?? true) {
+    for (const alg of ['sha1', 'sha256']) server.route(`${path}.${alg}`, guard(serveBytes(Buffer.from(createHash(alg).update(body).digest('hex')))));
+  }
+  return path;
 }

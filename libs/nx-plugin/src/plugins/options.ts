@@ -4,6 +4,8 @@ export interface HermeticPluginOptions {
   fetchDepsTargetName?: string;
   /** Name of the target that fetches the URL artifacts. Default `fetch-generic`. */
   fetchGenericTargetName?: string;
+  /** Name of the target that fetches the Maven artifacts. Default `fetch-maven`. */
+  fetchMavenTargetName?: string;
   /**
    * Output directory of a project's fetched dependencies, relative to the workspace root; files go
    * to `<outputDir>/deps/generic/`. `{projectRoot}` and `{projectName}` are replaced.
@@ -12,15 +14,32 @@ export interface HermeticPluginOptions {
   outputDir?: string;
   /** Downloads in flight at once per task. Default 8. */
   concurrency?: number;
+  /** Also write Maven artifacts as a Maven repository in `<outputDir>/deps/maven/`. Default false. */
+  mavenLayout?: boolean;
+  /** Cross-check Maven artifacts with the repository's .sha1/.sha256/.sha512 files. Default false. */
+  verifySidecars?: boolean;
+  /**
+   * URL prefix rewrites applied by every fetch target (e.g. Maven Central to an internal
+   * Nexus). Read by the executors at run time; `$HERMETIC_MIRRORS` adds more.
+   */
+  mirrors?: Array<{ from: string; to: string }>;
+  /** Hosts fetch targets may contact (`*.corp.example` for subdomains); others fail before downloading. */
+  allowHosts?: string[];
+  /** Hosts fetch targets must never contact. */
+  blockHosts?: string[];
 }
 
-export type NormalizedPluginOptions = Required<HermeticPluginOptions>;
+/** The options that shape the inferred targets (network rules are read by the executors). */
+export type NormalizedPluginOptions = Required<Omit<HermeticPluginOptions, 'mirrors' | 'allowHosts' | 'blockHosts'>>;
 
 export function normalizeOptions(options: HermeticPluginOptions | undefined): NormalizedPluginOptions {
   return {
     fetchDepsTargetName: options?.fetchDepsTargetName ?? 'fetch-deps',
     fetchGenericTargetName: options?.fetchGenericTargetName ?? 'fetch-generic',
+    fetchMavenTargetName: options?.fetchMavenTargetName ?? 'fetch-maven',
     outputDir: options?.outputDir ?? 'dist/hermetic/{projectRoot}',
     concurrency: options?.concurrency ?? 8,
+    mavenLayout: options?.mavenLayout ?? false,
+    verifySidecars: options?.verifySidecars ?? false,
   };
 }

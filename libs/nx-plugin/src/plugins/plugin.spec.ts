@@ -27,7 +27,7 @@ describe('createNodes', () => {
     const [[file, result]] = await run(['apps/web/artifacts.lock.yaml']);
     expect(file).toBe('apps/web/artifacts.lock.yaml');
     const targets = result.projects!['apps/web'].targets!;
-    expect(Object.keys(targets)).toEqual(['fetch-generic', 'fetch-deps']);
+    expect(Object.keys(targets)).toEqual(['fetch-generic', 'fetch-maven', 'fetch-deps']);
     expect(targets['fetch-generic']).toMatchObject({
       executor: '@hermetic/nx:fetch-generic',
       cache: true,
@@ -41,7 +41,27 @@ describe('createNodes', () => {
       ],
       metadata: expect.objectContaining({ technologies: ['hermetic'] }),
     });
-    expect(targets['fetch-deps']).toMatchObject({ executor: 'nx:noop', dependsOn: ['fetch-generic'] });
+    expect(targets['fetch-maven']).toMatchObject({
+      executor: '@hermetic/nx:fetch-maven',
+      cache: true,
+      options: { lockfile: 'apps/web/artifacts.lock.yaml', outputDir: 'dist/hermetic/apps/web', mavenLayout: false, verifySidecars: false },
+      outputs: ['{workspaceRoot}/dist/hermetic/apps/web/deps/generic/a-1.jar', '{workspaceRoot}/dist/hermetic/apps/web/.hermetic/fetch-maven.json'],
+    });
+    expect(targets['fetch-deps']).toMatchObject({ executor: 'nx:noop', dependsOn: ['fetch-generic', 'fetch-maven'] });
+  });
+
+  it('lists the Maven repository layout and its settings.xml as outputs when the layout is on', async () => {
+    ws.write('apps/web/project.json', { name: 'web' });
+    ws.write('apps/web/artifacts.lock.yaml', LOCK);
+    const [[, result]] = await run(['apps/web/artifacts.lock.yaml'], { mavenLayout: true, verifySidecars: true });
+    const maven = result.projects!['apps/web'].targets!['fetch-maven'];
+    expect(maven.options).toMatchObject({ mavenLayout: true, verifySidecars: true });
+    expect(maven.outputs).toEqual([
+      '{workspaceRoot}/dist/hermetic/apps/web/deps/generic/a-1.jar',
+      '{workspaceRoot}/dist/hermetic/apps/web/deps/maven/g/a/1/a-1.jar',
+      '{workspaceRoot}/dist/hermetic/apps/web/deps/maven/settings.xml',
+      '{workspaceRoot}/dist/hermetic/apps/web/.hermetic/fetch-maven.json',
+    ]);
   });
 
   it('hashes the plugin sources when used from source in the workspace', async () => {
@@ -58,15 +78,16 @@ describe('createNodes', () => {
     ws.write('libs/x/artifacts.lock.yaml', LOCK);
     const [[, result]] = await run(['libs/x/artifacts.lock.yaml'], {
       fetchGenericTargetName: 'deps-url',
+      fetchMavenTargetName: 'deps-maven',
       fetchDepsTargetName: 'deps',
       outputDir: '.artifacts/{projectName}',
       concurrency: 3,
     });
     const targets = result.projects!['libs/x'].targets!;
-    expect(Object.keys(targets)).toEqual(['deps-url', 'deps']);
+    expect(Object.keys(targets)).toEqual(['deps-url', 'deps-maven', 'deps']);
     expect(targets['deps-url'].options).toMatchObject({ outputDir: '.artifacts/x', concurrency: 3 });
     expect(targets['deps-url'].outputs).toContain('{workspaceRoot}/.artifacts/x/.hermetic/deps-url.json');
-    expect(targets.deps.dependsOn).toEqual(['deps-url']);
+    expect(targets.deps.dependsOn).toEqual(['deps-url', 'deps-maven']);
   });
 
   it('ignores a lockfile in a folder that is not a project', async () => {

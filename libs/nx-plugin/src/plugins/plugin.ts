@@ -1,5 +1,5 @@
 import { createNodesFromFiles, CreateNodesV2, TargetConfiguration } from '@nx/devkit';
-import { GENERIC_DEPS_DIR, LOCKFILE_NAME, Lockfile, parseLockfile, RECORD_DIR } from '@hermetic/core';
+import { GENERIC_DEPS_DIR, LOCKFILE_NAME, Lockfile, MAVEN_DEPS_DIR, mavenRepositoryPath, parseLockfile, RECORD_DIR } from '@hermetic/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pluginInputs } from '../utils/plugin-inputs';
@@ -28,44 +28,76 @@ function tryReadLockfile(path: string, display: string): Lockfile | undefined {
 
 /**
  * Outputs of a fetch target: exactly its files and its record, so several fetch targets can share
- * one `deps/generic/` without a cache restore of one wiping the files of another. Falls back to the
- * whole folder when the lockfile cannot be read (the task then fails and caches nothing) or a
- * filename holds glob syntax.
+ * one `deps/generic/` without a cache restore of one wiping the files of another. Falls back to
+ * whole folders when the lockfile cannot be read (the task then fails and caches nothing) or a
+ * path holds glob syntax.
  */
-function fetchOutputs(outputDir: string, recordName: string, filenames: readonly string[] | undefined): string[] {
+function fetchOutputs(outputDir: string, recordName: string, files: { generic: string[]; maven: string[] } | undefined, mavenLayout: boolean): string[] {
   const base = `{workspaceRoot}/${outputDir}`;
-  if (!filenames || filenames.some((f) => GLOB_SYNTAX.test(f))) return [`${base}/${GENERIC_DEPS_DIR}`, `${base}/${RECORD_DIR}/${recordName}.json`];
-  return [...filenames.map((f) => `${base}/${GENERIC_DEPS_DIR}/${f}`), `${base}/${RECORD_DIR}/${recordName}.json`];
+  const record = `${base}/${RECORD_DIR}/${recordName}.json`;
+  if (!files || [...files.generic, ...files.maven].some((f) => GLOB_SYNTAX.test(f))) {
+    return [`${base}/${GENERIC_DEPS_DIR}`, ...(mavenLayout ? [`${base}/${MAVEN_DEPS_DIR}`] : []), record];
+  }
+  const maven = files.maven.length ? [...files.maven.map((f) => `${base}/${MAVEN_DEPS_DIR}/${f}`), `${base}/${MAVEN_DEPS_DIR}/settings.xml`] : [];
+  return [...files.generic.map((f) => `${base}/${GENERIC_DEPS_DIR}/${f}`), ...maven, record];
 }
 
-function buildFetchGenericTarget(projectRoot: string, outputDir: string, options: NormalizedPluginOptions, lockfile: Lockfile | undefined, workspaceRoot: string): TargetConfiguration {
-  const name = options.fetchGenericTargetName;
-  const urlFiles = lockfile?.artifacts.filter((a) => a.kind === 'url').map((a) => a.filename);
+interface TargetContext {
+  projectRoot: string;
+  outputDir: string;
+  options: NormalizedPluginOptions;
+  lockfile: Lockfile | undefined;
+  inputs: ReturnType<typeof pluginInputs>;
+}
+
+function metadata(description: string, name: string, example: Record<string, unknown>) {
+  return {
+    technologies: ['hermetic'],
+    description,
+    help: { command: `npx nx run <project>:${name} --help`, example: { options: example } },
+  };
+}
+
+function buildFetchGenericTarget(t: TargetContext): TargetConfiguration {
+  const name = t.options.fetchGenericTargetName;
+  const generic = t.lockfile?.artifacts.filter((a) => a.kind === 'url').map((a) => a.filename);
   return {
     executor: '@hermetic/nx:fetch-generic',
+    options: { lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`, outputDir: t.outputDir, concurrency: t.options.concurrency },
+    cache: true,
+    inputs: [`{projectRoot}/${LOCKFILE_NAME}`, ...t.inputs],
+    outputs: fetchOutputs(t.outputDir, name, generic && { generic, maven: [] }, false),
+    metadata: metadata(`Download and verify the URL artifacts of ${LOCKFILE_NAME}`, name, { concurrency: 16 }),
+  };
+}
+
+function buildFetchMavenTarget(t: TargetContext): TargetConfiguration {
+  const name = t.options.fetchMavenTargetName;
+  const maven = t.lockfile?.artifacts.flatMap((a) => (a.kind === 'maven' ? [a] : []));
+  const files = maven && {
+    generic: maven.map((a) => a.filename),
+    maven: t.options.mavenLayout ? maven.map((a) => mavenRepositoryPath(a.maven)) : [],
+  };
+  return {
+    executor: '@hermetic/nx:fetch-maven',
     options: {
-      lockfile: `${projectRoot}/${LOCKFILE_NAME}`,
-      outputDir,
-      concurrency: options.concurrency,
+      lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`,
+      outputDir: t.outputDir,
+      concurrency: t.options.concurrency,
+      mavenLayout: t.options.mavenLayout,
+      verifySidecars: t.options.verifySidecars,
     },
     cache: true,
-    inputs: [`{projectRoot}/${LOCKFILE_NAME}`, ...pluginInputs(workspaceRoot)],
-    outputs: fetchOutputs(outputDir, name, urlFiles),
-    metadata: {
-      technologies: ['hermetic'],
-      description: `Download and verify the URL artifacts of ${LOCKFILE_NAME}`,
-      help: {
-        command: `npx nx run <project>:${name} --help`,
-        example: { options: { concurrency: 16 } },
-      },
-    },
+    inputs: [`{projectRoot}/${LOCKFILE_NAME}`, ...t.inputs],
+    outputs: fetchOutputs(t.outputDir, name, files, t.options.mavenLayout),
+    metadata: metadata(`Download and verify the Maven artifacts of ${LOCKFILE_NAME}`, name, { mavenLayout: true }),
   };
 }
 
 function buildFetchDepsTarget(options: NormalizedPluginOptions): TargetConfiguration {
   return {
     executor: 'nx:noop',
-    dependsOn: [options.fetchGenericTargetName],
+    dependsOn: [options.fetchGenericTargetName, options.fetchMavenTargetName],
     metadata: {
       technologies: ['hermetic'],
       description: 'Fetch and verify every declared dependency of the project',
@@ -74,7 +106,7 @@ function buildFetchDepsTarget(options: NormalizedPluginOptions): TargetConfigura
 }
 
 /**
- * Infers `fetch-generic` and `fetch-deps` on each project that has an `artifacts.lock.yaml` at its
+ * Infers `fetch-generic`, `fetch-maven` and `fetch-deps` on each project that has an `artifacts.lock.yaml` at its
  * root (a folder with `project.json` or `package.json`). Cached on the lockfile and Hermetic's own
  * version; outputs are the fetched files.
  */
@@ -89,12 +121,13 @@ export const createNodes: CreateNodesV2<HermeticPluginOptions> = [
         const options = normalizeOptions(rawOptions);
         const projectName = readProjectName(absRoot) ?? basename(absRoot);
         const outputDir = outputDirOf(options, projectRoot === '.' ? '' : projectRoot, projectName).replace(/^\/+/, '') || 'dist/hermetic';
-        const lockfile = tryReadLockfile(join(ctx.workspaceRoot, file), file);
+        const t: TargetContext = { projectRoot, outputDir, options, lockfile: tryReadLockfile(join(ctx.workspaceRoot, file), file), inputs: pluginInputs(ctx.workspaceRoot) };
         return {
           projects: {
             [projectRoot]: {
               targets: {
-                [options.fetchGenericTargetName]: buildFetchGenericTarget(projectRoot, outputDir, options, lockfile, ctx.workspaceRoot),
+                [options.fetchGenericTargetName]: buildFetchGenericTarget(t),
+                [options.fetchMavenTargetName]: buildFetchMavenTarget(t),
                 [options.fetchDepsTargetName]: buildFetchDepsTarget(options),
               },
             },

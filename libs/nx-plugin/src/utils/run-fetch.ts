@@ -1,7 +1,7 @@
 import { ExecutorContext, logger } from '@nx/devkit';
-import { Artifact, ContentStore, createReporter, defaultStoreDir, describeError, fetchArtifacts, HermeticError, readLockfile } from '@hermetic/core';
+import { Artifact, ContentStore, createReporter, defaultStoreDir, describeError, fetchArtifacts, HermeticError, loadNetrc, MirrorRule, readLockfile, resolveNetworkRules } from '@hermetic/core';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { FetchGenericExecutorSchema } from '../executors/fetch-generic/schema';
+import { FetchExecutorOptions, pluginOptionsFromNxJson } from './fetch-options';
 
 /** Replaces the placeholders Nx leaves in defaults it did not interpolate. */
 function interpolate(value: string, context: ExecutorContext, projectRoot: string): string {
@@ -37,7 +37,7 @@ function abortOnSignals(controller: AbortController): () => void {
  * fetches the artifacts of the given kinds through the store, and reports. Never throws: a failure
  * is logged with its fix and returned as `{ success: false }`.
  */
-export async function runFetch(options: FetchGenericExecutorSchema, context: ExecutorContext, kinds: ReadonlyArray<Artifact['kind']>): Promise<{ success: boolean }> {
+export async function runFetch(options: FetchExecutorOptions, context: ExecutorContext, kinds: ReadonlyArray<Artifact['kind']>): Promise<{ success: boolean }> {
   const projectName = context.projectName;
   if (!projectName) {
     logger.error('Hermetic fetch executors must run as a project target');
@@ -58,6 +58,16 @@ export async function runFetch(options: FetchGenericExecutorSchema, context: Exe
     }
     const lockfile = await readLockfile(lockfilePath, { env: process.env, displayPath: relative(context.root, lockfilePath) });
     const store = new ContentStore(options.storeDir ? resolve(context.root, options.storeDir) : defaultStoreDir(context.root));
+    const fromNxJson = pluginOptionsFromNxJson(context);
+    const rules = resolveNetworkRules(
+      {
+        mirrors: options.mirrors ?? (fromNxJson.mirrors as MirrorRule[] | undefined),
+        allowHosts: options.allowHosts ?? (fromNxJson.allowHosts as string[] | undefined),
+        blockHosts: options.blockHosts ?? (fromNxJson.blockHosts as string[] | undefined),
+      },
+      process.env,
+    );
+    const netrc = loadNetrc(process.env, options.netrcFile ? resolve(context.root, options.netrcFile) : undefined);
     const result = await fetchArtifacts(lockfile, {
       outputDir,
       store,
@@ -70,11 +80,16 @@ export async function runFetch(options: FetchGenericExecutorSchema, context: Exe
       },
       linkMode: options.linkMode ?? 'hardlink',
       offline: !!options.offline || process.env.HERMETIC_OFFLINE === '1',
+      mirrors: rules.mirrors,
+      hosts: rules.hosts,
+      netrc,
+      mavenLayout: !!options.mavenLayout,
+      verifySidecars: !!options.verifySidecars,
       reporter: createReporter(process.stdout, process.env),
       signal: controller.signal,
     });
     if (result.removed.length) logger.info(`removed ${result.removed.length} file(s) no longer in the lockfile: ${result.removed.join(', ')}`);
-    logger.info(`verified files are in ${relative(context.root, outputDir)}/deps/generic`);
+    logger.info(`verified files are in ${relative(context.root, outputDir)}/deps/generic${options.mavenLayout && kinds.includes('maven') ? ` and ${relative(context.root, outputDir)}/deps/maven` : ''}`);
     return { success: true };
   } catch (err) {
     // Relative paths resolve from the workspace root, so messages name files the user can open.

@@ -1,0 +1,33 @@
+import { ExecutorContext } from '@nx/devkit';
+import { MirrorRule } from '@hermetic/core';
+
+/** Options every fetch executor takes (see the executors' schema.json for descriptions and defaults). */
+export interface FetchExecutorOptions {
+  lockfile?: string;
+  outputDir?: string;
+  concurrency?: number;
+  attempts?: number;
+  readTimeoutMs?: number;
+  storeDir?: string;
+  linkMode?: 'hardlink' | 'copy';
+  offline?: boolean;
+  mirrors?: MirrorRule[];
+  allowHosts?: string[];
+  blockHosts?: string[];
+  netrcFile?: string;
+  mavenLayout?: boolean;
+  verifySidecars?: boolean;
+}
+
+const PLUGIN_NAME = '@hermetic/nx';
+
+/**
+ * The `options` of this plugin's entry in nx.json, so network rules written once there apply to
+ * every fetch target, inferred or explicit.
+ */
+export function pluginOptionsFromNxJson(context: ExecutorContext): Record<string, unknown> {
+  for (const entry of context.nxJsonConfiguration?.plugins ?? []) {
+    if (typeof entry === 'object' && entry.plugin === PLUGIN_NAME) return (entry.options ?? {}) as Record<string, unknown>;
+  }
+  return {};
+}
