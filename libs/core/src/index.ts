@@ -15,4 +15,5 @@ export { MAVEN_DEPS_DIR } from './fetch/maven-layout';
 export { HostRules, MirrorRule, NetworkRuleConfig, parseMirrors, resolveNetworkRules, rewriteUrl } from './fetch/url-rules';
 export { loadNetrc, Netrc, parseNetrc } from './http/netrc';
 export { DEFAULT_RETRY_POLICY, RetryPolicy } from './http/retry-policy';
+export * from './sbom';
 export { createReporter, FetchSummary, formatSummary, LineReporter, ProgressReporter, silentReporter } from './progress/reporter';

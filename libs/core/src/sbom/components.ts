@@ -1,0 +1,35 @@
+import { Algorithm } from '../checksum/algorithms';
+import { Lockfile } from '../lockfile/types';
+import { genericPurl, mavenPurl } from './purl';
+import { redactUrl } from './redact';
+
+/** One dependency as SBOMs describe it, whatever the format. */
+export interface SbomComponent {
+  /** `file` for URL artifacts, `library` for Maven ones (as Hermeto). */
+  type: 'file' | 'library';
+  name: string;
+  version?: string;
+  purl: string;
+  /** Where it is published (the lockfile's URL, secrets redacted). */
+  url: string;
+  /** Where the bytes were actually fetched from, when a mirror served them. */
+  fetchedFrom?: string;
+  hashes: Array<{ algorithm: Algorithm; digest: string }>;
+}
+
+/** The components of a lockfile's artifacts; `fetchedFrom` maps an artifact URL to the mirror URL used. */
+export function lockfileComponents(lockfile: Lockfile, fetchedFrom: ReadonlyMap<string, string> = new Map()): SbomComponent[] {
+  return lockfile.artifacts.map((a) => {
+    // Several checksums become the purl spec's comma-separated list; one stays exactly as written.
+    const checksum = a.checksums.map((c) => c.text).join(',');
+    const url = redactUrl(a.url);
+    const hashes = a.checksums.map((c) => ({ algorithm: c.algorithm, digest: c.digest }));
+    const mirror = fetchedFrom.get(a.url);
+    const via = mirror ? { fetchedFrom: redactUrl(mirror) } : {};
+    if (a.kind === 'maven') {
+      return { type: 'library', name: a.maven.artifactId, version: a.maven.version, purl: mavenPurl(a.maven, checksum), url, hashes, ...via };
+    }
+    const name = a.filename.split('/').pop()!;
+    return { type: 'file', name, purl: genericPurl(name, checksum, url), url, hashes, ...via };
+  });
+}

@@ -1,0 +1,7 @@
+export { lockfileComponents, SbomComponent } from './components';
+export { toCycloneDx, serializeSbom, CycloneDxBom, subjectRef } from './cyclonedx';
+export { toSpdx, spdxPackageId } from './spdx';
+export { mergeCycloneDx } from './merge';
+export { genericPurl, mavenPurl, encodePurlPart } from './purl';
+export { redactUrl } from './redact';
+export { SbomOptions } from './options';

@@ -1,0 +1,228 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PackageURL } from 'packageurl-js';
+import { z } from 'zod';
+import { parseLockfile } from '../lockfile/parse-lockfile';
+import { lockfileComponents } from './components';
+import { serializeSbom, toCycloneDx } from './cyclonedx';
+import { mergeCycloneDx } from './merge';
+import { encodePurlPart, genericPurl, mavenPurl } from './purl';
+import { redactUrl } from './redact';
+import { spdxPackageId, toSpdx } from './spdx';
+
+const HEX = 'a'.repeat(64);
+const schemaDir = join(require.resolve('@cyclonedx/cyclonedx-library/package.json'), '..', 'res', 'schema');
+
+/** The official CycloneDX 1.6 JSON schema, as the CycloneDX library ships it. */
+function cycloneDxValidator() {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const load = (f: string) => JSON.parse(readFileSync(join(schemaDir, f), 'utf8'));
+  // The library renames the files it ships (*.SNAPSHOT.*) and rewrites the references to match.
+  for (const f of ['spdx.SNAPSHOT.schema.json', 'jsf-0.82.SNAPSHOT.schema.json', 'cryptography-defs.SNAPSHOT.schema.json']) {
+    const { $id: _id, ...schema } = load(f);
+    ajv.addSchema(schema, `http://cyclonedx.org/schema/${f}`);
+  }
+  return ajv.compile(load('bom-1.6.SNAPSHOT.schema.json'));
+}
+
+/**
+ * The SPDX 2.3 JSON document rules our output relies on, written from the specification (no npm
+ * package reachable here ships the official 2.3 schema): required fields, id patterns, enums.
+ */
+const spdxId = z.string().regex(/^SPDXRef-[0-9A-Za-z.-]+$/);
+const spdx23 = z.object({
+  spdxVersion: z.literal('SPDX-2.3'),
+  SPDXID: z.literal('SPDXRef-DOCUMENT'),
+  dataLicense: z.literal('CC0-1.0'),
+  name: z.string(),
+  documentNamespace: z.string().url(),
+  creationInfo: z.object({ creators: z.array(z.string().regex(/^(Tool|Organization|Person): /)).min(1), created: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) }),
+  packages: z.array(
+    z.object({
+      SPDXID: spdxId,
+      name: z.string(),
+      versionInfo: z.string().optional(),
+      downloadLocation: z.string().min(1),
+      externalRefs: z.array(z.object({ referenceCategory: z.enum(['SECURITY', 'PACKAGE-MANAGER', 'PERSISTENT-ID', 'OTHER']), referenceType: z.string(), referenceLocator: z.string() })),
+      annotations: z.array(z.object({ annotator: z.string(), annotationType: z.enum(['REVIEW', 'OTHER']), comment: z.string(), annotationDate: z.string() })),
+      checksums: z.array(z.object({ algorithm: z.string(), checksumValue: z.string().regex(/^[0-9a-f]+$/) })).optional(),
+    }),
+  ),
+  relationships: z.array(z.object({ spdxElementId: spdxId, relationshipType: z.enum(['DESCRIBES', 'CONTAINS']), relatedSpdxElement: spdxId, comment: z.string() })),
+});
+
+function demoLockfile() {
+  return parseLockfile(
+    `metadata:
+  version: "1.0"
+artifacts:
+  - download_url: "https://example.com/dl/ant.jar"
+    checksum: "sha256:${HEX}"
+  - download_url: "https://example.com/a b.txt"
+    checksum: ["sha256:${HEX}", "sha512:${'b'.repeat(128)}"]
+  - download_url: "https://cdn.example.com/f.tgz?X-Amz-Signature=abc123&v=2"
+    checksum: "sha1:${'c'.repeat(40)}"
+    filename: tools/f.tgz
+  - type: maven
+    checksum: "sha256:${HEX}"
+    attributes: { repository_url: "https://repo1.maven.org/maven2", group_id: io.netty, artifact_id: netty-transport-native-epoll, version: "4.1.100.Final", classifier: sources }
+`,
+    'p/artifacts.lock.yaml',
+    { env: {} },
+  );
+}
+
+describe('purls (byte-identical to Hermeto)', () => {
+  it.each([
+    ['&+ !\'(*', '%26%2B%20%21%27%28%2A'],
+    ['https://example.com/f/a.tar.gz?foo=bar#frag', 'https://example.com/f/a.tar.gz%3Ffoo%3Dbar%23frag'],
+    ['sha256:ABCdef', 'sha256:ABCdef'],
+    ['é', '%C3%A9'],
+  ])('encodes %s as %s', (input, out) => {
+    expect(encodePurlPart(input)).toBe(out);
+  });
+
+  it('builds the documented generic and Maven purls', () => {
+    expect(genericPurl('ant.jar', `sha256:${HEX}`, 'https://example.com/dl/ant.jar')).toBe(`pkg:generic/ant.jar?checksum=sha256:${HEX}&download_url=https://example.com/dl/ant.jar`);
+    expect(genericPurl('a%20b.txt', 'sha256:x', 'https://example.com/a%20b.txt')).toBe('pkg:generic/a%2520b.txt?checksum=sha256:x&download_url=https://example.com/a%2520b.txt');
+    expect(
+      mavenPurl({ groupId: 'io.netty', artifactId: 'netty-transport-native-epoll', version: '4.1.100.Final', classifier: 'sources', type: 'jar', repositoryUrl: 'https://repo1.maven.org/maven2' }, `sha256:${HEX}`),
+    ).toBe(`pkg:maven/io.netty/netty-transport-native-epoll@4.1.100.Final?checksum=sha256:${HEX}&classifier=sources&repository_url=https://repo1.maven.org/maven2&type=jar`);
+    expect(mavenPurl({ groupId: 'g', artifactId: 'a', version: '1+x', classifier: '', type: 'jar', repositoryUrl: 'https://r/' }, 'sha1:x')).toBe('pkg:maven/g/a@1%2Bx?checksum=sha1:x&repository_url=https://r/&type=jar');
+  });
+
+  it('round-trips every component purl through packageurl-js to the same parts', () => {
+    const lockfile = demoLockfile();
+    lockfileComponents(lockfile).forEach((c, i) => {
+      const a = lockfile.artifacts[i];
+      const p = PackageURL.fromString(c.purl);
+      expect(p.name).toBe(c.name);
+      expect(p.version ?? undefined).toBe(c.version);
+      expect(p.qualifiers?.checksum).toBe(a.checksums.map((x) => x.text).join(','));
+      if (a.kind === 'maven') {
+        expect([p.type, p.namespace, p.qualifiers?.repository_url, p.qualifiers?.classifier]).toEqual(['maven', a.maven.groupId, a.maven.repositoryUrl, a.maven.classifier]);
+      } else {
+        expect([p.type, p.qualifiers?.download_url]).toEqual(['generic', c.url]);
+      }
+    });
+  });
+});
+
+describe('redaction', () => {
+  it('replaces credential-looking query values and leaves other URLs byte for byte', () => {
+    expect(redactUrl('https://h/f?X-Amz-Signature=abc&v=2&token=t#x')).toBe('https://h/f?X-Amz-Signature=REDACTED&v=2&token=REDACTED#x');
+    expect(redactUrl('https://h/f?foo=bar#frag')).toBe('https://h/f?foo=bar#frag');
+    expect(redactUrl('https://h/a%20b.txt')).toBe('https://h/a%20b.txt');
+  });
+});
+
+describe('CycloneDX 1.6', () => {
+  const validate = cycloneDxValidator();
+  const components = lockfileComponents(demoLockfile(), new Map([['https://example.com/dl/ant.jar', 'https://mirror.corp/dl/ant.jar']]));
+  const bom = toCycloneDx(components, { subject: { name: 'web' }, reproducible: true, env: {} });
+
+  it('is valid against the official schema', () => {
+    expect(validate(bom)).toBe(true);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(validate(toCycloneDx([], { subject: { name: 'empty' }, env: {} }))).toBe(true);
+  });
+
+  it('has Hermeto-shaped components with hashes, distribution and proxy references', () => {
+    const ant = bom.components.find((c) => c.name === 'ant.jar')!;
+    expect(Object.keys(ant)).toEqual(['bom-ref', 'name', 'purl', 'properties', 'type', 'externalReferences', 'hashes']);
+    expect(ant).toEqual({
+      'bom-ref': ant.purl,
+      name: 'ant.jar',
+      purl: `pkg:generic/ant.jar?checksum=sha256:${HEX}&download_url=https://example.com/dl/ant.jar`,
+      properties: [{ name: 'hermetic:found_by', value: 'hermetic' }],
+      type: 'file',
+      externalReferences: [
+        { url: 'https://example.com/dl/ant.jar', type: 'distribution' },
+        { url: 'https://mirror.corp/dl/ant.jar', type: 'distribution', comment: 'proxy URL' },
+      ],
+      hashes: [{ alg: 'SHA-256', content: HEX }],
+    });
+    const netty = bom.components.find((c) => c.name === 'netty-transport-native-epoll')!;
+    expect(netty).toMatchObject({ type: 'library', version: '4.1.100.Final' });
+    expect(bom.components.map((c) => c.purl)).toEqual([...bom.components.map((c) => c.purl!)].sort());
+  });
+
+  it('never carries URL secrets', () => {
+    expect(serializeSbom(bom)).not.toContain('abc123');
+    expect(serializeSbom(bom)).toContain('X-Amz-Signature%3DREDACTED');
+  });
+
+  it('records the project as metadata.component and its dependency edges', () => {
+    expect((bom.metadata as Record<string, unknown>).component).toEqual({ 'bom-ref': 'nx-project:web', type: 'application', name: 'web' });
+    expect(bom.dependencies).toEqual([{ ref: 'nx-project:web', dependsOn: bom.components.map((c) => c['bom-ref']) }]);
+  });
+
+  it('is byte-identical for the same inputs in reproducible mode, and stamped otherwise', () => {
+    const again = toCycloneDx(lockfileComponents(demoLockfile(), new Map([['https://example.com/dl/ant.jar', 'https://mirror.corp/dl/ant.jar']])), { subject: { name: 'web' }, reproducible: true, env: {} });
+    expect(serializeSbom(again)).toBe(serializeSbom(bom));
+    expect(bom.serialNumber).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const stamped = toCycloneDx(components, { subject: { name: 'web' }, now: () => new Date('2026-01-02T03:04:05.678Z') });
+    expect((stamped.metadata as Record<string, unknown>).timestamp).toBe('2026-01-02T03:04:05Z');
+    expect(stamped.serialNumber).not.toBe(bom.serialNumber);
+    expect(toCycloneDx(components, { subject: { name: 'web' }, reproducible: true, env: { SOURCE_DATE_EPOCH: '1700000000' } }).annotations).toEqual([
+      expect.objectContaining({ timestamp: '2023-11-14T22:13:20Z', text: 'hermetic:backend:generic' }),
+    ]);
+  });
+
+  it('writes Hermeto names on request, for Hermeto merge-sboms', () => {
+    const h = toCycloneDx(components, { subject: { name: 'web' }, naming: 'hermeto', reproducible: true });
+    expect(h.components[0].properties).toEqual([{ name: 'hermeto:found_by', value: 'hermeto' }]);
+    expect(h.annotations).toEqual([expect.objectContaining({ annotator: { organization: { name: 'red hat' } }, text: 'hermeto:backend:generic' })]);
+  });
+});
+
+describe('SPDX 2.3', () => {
+  it("matches Hermeto's package id check value", () => {
+    expect(
+      spdxPackageId({
+        name: 'hello.txt',
+        purl: 'pkg:generic/hello.txt?checksum=sha256:1e1d621fe792907ea2edb661039d0f27fdb6ae4311f005e43ec3ee923970e9f7&download_url=http://127.0.0.1:8765/files/hello.txt',
+      }),
+    ).toBe('SPDXRef-Package-hello.txt-2807fda9e6c6e664a837179519951c4ec1f90b68cebe729e88b8a361bdc89f4a');
+  });
+
+  it('has the SPDX 2.3 document structure, Hermeto root, relationships and sorted packages', () => {
+    const doc = toSpdx(lockfileComponents(demoLockfile()), { subject: { name: 'web' }, reproducible: true, env: {} });
+    const parsed = spdx23.parse(doc);
+    expect(parsed.packages[0]).toMatchObject({ SPDXID: 'SPDXRef-DocumentRoot-File-', name: '' });
+    expect(parsed.packages.map((p) => p.name)).toEqual(['', 'a%20b.txt', 'ant.jar', 'f.tgz', 'netty-transport-native-epoll']);
+    expect(parsed.relationships.filter((r) => r.relationshipType === 'CONTAINS')).toHaveLength(4);
+    expect(parsed.packages[2].annotations[1].comment).toBe('{"name": "hermetic:found_by", "value": "hermetic"}');
+    expect(parsed.packages[1].checksums).toEqual([
+      { algorithm: 'SHA256', checksumValue: HEX },
+      { algorithm: 'SHA512', checksumValue: 'b'.repeat(128) },
+    ]);
+    expect(serializeSbom(toSpdx(lockfileComponents(demoLockfile()), { subject: { name: 'web' }, reproducible: true, env: {} }))).toBe(serializeSbom(doc));
+  });
+});
+
+describe('merged workspace SBOM', () => {
+  it('de-duplicates components by purl and keeps each project with its own dependencies', () => {
+    const all = lockfileComponents(demoLockfile());
+    const web = toCycloneDx(all.slice(0, 3), { subject: { name: 'web' }, reproducible: true, env: {} });
+    const api = toCycloneDx(all.slice(1), { subject: { name: 'api' }, reproducible: true, env: {} });
+    const merged = mergeCycloneDx([{ file: 'web/bom.json', bom: web }, { file: 'api/bom.json', bom: api }], { subject: { name: 'workspace' }, reproducible: true, env: {} });
+    expect(cycloneDxValidator()(merged)).toBe(true);
+    const purls = merged.components.filter((c) => c.type !== 'application').map((c) => c.purl);
+    expect(purls).toHaveLength(4);
+    expect(new Set(purls).size).toBe(4);
+    expect(merged.components.filter((c) => c.type === 'application').map((c) => c.name)).toEqual(['api', 'web']);
+    const deps = merged.dependencies as Array<{ ref: string; dependsOn: string[] }>;
+    expect(deps[0]).toEqual({ ref: 'nx-project:workspace', dependsOn: ['nx-project:api', 'nx-project:web'] });
+    expect(deps.find((d) => d.ref === 'nx-project:web')!.dependsOn).toHaveLength(3);
+    expect(deps.find((d) => d.ref === 'nx-project:api')!.dependsOn).toHaveLength(3);
+    expect(merged.annotations).toEqual([expect.objectContaining({ subjects: expect.arrayContaining(purls), text: 'hermetic:backend:generic' })]);
+  });
+
+  it('refuses a file that is not a CycloneDX SBOM', () => {
+    expect(() => mergeCycloneDx([{ file: 'x.json', bom: { spdxVersion: 'SPDX-2.3' } as never }], { subject: { name: 'w' } })).toThrow(/x\.json is not a CycloneDX JSON SBOM/);
+  });
+});
