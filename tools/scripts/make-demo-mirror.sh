@@ -68,3 +68,6 @@ publish(repo, g, 'greeting', '1.0.0', 'sources', 'jar', jar([('org/hermetic/demo
 publish(repo, g, 'assets', '1.0.0', 'bundle', 'zip', jar([('assets/readme.txt', 'Static assets shipped as a zip (Maven type "zip").\n')]), sidecars=False)
 publish(private, g, 'private-lib', '1.0.0', '', 'jar', jar([('META-INF/MANIFEST.MF', 'Manifest-Version: 1.0\n'), ('private.txt', 'Only with credentials.\n')]))
 PY
+
+# A file only the demo-worker project uses.
+printf '{\n  "workers": 4,\n  "queue": "jobs"\n}\n' > "$m/data/worker-config.json"

@@ -54,7 +54,7 @@ artifacts:
       inputs: expect.arrayContaining(['{projectRoot}/artifacts.lock.yaml']),
       outputs: expect.arrayContaining([`{workspaceRoot}/${out}/tools/c.tgz`]),
     });
-    expect(project.targets['fetch-deps']).toMatchObject({ executor: 'nx:noop', dependsOn: ['fetch-generic', 'fetch-maven'] });
+    expect(project.targets['fetch-deps']).toMatchObject({ executor: 'nx:noop', dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'] });
   });
 
   it('fetches, then hits the cache, then restores deleted outputs without downloading', async () => {

@@ -42,6 +42,27 @@ describe('hermetic CLI', () => {
     expect(r.out).toMatch(/1 file, 19\.5 KiB, 1 downloaded/);
     expect(readFileSync(join(dir, 'out/deps/generic/tool.tgz')).equals(body)).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'out/.build-config.json'), 'utf8'))).toEqual({ environment_variables: [], project_files: [] });
+    const bom = JSON.parse(readFileSync(join(dir, 'out/bom.json'), 'utf8'));
+    expect(bom).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6', components: [{ name: 'tool.tgz', purl: expect.stringMatching(/^pkg:generic\/tool\.tgz\?checksum=sha256:/) }] });
+  });
+
+  it('writes SPDX on request, reproducibly, and merges CycloneDX SBOMs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    const digest = createHash('sha256').update(body).digest('hex');
+    writeFileSync(join(dir, 'a.lock.yaml'), `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${digest}\n`);
+    const spdx = await cli(['fetch-deps', '--lockfile', 'a.lock.yaml', '--output', 'spdx', '--sbom-format', 'spdx', '--reproducible', '--name', 'demo'], dir);
+    expect(spdx.code).toBe(0);
+    const first = readFileSync(join(dir, 'spdx/bom.json'), 'utf8');
+    expect(JSON.parse(first)).toMatchObject({ spdxVersion: 'SPDX-2.3', name: 'demo' });
+    await cli(['fetch-deps', '--lockfile', 'a.lock.yaml', '--output', 'spdx', '--sbom-format', 'spdx', '--reproducible', '--name', 'demo'], dir);
+    expect(readFileSync(join(dir, 'spdx/bom.json'), 'utf8')).toBe(first);
+    expect((await cli(['fetch-deps', '--lockfile', 'a.lock.yaml', '--sbom-format', 'xml'], dir)).err).toMatch(/--sbom-format must be one of cyclonedx, spdx/);
+
+    await cli(['fetch-deps', '--lockfile', 'a.lock.yaml', '--output', 'one'], dir);
+    await cli(['fetch-deps', '--lockfile', 'a.lock.yaml', '--output', 'two', '--name', 'other'], dir);
+    const merged = await cli(['merge-sboms', 'one/bom.json', 'two/bom.json', '--output', 'all.json'], dir);
+    expect(merged).toMatchObject({ code: 0, out: expect.stringMatching(/merged 2 SBOMs, 1 unique components/) });
+    expect((await cli(['merge-sboms', 'spdx/bom.json', '--output', 'x.json'], dir)).err).toMatch(/is not a CycloneDX JSON SBOM/);
   });
 
   it('takes mirror, host and Maven layout options', async () => {

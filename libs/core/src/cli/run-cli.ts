@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { writeMergedSbom, writeSbom } from '../sbom/write-sbom';
 import { parseArgs } from 'node:util';
 import { describeError, EXIT_CODES, HermeticError } from '../errors';
 import { fetchArtifacts } from '../fetch/fetch-artifacts';
@@ -19,8 +20,11 @@ export interface CliIo {
 }
 
 const USAGE = `Usage: hermetic fetch-deps [options]
+       hermetic merge-sboms <bom.json>... --output <file> [--name <name>] [--reproducible]
 
-Downloads and verifies the artifacts of a Hermeto-format lockfile into <output>/deps/generic/.
+fetch-deps downloads and verifies the artifacts of a Hermeto-format lockfile into
+<output>/deps/generic/ and writes <output>/bom.json (CycloneDX 1.6, or SPDX 2.3).
+merge-sboms merges CycloneDX SBOMs, de-duplicating components by purl.
 
 Options:
   --lockfile <path>     lockfile to read (default ./${LOCKFILE_NAME})
@@ -37,8 +41,38 @@ Options:
   --netrc <file>        credentials for hosts without lockfile auth (default $NETRC or ~/.netrc)
   --maven-layout        also write Maven artifacts as a Maven repository in <output>/deps/maven
   --verify-sidecars     compare Maven artifacts with the repository's .sha1/.sha256/.sha512 files
+  --sbom-format <f>     cyclonedx (default) or spdx
+  --sbom-naming <n>     hermetic (default) or hermeto: Hermeto's property and tool names
+  --reproducible        byte-identical SBOMs for the same inputs (times from SOURCE_DATE_EPOCH)
+  --name <name>         what the SBOM describes (default: the lockfile's folder name)
   -h, --help            show this help
 `;
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new HermeticError('InvalidInput', `--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+async function mergeSboms(files: string[], v: { output?: string; name?: string; reproducible?: boolean }, io: CliIo): Promise<number> {
+  if (!files.length || !v.output) {
+    io.stderr.write(`merge-sboms needs SBOM files and --output\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const output = resolve(io.cwd, v.output);
+    const count = await writeMergedSbom(
+      files.map((f) => resolve(io.cwd, f)),
+      output,
+      { subject: { name: v.name ?? basename(io.cwd) }, reproducible: !!v.reproducible, env: io.env },
+    );
+    io.stdout.write(`merged ${files.length} SBOMs, ${count} unique components: ${output}\n`);
+    return 0;
+  } catch (err) {
+    io.stderr.write(`Error: ${describeError(err)}\n`);
+    return err instanceof HermeticError ? err.exitCode : EXIT_CODES.FetchError;
+  }
+}
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -68,6 +102,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         netrc: { type: 'string' },
         'maven-layout': { type: 'boolean' },
         'verify-sidecars': { type: 'boolean' },
+        'sbom-format': { type: 'string' },
+        'sbom-naming': { type: 'string' },
+        reproducible: { type: 'boolean' },
+        name: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -80,12 +118,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     (args.values.help ? io.stdout : io.stderr).write(USAGE);
     return args.values.help ? 0 : 2;
   }
+  const v = args.values;
+  if (command === 'merge-sboms') return mergeSboms(rest, v, io);
   if (command !== 'fetch-deps' || rest.length) {
     io.stderr.write(`unknown command '${[command, ...rest].join(' ')}'\n\n${USAGE}`);
     return 2;
   }
-  const v = args.values;
   try {
+    const format = oneOf('sbom-format', v['sbom-format'], ['cyclonedx', 'spdx'] as const, 'cyclonedx');
+    const naming = oneOf('sbom-naming', v['sbom-naming'], ['hermetic', 'hermeto'] as const, 'hermetic');
     const lockfilePath = v.lockfile ?? LOCKFILE_NAME;
     const output = resolve(io.cwd, v.output ?? 'hermetic-output');
     const concurrency = positiveInt('concurrency', v.concurrency, 8);
@@ -116,6 +157,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // Hermeto writes this beside deps/; generic artifacts contribute no variables or project files.
     await mkdir(output, { recursive: true });
     await writeFile(join(output, '.build-config.json'), JSON.stringify({ environment_variables: [], project_files: [] }, null, 2));
+    const name = v.name ?? basename(dirname(resolve(io.cwd, lockfilePath)));
+    const sbom = await writeSbom(lockfile, output, format, { subject: { name }, reproducible: !!v.reproducible, naming, env: io.env });
+    io.stdout.write(`SBOM (${format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}): ${sbom}\n`);
     if (result.removed.length) io.stdout.write(`removed ${result.removed.length} file(s) no longer in the lockfile\n`);
     return 0;
   } catch (err) {

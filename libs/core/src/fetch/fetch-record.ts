@@ -40,17 +40,22 @@ export async function readRecord(path: string): Promise<FetchRecord | undefined>
   }
 }
 
-/** The records of the other fetch targets sharing this output directory. */
-export async function otherRecords(outputDir: string, name: string): Promise<Array<{ name: string; record: FetchRecord }>> {
+/** The records of every fetch target that wrote into this output directory, by target name. */
+export async function readAllRecords(outputDir: string): Promise<Array<{ name: string; record: FetchRecord }>> {
   const dir = join(outputDir, RECORD_DIR);
-  const entries = await readdir(dir).catch(() => [] as string[]);
+  const entries = (await readdir(dir).catch(() => [] as string[])).sort();
   const out: Array<{ name: string; record: FetchRecord }> = [];
   for (const entry of entries) {
-    if (!entry.endsWith('.json') || entry === `${name}.json`) continue;
+    if (!entry.endsWith('.json')) continue;
     const record = await readRecord(join(dir, entry));
     if (record) out.push({ name: entry.slice(0, -5), record });
   }
   return out;
+}
+
+/** The records of the other fetch targets sharing this output directory. */
+export async function otherRecords(outputDir: string, name: string): Promise<Array<{ name: string; record: FetchRecord }>> {
+  return (await readAllRecords(outputDir)).filter((r) => r.name !== name);
 }
 
 /** Writes a record atomically (temp file + rename), with a trailing newline and stable key order. */

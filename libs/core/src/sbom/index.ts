@@ -5,3 +5,4 @@ export { mergeCycloneDx } from './merge';
 export { genericPurl, mavenPurl, encodePurlPart } from './purl';
 export { redactUrl } from './redact';
 export { SbomOptions } from './options';
+export { writeSbom, writeMergedSbom, sbomPath, SbomFormat } from './write-sbom';

@@ -6,6 +6,10 @@ export interface HermeticPluginOptions {
   fetchGenericTargetName?: string;
   /** Name of the target that fetches the Maven artifacts. Default `fetch-maven`. */
   fetchMavenTargetName?: string;
+  /** Name of the target that writes the project's SBOM. Default `sbom`. */
+  sbomTargetName?: string;
+  /** SBOM format: `cyclonedx` (1.6, default) or `spdx` (2.3). */
+  sbomFormat?: 'cyclonedx' | 'spdx';
   /**
    * Output directory of a project's fetched dependencies, relative to the workspace root; files go
    * to `<outputDir>/deps/generic/`. `{projectRoot}` and `{projectName}` are replaced.
@@ -37,6 +41,8 @@ export function normalizeOptions(options: HermeticPluginOptions | undefined): No
     fetchDepsTargetName: options?.fetchDepsTargetName ?? 'fetch-deps',
     fetchGenericTargetName: options?.fetchGenericTargetName ?? 'fetch-generic',
     fetchMavenTargetName: options?.fetchMavenTargetName ?? 'fetch-maven',
+    sbomTargetName: options?.sbomTargetName ?? 'sbom',
+    sbomFormat: options?.sbomFormat ?? 'cyclonedx',
     outputDir: options?.outputDir ?? 'dist/hermetic/{projectRoot}',
     concurrency: options?.concurrency ?? 8,
     mavenLayout: options?.mavenLayout ?? false,

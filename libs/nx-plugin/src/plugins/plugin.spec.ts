@@ -27,7 +27,7 @@ describe('createNodes', () => {
     const [[file, result]] = await run(['apps/web/artifacts.lock.yaml']);
     expect(file).toBe('apps/web/artifacts.lock.yaml');
     const targets = result.projects!['apps/web'].targets!;
-    expect(Object.keys(targets)).toEqual(['fetch-generic', 'fetch-maven', 'fetch-deps']);
+    expect(Object.keys(targets)).toEqual(['fetch-generic', 'fetch-maven', 'sbom', 'fetch-deps']);
     expect(targets['fetch-generic']).toMatchObject({
       executor: '@hermetic/nx:fetch-generic',
       cache: true,
@@ -47,7 +47,15 @@ describe('createNodes', () => {
       options: { lockfile: 'apps/web/artifacts.lock.yaml', outputDir: 'dist/hermetic/apps/web', mavenLayout: false, verifySidecars: false },
       outputs: ['{workspaceRoot}/dist/hermetic/apps/web/deps/generic/a-1.jar', '{workspaceRoot}/dist/hermetic/apps/web/.hermetic/fetch-maven.json'],
     });
-    expect(targets['fetch-deps']).toMatchObject({ executor: 'nx:noop', dependsOn: ['fetch-generic', 'fetch-maven'] });
+    expect(targets.sbom).toMatchObject({
+      executor: '@hermetic/nx:sbom',
+      dependsOn: ['fetch-generic', 'fetch-maven'],
+      cache: true,
+      options: { format: 'cyclonedx', outputDir: 'dist/hermetic/apps/web' },
+      inputs: expect.arrayContaining([{ dependentTasksOutputFiles: '**/.hermetic/*.json' }]),
+      outputs: ['{workspaceRoot}/dist/hermetic/apps/web/bom.json'],
+    });
+    expect(targets['fetch-deps']).toMatchObject({ executor: 'nx:noop', dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'] });
   });
 
   it('lists the Maven repository layout and its settings.xml as outputs when the layout is on', async () => {
@@ -79,15 +87,18 @@ describe('createNodes', () => {
     const [[, result]] = await run(['libs/x/artifacts.lock.yaml'], {
       fetchGenericTargetName: 'deps-url',
       fetchMavenTargetName: 'deps-maven',
+      sbomTargetName: 'bom',
+      sbomFormat: 'spdx',
       fetchDepsTargetName: 'deps',
       outputDir: '.artifacts/{projectName}',
       concurrency: 3,
     });
     const targets = result.projects!['libs/x'].targets!;
-    expect(Object.keys(targets)).toEqual(['deps-url', 'deps-maven', 'deps']);
+    expect(Object.keys(targets)).toEqual(['deps-url', 'deps-maven', 'bom', 'deps']);
+    expect(targets.bom).toMatchObject({ options: { format: 'spdx' }, dependsOn: ['deps-url', 'deps-maven'] });
     expect(targets['deps-url'].options).toMatchObject({ outputDir: '.artifacts/x', concurrency: 3 });
     expect(targets['deps-url'].outputs).toContain('{workspaceRoot}/.artifacts/x/.hermetic/deps-url.json');
-    expect(targets.deps.dependsOn).toEqual(['deps-url', 'deps-maven']);
+    expect(targets.deps.dependsOn).toEqual(['deps-url', 'deps-maven', 'bom']);
   });
 
   it('ignores a lockfile in a folder that is not a project', async () => {

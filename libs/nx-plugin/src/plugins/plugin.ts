@@ -94,19 +94,34 @@ function buildFetchMavenTarget(t: TargetContext): TargetConfiguration {
   };
 }
 
+function buildSbomTarget(t: TargetContext): TargetConfiguration {
+  const o = t.options;
+  return {
+    executor: '@hermetic/nx:sbom',
+    options: { lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`, outputDir: t.outputDir, format: o.sbomFormat },
+    dependsOn: [o.fetchGenericTargetName, o.fetchMavenTargetName],
+    cache: true,
+    // The fetch records say what was verified and which mirror served it; gitignored outputs are
+    // only visible to the hash this way.
+    inputs: [`{projectRoot}/${LOCKFILE_NAME}`, ...t.inputs, { dependentTasksOutputFiles: `**/${RECORD_DIR}/*.json` }],
+    outputs: [`{workspaceRoot}/${t.outputDir}/bom.json`],
+    metadata: metadata(`Write the project's SBOM (${o.sbomFormat === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}) of its verified dependencies`, o.sbomTargetName, { format: 'spdx' }),
+  };
+}
+
 function buildFetchDepsTarget(options: NormalizedPluginOptions): TargetConfiguration {
   return {
     executor: 'nx:noop',
-    dependsOn: [options.fetchGenericTargetName, options.fetchMavenTargetName],
+    dependsOn: [options.fetchGenericTargetName, options.fetchMavenTargetName, options.sbomTargetName],
     metadata: {
       technologies: ['hermetic'],
-      description: 'Fetch and verify every declared dependency of the project',
+      description: 'Fetch and verify every declared dependency of the project, then write its SBOM',
     },
   };
 }
 
 /**
- * Infers `fetch-generic`, `fetch-maven` and `fetch-deps` on each project that has an `artifacts.lock.yaml` at its
+ * Infers `fetch-generic`, `fetch-maven`, `sbom` and `fetch-deps` on each project that has an `artifacts.lock.yaml` at its
  * root (a folder with `project.json` or `package.json`). Cached on the lockfile and Hermetic's own
  * version; outputs are the fetched files.
  */
@@ -128,6 +143,7 @@ export const createNodes: CreateNodesV2<HermeticPluginOptions> = [
               targets: {
                 [options.fetchGenericTargetName]: buildFetchGenericTarget(t),
                 [options.fetchMavenTargetName]: buildFetchMavenTarget(t),
+                [options.sbomTargetName]: buildSbomTarget(t),
                 [options.fetchDepsTargetName]: buildFetchDepsTarget(options),
               },
             },

@@ -1,20 +1,8 @@
 import { ExecutorContext, logger } from '@nx/devkit';
-import { Artifact, ContentStore, createReporter, defaultStoreDir, describeError, fetchArtifacts, HermeticError, loadNetrc, MirrorRule, readLockfile, resolveNetworkRules } from '@hermetic/core';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { Artifact, ContentStore, createReporter, defaultStoreDir, describeError, fetchArtifacts, loadNetrc, MirrorRule, readLockfile, resolveNetworkRules } from '@hermetic/core';
+import { relative, resolve } from 'node:path';
+import { resolveProjectPaths } from './project-paths';
 import { FetchExecutorOptions, pluginOptionsFromNxJson } from './fetch-options';
-
-/** Replaces the placeholders Nx leaves in defaults it did not interpolate. */
-function interpolate(value: string, context: ExecutorContext, projectRoot: string): string {
-  return value
-    .replace(/\{workspaceRoot\}\/?/g, '')
-    .replace(/\{projectRoot\}/g, projectRoot)
-    .replace(/\{projectName\}/g, context.projectName ?? '');
-}
-
-function insideWorkspace(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return !rel.startsWith('..') && !isAbsolute(rel);
-}
 
 /** Aborts on SIGINT/SIGTERM so downloads stop and temporary files are removed; returns the cleanup. */
 function abortOnSignals(controller: AbortController): () => void {
@@ -38,24 +26,10 @@ function abortOnSignals(controller: AbortController): () => void {
  * is logged with its fix and returned as `{ success: false }`.
  */
 export async function runFetch(options: FetchExecutorOptions, context: ExecutorContext, kinds: ReadonlyArray<Artifact['kind']>): Promise<{ success: boolean }> {
-  const projectName = context.projectName;
-  if (!projectName) {
-    logger.error('Hermetic fetch executors must run as a project target');
-    return { success: false };
-  }
-  const projectRoot = context.projectsConfigurations.projects[projectName]?.root ?? '.';
-  const lockfileRel = interpolate(options.lockfile ?? `${projectRoot}/artifacts.lock.yaml`, context, projectRoot);
-  const lockfilePath = resolve(context.root, lockfileRel);
-  const outputDir = resolve(context.root, interpolate(options.outputDir ?? `dist/hermetic/${projectRoot}`, context, projectRoot));
   const controller = new AbortController();
   const stopListening = abortOnSignals(controller);
   try {
-    if (!insideWorkspace(context.root, lockfilePath)) {
-      throw new HermeticError('PathOutsideRoot', `lockfile ${lockfilePath} is outside the workspace`, { hints: ['keep lockfiles in the workspace so Nx can hash them'] });
-    }
-    if (!insideWorkspace(context.root, outputDir)) {
-      throw new HermeticError('PathOutsideRoot', `outputDir ${outputDir} is outside the workspace`, { hints: ['Nx can only cache outputs inside the workspace'] });
-    }
+    const { lockfile: lockfilePath, outputDir } = resolveProjectPaths(options, context);
     const lockfile = await readLockfile(lockfilePath, { env: process.env, displayPath: relative(context.root, lockfilePath) });
     const store = new ContentStore(options.storeDir ? resolve(context.root, options.storeDir) : defaultStoreDir(context.root));
     const fromNxJson = pluginOptionsFromNxJson(context);

@@ -1,0 +1,8 @@
+/** Options of `@hermetic/nx:sbom` (see schema.json for the defaults). */
+export interface SbomExecutorSchema {
+  lockfile?: string;
+  outputDir?: string;
+  format?: 'cyclonedx' | 'spdx';
+  reproducible?: boolean;
+  naming?: 'hermetic' | 'hermeto';
+}
