@@ -12,8 +12,12 @@ export { fetchArtifacts, FetchOptions, FetchResult } from './fetch/fetch-artifac
 export { FetchRecord, RecordedFile, RECORD_DIR, recordPath, readRecord } from './fetch/fetch-record';
 export { LinkMode } from './fetch/materialize';
 export { MAVEN_DEPS_DIR } from './fetch/maven-layout';
+export { probeUrl, ProbeOptions, ProbeResult } from './fetch/probe';
+export { mapLimit } from './fetch/map-limit';
 export { HostRules, MirrorRule, NetworkRuleConfig, parseMirrors, resolveNetworkRules, rewriteUrl } from './fetch/url-rules';
 export { loadNetrc, Netrc, parseNetrc } from './http/netrc';
+export { authHeaders } from './http/auth-headers';
 export { DEFAULT_RETRY_POLICY, RetryPolicy } from './http/retry-policy';
 export * from './sbom';
 export { createReporter, FetchSummary, formatSummary, LineReporter, ProgressReporter, silentReporter } from './progress/reporter';
+export { formatBytes } from './progress/format';

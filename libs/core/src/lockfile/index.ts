@@ -4,3 +4,4 @@ export { mavenFileName, mavenRepositoryPath, mavenUrl, mavenExtension } from './
 export { GENERIC_DEPS_DIR, checkTargetFilename } from './target-path';
 export { expandEnvTemplate, parseEnvTemplate, EnvTemplate } from './env-template';
 export { wireUrl } from './url';
+export { addArtifactToLockfile, checkCanAdd, setChecksums, NewArtifact } from './edit-lockfile';

@@ -1,0 +1,70 @@
+import { rm } from 'node:fs/promises';
+import { Algorithm } from '../checksum/algorithms';
+import { Checksum } from '../checksum/parse-checksum';
+import { HermeticError } from '../errors';
+import { createDispatcher } from '../http/dispatcher';
+import { AttemptError, downloadFile, DownloadAborted } from '../http/download-file';
+import { Netrc, netrcHeaders } from '../http/netrc';
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../http/retry-policy';
+import { ContentStore } from '../store/content-store';
+import { hostRefusal, HostRules, MirrorRule, rewriteUrl } from './url-rules';
+
+export interface ProbeOptions {
+  store: ContentStore;
+  algorithms: readonly Algorithm[];
+  mirrors?: readonly MirrorRule[];
+  hosts?: HostRules;
+  netrc?: Netrc;
+  /** Extra headers for the URL's own origin (credentials); never sent elsewhere. */
+  headers?: Record<string, string>;
+  policy?: Partial<RetryPolicy>;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+export interface ProbeResult {
+  digests: Map<Algorithm, string>;
+  size: number;
+  contentType?: string;
+  /** Where the bytes were fetched from (a mirror, or the URL itself). */
+  source: string;
+}
+
+/**
+ * Downloads a URL (through mirrors and host rules, like a fetch) to learn its digests, for tools
+ * that write or refresh lockfiles. The bytes are admitted to the store under the digests just
+ * computed, so the fetch that follows is a store hit instead of a second download.
+ */
+export async function probeUrl(url: string, o: ProbeOptions): Promise<ProbeResult> {
+  const wire = url.split('#')[0];
+  const source = rewriteUrl(wire, o.mirrors ?? []);
+  const host = new URL(source).hostname;
+  const refused = o.hosts ? hostRefusal(host, o.hosts) : undefined;
+  if (refused) throw new HermeticError('InvalidInput', `${source}: ${refused}`, { hints: ['add a mirror rule, or change the allow/block host rules'] });
+  const sameOrigin = new URL(source).origin === new URL(wire).origin;
+  const headers = (sameOrigin ? o.headers : undefined) ?? (o.netrc ? netrcHeaders(o.netrc, host) : undefined);
+  const policy = { ...DEFAULT_RETRY_POLICY, ...o.policy };
+  const dispatcher = createDispatcher({ connections: 1, connectTimeoutMs: policy.connectTimeoutMs, env: o.env });
+  const temp = await o.store.tempPath();
+  try {
+    const result = await downloadFile({ url: source, originHeaders: headers, destination: temp, algorithms: o.algorithms, signal: o.signal }, dispatcher, policy);
+    if (result.contentType && /text\/html/i.test(result.contentType) && !/\.html?$/i.test(new URL(wire).pathname)) {
+      throw new HermeticError('FetchError', `${source} answered with an HTML page, not a file`, { hints: ['probably a login or error page: check the URL and credentials'] });
+    }
+    const checksums: Checksum[] = [...result.digests].map(([algorithm, digest]) => ({ algorithm, digest, text: `${algorithm}:${digest}` }));
+    await o.store.admit(temp, checksums);
+    return { digests: result.digests, size: result.size, contentType: result.contentType, source };
+  } catch (err) {
+    if (err instanceof HermeticError) throw err;
+    if (err instanceof DownloadAborted) throw new HermeticError('Interrupted', `${url}: interrupted`);
+    if (err instanceof AttemptError) {
+      throw new HermeticError(err.kind === 'auth' ? 'AuthenticationFailed' : 'FetchError', `cannot download ${source}: ${err.message}`, {
+        hints: [err.kind === 'auth' ? `add a ~/.netrc entry for ${host}` : 'check the URL and the network'],
+      });
+    }
+    throw err;
+  } finally {
+    await rm(temp, { force: true });
+    await dispatcher.destroy().catch(() => undefined);
+  }
+}

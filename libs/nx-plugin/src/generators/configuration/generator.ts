@@ -1,0 +1,57 @@
+import { formatFiles, joinPathFragments, readProjectConfiguration, TargetConfiguration, Tree, updateProjectConfiguration } from '@nx/devkit';
+import { LOCKFILE_NAME } from '@hermetic/core';
+import { ConfigurationGeneratorSchema } from './schema';
+
+const STARTER = `# Dependencies of this project, in Hermeto's generic lockfile format.
+# Every file a build downloads is declared here with its checksum; Hermetic fetches and verifies it.
+# Add entries without computing digests by hand:
+#   nx g @hermetic/nx:add-artifact --project <project> --url https://example.com/tool.tar.gz
+#   nx g @hermetic/nx:add-artifact --project <project> --maven org.example:lib:1.2.3
+metadata:
+  version: "1.0"
+artifacts: []
+`;
+
+/** Explicit targets for workspaces that do not use inferred ones (same shape the plugin infers). */
+function explicitTargets(root: string): Record<string, TargetConfiguration> {
+  const common = { lockfile: `${root}/${LOCKFILE_NAME}`, outputDir: `dist/hermetic/${root}` };
+  const inputs = [`{projectRoot}/${LOCKFILE_NAME}`, { externalDependencies: ['@hermetic/nx', '@hermetic/core'] }];
+  return {
+    'fetch-generic': { executor: '@hermetic/nx:fetch-generic', options: common, cache: true, inputs, outputs: [`{workspaceRoot}/dist/hermetic/${root}/deps/generic`, `{workspaceRoot}/dist/hermetic/${root}/.hermetic/fetch-generic.json`] },
+    'fetch-maven': { executor: '@hermetic/nx:fetch-maven', options: common, cache: true, inputs, outputs: [`{workspaceRoot}/dist/hermetic/${root}/deps/maven`, `{workspaceRoot}/dist/hermetic/${root}/.hermetic/fetch-maven.json`] },
+    sbom: {
+      executor: '@hermetic/nx:sbom',
+      options: common,
+      dependsOn: ['fetch-generic', 'fetch-maven'],
+      cache: true,
+      inputs: [...inputs, { dependentTasksOutputFiles: '**/.hermetic/*.json' }],
+      outputs: [`{workspaceRoot}/dist/hermetic/${root}/bom.json`],
+    },
+    'fetch-deps': { executor: 'nx:noop', dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'] },
+  };
+}
+
+/**
+ * `nx g @hermetic/nx:configuration --project <p>`: a starter lockfile (never overwritten),
+ * explicit targets with `--inferred=false` (existing ones kept), and `pack` made to depend on
+ * `fetch-deps` so a pack always runs on verified dependencies.
+ */
+export async function configurationGenerator(tree: Tree, options: ConfigurationGeneratorSchema): Promise<void> {
+  const project = readProjectConfiguration(tree, options.project);
+  const lockfile = joinPathFragments(project.root, LOCKFILE_NAME);
+  if (!tree.exists(lockfile)) tree.write(lockfile, STARTER);
+  const targets = (project.targets ??= {});
+  if (options.inferred === false) {
+    for (const [name, target] of Object.entries(explicitTargets(project.root))) targets[name] ??= target;
+  }
+  const pack = targets.pack;
+  if (pack) {
+    const deps = pack.dependsOn ?? [];
+    const has = deps.some((d) => (typeof d === 'string' ? d === 'fetch-deps' : d.target === 'fetch-deps' && !d.projects && !d.dependencies));
+    if (!has) pack.dependsOn = [...deps, 'fetch-deps'];
+  }
+  updateProjectConfiguration(tree, options.project, project);
+  if (!options.skipFormat) await formatFiles(tree);
+}
+
+export default configurationGenerator;

@@ -1,0 +1,5 @@
+export interface ConfigurationGeneratorSchema {
+  project: string;
+  inferred?: boolean;
+  skipFormat?: boolean;
+}

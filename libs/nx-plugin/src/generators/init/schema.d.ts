@@ -1,0 +1,4 @@
+export interface InitGeneratorSchema {
+  outputDir?: string;
+  skipFormat?: boolean;
+}

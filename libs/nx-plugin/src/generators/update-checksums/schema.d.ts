@@ -1,0 +1,6 @@
+export interface UpdateChecksumsGeneratorSchema {
+  project: string;
+  write?: boolean;
+  check?: boolean;
+  concurrency?: number;
+}
