@@ -13,7 +13,8 @@ const REPO = join(__dirname, '..', '..', '..');
 export class NxWorkspace {
   readonly root = mkdtempSync(join(tmpdir(), 'hermetic-e2e-'));
 
-  constructor(pluginOptions: object = {}) {
+  /** `pluginOptions: false` leaves the plugin unregistered (for the init generator to do it). */
+  constructor(pluginOptions: object | false = {}) {
     for (const lib of ['core', 'nx-plugin']) {
       cpSync(join(REPO, 'libs', lib), join(this.root, 'libs', lib), {
         recursive: true,
@@ -22,7 +23,7 @@ export class NxWorkspace {
     }
     for (const f of ['package.json', 'package-lock.json', 'tsconfig.base.json']) cpSync(join(REPO, f), join(this.root, f));
     symlinkSync(join(REPO, 'node_modules'), join(this.root, 'node_modules'), 'dir');
-    this.write('nx.json', { plugins: [{ plugin: '@hermetic/nx', options: pluginOptions }], useDaemonProcess: false });
+    this.write('nx.json', { ...(pluginOptions ? { plugins: [{ plugin: '@hermetic/nx', options: pluginOptions }] } : {}), useDaemonProcess: false });
     this.write('.gitignore', 'dist\n.nx\n');
   }
 

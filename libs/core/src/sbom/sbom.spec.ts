@@ -1,10 +1,7 @@
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PackageURL } from 'packageurl-js';
 import { z } from 'zod';
 import { parseLockfile } from '../lockfile/parse-lockfile';
+import { cycloneDx16Validator as cycloneDxValidator } from '../testing/cyclonedx-schema';
 import { lockfileComponents } from './components';
 import { serializeSbom, toCycloneDx } from './cyclonedx';
 import { mergeCycloneDx } from './merge';
@@ -13,21 +10,6 @@ import { redactUrl } from './redact';
 import { spdxPackageId, toSpdx } from './spdx';
 
 const HEX = 'a'.repeat(64);
-const schemaDir = join(require.resolve('@cyclonedx/cyclonedx-library/package.json'), '..', 'res', 'schema');
-
-/** The official CycloneDX 1.6 JSON schema, as the CycloneDX library ships it. */
-function cycloneDxValidator() {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  const load = (f: string) => JSON.parse(readFileSync(join(schemaDir, f), 'utf8'));
-  // The library renames the files it ships (*.SNAPSHOT.*) and rewrites the references to match.
-  for (const f of ['spdx.SNAPSHOT.schema.json', 'jsf-0.82.SNAPSHOT.schema.json', 'cryptography-defs.SNAPSHOT.schema.json']) {
-    const { $id: _id, ...schema } = load(f);
-    ajv.addSchema(schema, `http://cyclonedx.org/schema/${f}`);
-  }
-  return ajv.compile(load('bom-1.6.SNAPSHOT.schema.json'));
-}
-
 /**
  * The SPDX 2.3 JSON document rules our output relies on, written from the specification (no npm
  * package reachable here ships the official 2.3 schema): required fields, id patterns, enums.

@@ -49,4 +49,7 @@ export async function updateChecksumsGenerator(tree: Tree, options: UpdateChecks
   return changes;
 }
 
-export default updateChecksumsGenerator;
+/** Nx treats a generator's return value as a callback to run after writing, so the default export returns nothing. */
+export default async function (tree: Tree, options: UpdateChecksumsGeneratorSchema): Promise<void> {
+  await updateChecksumsGenerator(tree, options);
+}
