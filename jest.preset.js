@@ -14,5 +14,6 @@ module.exports = {
     '^@hermetic/core$': join(__dirname, 'libs/core/src/index.ts'),
     '^@hermetic/core/(.*)$': join(__dirname, 'libs/core/src/$1'),
     '^@hermetic/nx$': join(__dirname, 'libs/nx-plugin/src/index.ts'),
+    '^@hermetic/fetch-service$': join(__dirname, 'libs/fetch-service/src/index.ts'),
   },
 };

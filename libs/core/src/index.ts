@@ -18,6 +18,7 @@ export { HostRules, MirrorRule, NetworkRuleConfig, parseMirrors, resolveNetworkR
 export { loadNetrc, Netrc, parseNetrc } from './http/netrc';
 export { authHeaders } from './http/auth-headers';
 export { DEFAULT_RETRY_POLICY, RetryPolicy } from './http/retry-policy';
+export { createDispatcher } from './http/dispatcher';
 export * from './sbom';
 export { createReporter, FetchSummary, formatSummary, LineReporter, ProgressReporter, silentReporter } from './progress/reporter';
 export { formatBytes } from './progress/format';

@@ -1,0 +1,102 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FetchService, PortInUseError } from './service';
+
+const USAGE = `Usage: hermetic-fetch-service [options]
+
+The embedded Fetch Service: the control API of Canonical's fetch-service plus a recording,
+filtering HTTP(S) proxy. Control auth comes from FETCH_SERVICE_AUTH=user:password.
+
+Options:
+  --control-port <n>     control API port (default 13555)
+  --proxy-port <n>, -p   proxy port (default 13444)
+  --bind <address>       listen address (default 127.0.0.1)
+  --config <dir>         configuration directory (default ~/.local/share/hermetic/fetch-service)
+  --spool <dir>          session spool directory (default <config>/spool)
+  --cert <file>          CA certificate (default <config>/ca.pem; created if missing)
+  --key <file>           CA private key (default <config>/ca.key.pem; created if missing, mode 0600)
+  --permissive-mode      allow permissive sessions
+  --idle-shutdown=<s>    stop after <s> seconds without a live session (default 0: never)
+  --log-file <file>      append the log there instead of standard output
+  -h, --help             show this help
+
+Exit codes: 0 stopped, 1 proxy port in use, 2 control port in use, 4 other start error, 64 usage.
+`;
+
+function port(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} must be a port number, got '${value}'`);
+  return n;
+}
+
+/** Runs the service until SIGINT/SIGTERM or idle shutdown; resolves to the process exit code. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let v;
+  try {
+    v = parseArgs({
+      args: argv,
+      options: {
+        'control-port': { type: 'string' },
+        'proxy-port': { type: 'string', short: 'p' },
+        bind: { type: 'string' },
+        config: { type: 'string' },
+        spool: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        'permissive-mode': { type: 'boolean' },
+        'idle-shutdown': { type: 'string' },
+        'log-file': { type: 'string' },
+        verbosity: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    return 64;
+  }
+  if (v.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const config = resolve(v.config ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'hermetic', 'fetch-service'));
+  let service: FetchService;
+  try {
+    const idle = Number(v['idle-shutdown'] ?? 0);
+    if (!Number.isFinite(idle) || idle < 0) throw new Error(`--idle-shutdown must be a number of seconds, got '${v['idle-shutdown']}'`);
+    let stopped!: () => void;
+    const done = new Promise<void>((r) => (stopped = r));
+    service = new FetchService({
+      controlPort: port('control-port', v['control-port'], 13555),
+      proxyPort: port('proxy-port', v['proxy-port'], 13444),
+      bind: v.bind,
+      cert: resolve(v.cert ?? join(config, 'ca.pem')),
+      key: resolve(v.key ?? join(config, 'ca.key.pem')),
+      spool: resolve(v.spool ?? join(config, 'spool')),
+      permissiveMode: !!v['permissive-mode'],
+      idleShutdownS: idle,
+      logFile: v['log-file'] ? resolve(v['log-file']) : undefined,
+      env,
+      onIdleShutdown: () => stopped(),
+    });
+    await service.start();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        service.log(`${signal}: shutting down`);
+        void service.stop().then(() => stopped());
+      });
+    }
+    await done;
+    return 0;
+  } catch (err) {
+    const line = `ERROR: ${(err as Error).message}`;
+    process.stderr.write(`${line}\n`);
+    if (v['log-file']) {
+      const { appendFileSync } = await import('node:fs');
+      appendFileSync(resolve(v['log-file']), `${new Date().toISOString()} ${line}\n`);
+    }
+    if (err instanceof PortInUseError) return err.which === 'proxy' ? 1 : 2;
+    return 4;
+  }
+}

@@ -1,0 +1,31 @@
+import { globToRegExp } from '../glob';
+import { Inspector } from './types';
+
+/**
+ * An allow rule: a host pattern (`registry.example.com`, `*.example.com`) or a URL glob
+ * (`https://host/path/**`; a missing port means the scheme's default).
+ */
+export function compileAllowRule(rule: string): (url: URL, canonical: string) => boolean {
+  const scheme = /^(https?):\/\/([^/]+)(\/.*)?$/.exec(rule);
+  if (!scheme) {
+    const host = globToRegExp(rule.toLowerCase().replace(/\*\./, '**.'));
+    return (url) => host.test(url.hostname.toLowerCase());
+  }
+  const [, proto, authority, path = '/**'] = scheme;
+  const withPort = /:\d+$|:\*$/.test(authority) ? authority : `${authority}:${proto === 'https' ? 443 : 80}`;
+  const re = globToRegExp(`${proto}://${withPort}${path}`);
+  return (_url, canonical) => re.test(canonical);
+}
+
+/** Requests and responses under the session's allow rules are approved whatever their content. */
+export const allowRulesInspector: Inspector = {
+  id: 'allow-rules',
+  request(req, ctx) {
+    const rule = ctx.allow.find((r) => compileAllowRule(r)(req.url, req.canonical));
+    return rule ? { opinion: 'Pending', reason: `allowed by rule '${rule}'` } : undefined;
+  },
+  response(req, _res, ctx) {
+    const rule = ctx.allow.find((r) => compileAllowRule(r)(req.url, req.canonical));
+    return rule ? { opinion: 'Approved', reason: `allowed by rule '${rule}'` } : undefined;
+  },
+};

@@ -1,0 +1,24 @@
+import { Inspector } from './types';
+
+/**
+ * Artifacts the session declared (e.g. from the project's lockfiles): the request is Pending when its
+ * URL is declared; the response is Approved only when every declared checksum matches its bytes.
+ */
+export const declaredInspector: Inspector = {
+  id: 'lockfile',
+  request(req, ctx) {
+    if (!ctx.declared.has(req.canonical)) return undefined;
+    return { opinion: 'Pending', reason: 'the URL is declared in the session (lockfile)' };
+  },
+  response(req, res, ctx) {
+    const declared = ctx.declared.get(req.canonical);
+    if (!declared) return undefined;
+    if (res.status < 200 || res.status >= 300) return { opinion: 'Rejected', reason: `upstream answered HTTP ${res.status}` };
+    for (const c of declared.checksums) {
+      const [algorithm, digest] = [c.slice(0, c.indexOf(':')), c.slice(c.indexOf(':') + 1)];
+      const actual = res.digests.get(algorithm);
+      if (actual !== digest) return { opinion: 'Rejected', reason: `${algorithm} mismatch: declared ${digest}, got ${actual ?? '(not computed)'}` };
+    }
+    return { opinion: 'Approved', reason: `the content matches the declared checksum${declared.checksums.length > 1 ? 's' : ''}` };
+  },
+};

@@ -1,0 +1,56 @@
+/** An inspector's verdict, as the report writes it. */
+export type Opinion = 'Pending' | 'Unknown' | 'Rejected' | 'Approved';
+
+export interface Inspection {
+  opinion: Opinion;
+  reason: string;
+}
+
+/** What inspectors can tell about an artifact; empty strings where unknown (the report keeps every key). */
+export interface ArtifactIdentity {
+  name: string;
+  version: string;
+  purl?: string;
+  /** A more precise type than the Content-Type, when the format is known. */
+  type?: string;
+}
+
+/** A request as inspectors see it. */
+export interface InspectedRequest {
+  method: string;
+  url: URL;
+  /** With explicit port, e.g. `https://host:443/x`. */
+  canonical: string;
+}
+
+/** A finished response as inspectors see it. */
+export interface InspectedResponse {
+  status: number;
+  contentType: string;
+  digests: ReadonlyMap<string, string>;
+  size: number;
+}
+
+/** Declared by the session's creator: a URL that may be downloaded if its bytes match. */
+export interface DeclaredArtifact {
+  url: string;
+  /** `algorithm:hex` checksums; all must match. */
+  checksums: string[];
+}
+
+/** The session knowledge inspectors use. */
+export interface InspectionContext {
+  declared: ReadonlyMap<string, DeclaredArtifact>;
+  allow: readonly string[];
+}
+
+/**
+ * One inspector: it may have an opinion on the request (before anything goes upstream) and on the
+ * response (once its digest is known), and may identify the artifact.
+ */
+export interface Inspector {
+  id: string;
+  request(req: InspectedRequest, ctx: InspectionContext): Inspection | undefined;
+  response(req: InspectedRequest, res: InspectedResponse, ctx: InspectionContext): Inspection | undefined;
+  identify?(req: InspectedRequest): ArtifactIdentity | undefined;
+}

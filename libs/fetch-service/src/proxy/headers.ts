@@ -1,0 +1,32 @@
+import { IncomingHttpHeaders } from 'node:http';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and proxy credentials: never forwarded. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+/** Headers whose values are credentials: kept out of every report. */
+const SENSITIVE = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'private-token', 'x-auth-token']);
+
+type AnyHeaders = IncomingHttpHeaders | Record<string, string | string[] | undefined>;
+
+/** The end-to-end headers of a message, for forwarding. */
+export function endToEnd(headers: AnyHeaders): Record<string, string | string[]> {
+  const named = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    const key = k.toLowerCase();
+    if (v === undefined || HOP_BY_HOP.has(key) || named.has(key)) continue;
+    out[key] = v;
+  }
+  return out;
+}
+
+/** Headers as the report writes them (name → list of values), credentials removed. */
+export function reportHeaders(headers: AnyHeaders): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    const key = k.toLowerCase();
+    if (v === undefined || SENSITIVE.has(key) || HOP_BY_HOP.has(key)) continue;
+    out[key] = Array.isArray(v) ? v.map(String) : [String(v)];
+  }
+  return out;
+}

@@ -1,0 +1,260 @@
+import { createHash, Hash, randomBytes } from 'node:crypto';
+import { createWriteStream, WriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { createServer, IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
+import { Socket } from 'node:net';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { TLSSocket } from 'node:tls';
+import type { Dispatcher } from 'undici';
+import { LeafCertificates } from '../ca/certificate-authority';
+import { Inspections, inspectRequest, inspectResponse, requestAllowed, verdictNeedsContent } from '../inspect/inspectors';
+import { InspectedRequest } from '../inspect/types';
+import { Download, Session } from '../sessions/session';
+import { SessionRegistry } from '../sessions/registry';
+import { secretHeader } from '../sessions/secrets';
+import { canonicalUrl, reportedUrl } from '../url';
+import { endToEnd, reportHeaders } from './headers';
+
+export interface ProxyOptions {
+  registry: SessionRegistry;
+  leafs: LeafCertificates;
+  /** Dispatcher for upstream traffic (honours HTTP(S)_PROXY/NO_PROXY and extra CAs). */
+  upstream: Dispatcher;
+  log: (line: string) => void;
+  /** Idle time allowed upstream, for headers and between body chunks. */
+  upstreamTimeoutMs?: number;
+}
+
+const AUTH_REALM = 'Basic realm="fetch-service"';
+
+/** What a CONNECT tunnel was opened for; the requests inside it inherit it. */
+interface Tunnel {
+  session: Session;
+  host: string;
+  port: string;
+}
+
+function algorithmHashes(algorithms: readonly string[]): Array<[string, Hash]> {
+  return algorithms.map((a) => [a, createHash(a === 'blake2b' ? 'blake2b512' : a === 'blake2s' ? 'blake2s256' : a)]);
+}
+
+/**
+ * The recording, filtering MITM proxy. Plain HTTP requests arrive in absolute form; HTTPS arrives as
+ * CONNECT, is answered with a leaf certificate minted for the host, and the requests inside the
+ * tunnel are served like plain ones. Every request belongs to the session of its
+ * `Proxy-Authorization`; bodies stream through (hashed and spooled on the way, never held whole).
+ */
+export class ProxyServer {
+  readonly server: Server;
+  private readonly inner: Server;
+  private readonly tunnels = new WeakMap<Socket, Tunnel>();
+
+  constructor(private readonly o: ProxyOptions) {
+    this.server = createServer((req, res) => void this.onRequest(req, res));
+    this.server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => this.onConnect(req, socket, head));
+    this.server.on('clientError', (_err, socket) => socket.destroy());
+    this.inner = createServer((req, res) => void this.onTunnelRequest(req, res));
+    this.inner.on('clientError', (_err, socket) => socket.destroy());
+    this.server.keepAliveTimeout = 30_000;
+    this.inner.keepAliveTimeout = 30_000;
+  }
+
+  close(): void {
+    this.server.closeAllConnections();
+    this.inner.closeAllConnections();
+    this.server.close();
+    this.inner.close();
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!/^http:\/\//i.test(req.url ?? '')) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('This is a proxy: send absolute-form requests (http://host/path) or CONNECT.\n');
+      return;
+    }
+    const session = this.o.registry.authenticate(req.headers['proxy-authorization']);
+    if (!session) {
+      res.writeHead(407, { 'proxy-authenticate': AUTH_REALM, 'content-type': 'text/plain' }).end('407 Proxy Authentication Required: use http://<session-id>:<token>@<proxy>/\n');
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url!);
+    } catch {
+      res.writeHead(400).end('bad request URL\n');
+      return;
+    }
+    await this.handle(session, req, res, url);
+  }
+
+  private onConnect(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const session = this.o.registry.authenticate(req.headers['proxy-authorization']);
+    if (!session) {
+      socket.end(`HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: ${AUTH_REALM}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(req.url ?? '');
+    if (!m) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const [, host, port] = m;
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    if (head.length) socket.unshift(head);
+    const tls = new TLSSocket(socket, { isServer: true, secureContext: this.o.leafs.contextFor(host), ALPNProtocols: ['http/1.1'] });
+    tls.on('error', () => tls.destroy());
+    this.tunnels.set(tls, { session, host, port });
+    this.inner.emit('connection', tls);
+  }
+
+  private async onTunnelRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const tunnel = this.tunnels.get(req.socket);
+    if (!tunnel) {
+      res.writeHead(500).end();
+      return;
+    }
+    if (tunnel.session.revoked || !tunnel.session.live) {
+      res.writeHead(407, { 'proxy-authenticate': AUTH_REALM }).end('407 session token revoked or expired\n');
+      return;
+    }
+    const host = tunnel.host.includes(':') ? `[${tunnel.host}]` : tunnel.host;
+    await this.handle(tunnel.session, req, res, new URL(`https://${host}:${tunnel.port}${req.url}`));
+  }
+
+  /** Inspects, forwards (or refuses), streams back and records one request of a session. */
+  private async handle(session: Session, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const started = new Date();
+    const inspected: InspectedRequest = { method: req.method ?? 'GET', url, canonical: canonicalUrl(url) };
+    const request = inspectRequest(inspected, session);
+    const download = (status: number, responseHeaders: Record<string, string | string[] | undefined>, contentType: string): Download => ({
+      'start-time': started.toISOString(),
+      'end-time': new Date().toISOString(),
+      method: inspected.method,
+      url: reportedUrl(url),
+      address: `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`,
+      'user-agent': String(req.headers['user-agent'] ?? ''),
+      'status-code': status,
+      status: `${status} ${STATUS_CODES[status] ?? ''}`.trim(),
+      'content-type': contentType,
+      'request-header': reportHeaders(req.headers),
+      'response-header': reportHeaders(responseHeaders),
+    });
+
+    if (session.policy === 'strict' && (!requestAllowed(request) || session.rejectedUrls.has(inspected.canonical))) {
+      const body = refusal(session, inspected, request);
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+      session.recordRefusal(inspected, request, { policy: { opinion: 'Rejected', reason: 'refused by the strict session before anything went upstream' } }, download(403, {}, 'text/plain; charset=utf-8'));
+      this.o.log(`session ${session.id}: refused ${inspected.method} ${reportedUrl(url)}`);
+      req.resume();
+      return;
+    }
+
+    const headers = endToEnd(req.headers);
+    headers.host = url.host;
+    const secret = secretHeader(session.secrets, inspected.canonical);
+    if (secret) headers.authorization = secret;
+    const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(inspected.method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    let upstream: Dispatcher.ResponseData;
+    try {
+      upstream = await this.o.upstream.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: inspected.method as Dispatcher.HttpMethod,
+        headers,
+        body: hasBody ? req : undefined,
+        headersTimeout: this.o.upstreamTimeoutMs ?? 60_000,
+        bodyTimeout: this.o.upstreamTimeoutMs ?? 60_000,
+      });
+    } catch (err) {
+      const message = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`502 upstream failed: ${message}\n`);
+      session.recordRefusal(inspected, request, { upstream: { opinion: 'Rejected', reason: `upstream failed: ${message}` } }, download(502, {}, 'text/plain'));
+      return;
+    }
+
+    const contentType = String(upstream.headers['content-type'] ?? '');
+    const hashes = algorithmHashes(session.algorithmsFor(inspected.canonical));
+    const spool = await openSpool(session.spoolPath);
+    const holdBack = session.policy === 'strict' && verdictNeedsContent(inspected, session);
+    let size = 0;
+    let pending: Buffer | undefined;
+    let clientGone = false;
+    res.on('close', () => {
+      if (!res.writableFinished) clientGone = true;
+    });
+    res.writeHead(upstream.statusCode, endToEnd(upstream.headers));
+    try {
+      for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        for (const [, h] of hashes) h.update(chunk);
+        if (!spool.stream.write(chunk)) await once(spool.stream, 'drain');
+        // A strict session holds the last chunk back until the content is judged, so rejected
+        // bytes of a declared artifact never reach the client whole.
+        const out = holdBack ? pending : chunk;
+        if (holdBack) pending = chunk;
+        if (out && !clientGone && !res.write(out)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      }
+    } catch (err) {
+      this.o.log(`session ${session.id}: ${reportedUrl(url)}: upstream body failed: ${(err as Error).message}`);
+      await spool.discard();
+      res.destroy();
+      session.recordRefusal(inspected, request, { upstream: { opinion: 'Rejected', reason: `upstream body failed: ${(err as Error).message}` } }, download(upstream.statusCode, upstream.headers, contentType));
+      return;
+    }
+    const digests = new Map(hashes.map(([a, h]) => [a, h.digest('hex')]));
+    const response = inspectResponse(inspected, { status: upstream.statusCode, contentType, digests, size }, session);
+    const record = session.recordContent(inspected, request, response, { sha1: digests.get('sha1')!, sha256: digests.get('sha256')!, size, type: contentType }, download(upstream.statusCode, upstream.headers, contentType));
+    await spool.keep(digests.get('sha256')!);
+    if (record.result === 'Rejected') session.rejectedUrls.add(inspected.canonical);
+    if (holdBack && Object.values(response).some((i) => i.opinion === 'Rejected')) {
+      this.o.log(`session ${session.id}: cut off ${reportedUrl(url)}: ${Object.values(response).map((i) => i.reason).join('; ')}`);
+      res.destroy();
+      return;
+    }
+    if (clientGone) return;
+    res.end(pending);
+  }
+}
+
+/** The 403 text of a strict refusal: what was blocked, why, and what would allow it. */
+function refusal(session: Session, req: InspectedRequest, inspections: Inspections): string {
+  const reasons = Object.entries(inspections).map(([id, i]) => `  ${id}: ${i.opinion}: ${i.reason}`);
+  const origin = `${req.url.protocol}//${req.url.host}`;
+  const dir = req.url.pathname.replace(/[^/]*$/, '');
+  const repeat = session.rejectedUrls.has(req.canonical) ? ['  this URL already delivered content that was rejected in this session'] : [];
+  return [
+    `Blocked by the Hermetic fetch service (strict session ${session.id}): ${req.method} ${reportedUrl(req.url)}`,
+    ...reasons,
+    ...repeat,
+    'To allow it, either:',
+    `  - declare it in the project's artifacts.lock.yaml: download_url: "${req.url.href}" with its checksum`,
+    `    (nx g @hermetic/nx:add-artifact --project <project> --url ${req.url.href})`,
+    `  - or add an allow rule to the session, e.g. "${origin}${dir}**" or "${req.url.hostname}"`,
+    '',
+  ].join('\n');
+}
+
+/** A spool file for one response: `<spool>/<id>/<sha256>.data` once the digest is known. */
+async function openSpool(dir: string): Promise<{ stream: WriteStream; keep: (sha256: string) => Promise<void>; discard: () => Promise<void> }> {
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `.incoming-${randomBytes(6).toString('hex')}`);
+  const stream = createWriteStream(temp);
+  const closed = async () => {
+    if (!stream.closed) {
+      stream.end();
+      await once(stream, 'close');
+    }
+  };
+  return {
+    stream,
+    keep: async (sha256) => {
+      await closed();
+      await rename(temp, join(dir, `${sha256}.data`));
+    },
+    discard: async () => {
+      await closed();
+      await rm(temp, { force: true });
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { DeclaredArtifact } from '../inspect/types';
+import { canonicalUrl } from '../url';
+import { newSessionId, newToken } from './ids';
+import { parseSecrets } from './secrets';
+import { Policy, Session } from './session';
+
+/** Three hours, the Go server's session lifetime. */
+export const DEFAULT_SESSION_TIMEOUT_S = 3 * 60 * 60;
+
+/** A `POST /session` body problem, answered 400 with this text. */
+export class SessionRequestError extends Error {}
+
+/** Hermetic's extension of `POST /session`: what a strict session may fetch. */
+function parseDeclared(value: unknown): Map<string, DeclaredArtifact> {
+  const out = new Map<string, DeclaredArtifact>();
+  if (value === undefined || value === null) return out;
+  if (!Array.isArray(value)) throw new SessionRequestError('declared-artifacts must be a list');
+  for (const raw of value) {
+    const a = raw as { url?: unknown; checksum?: unknown; checksums?: unknown };
+    if (typeof a.url !== 'string') throw new SessionRequestError('declared-artifacts: missing url');
+    const list = Array.isArray(a.checksums) ? a.checksums : [a.checksum];
+    if (!list.length || !list.every((c) => typeof c === 'string' && /^[a-z0-9-]+:[0-9a-f]+$/.test(c))) {
+      throw new SessionRequestError(`declared-artifacts: invalid checksum for ${a.url} (want algorithm:hex)`);
+    }
+    let url: URL;
+    try {
+      url = new URL(a.url);
+    } catch {
+      throw new SessionRequestError(`declared-artifacts: invalid url ${a.url}`);
+    }
+    const key = canonicalUrl(url);
+    out.set(key, { url: key, checksums: (list as string[]).map((c) => c.replace(/^sha3_/, 'sha3-')) });
+  }
+  return out;
+}
+
+/** All sessions of a service: created by the control API, looked up by the proxy. */
+export class SessionRegistry {
+  private readonly sessions = new Map<string, Session>();
+  /** Ids of finished sessions whose spool still exists (for `DELETE /resources/{id}`). */
+  readonly finishedSpools = new Map<string, string>();
+  created = 0;
+
+  constructor(
+    private readonly spoolDir: string,
+    private readonly permissiveAllowed: boolean,
+  ) {}
+
+  create(body: Record<string, unknown>): Session {
+    const policy = body.policy;
+    if (policy !== 'strict' && policy !== 'permissive') throw new SessionRequestError('Invalid session policy');
+    if (policy === 'permissive' && !this.permissiveAllowed) throw new SessionRequestError('Invalid session policy');
+    const timeout = body.timeout === undefined ? DEFAULT_SESSION_TIMEOUT_S : Number(body.timeout);
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new SessionRequestError('Invalid session timeout');
+    const secrets = parseSecrets(body.secrets);
+    const declared = parseDeclared(body['declared-artifacts']);
+    const allow = body['allow-rules'] ?? [];
+    if (!Array.isArray(allow) || !allow.every((r) => typeof r === 'string' && r.length > 0)) throw new SessionRequestError('allow-rules must be a list of host or URL patterns');
+    const id = newSessionId();
+    const session = new Session(id, newToken(), policy as Policy, timeout, secrets, declared, allow as string[], join(this.spoolDir, id));
+    this.sessions.set(id, session);
+    this.created++;
+    return session;
+  }
+
+  get(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** The session a `Proxy-Authorization` header opens, if its token is valid, unrevoked and unexpired. */
+  authenticate(header: string | undefined): Session | undefined {
+    const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
+    if (!m) return undefined;
+    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const session = this.sessions.get(decoded.slice(0, colon));
+    if (!session || colon < 0 || session.token !== decoded.slice(colon + 1)) return undefined;
+    return session.revoked || !session.live ? undefined : session;
+  }
+
+  /** Finishes and forgets a session; its spool stays until `DELETE /resources/{id}`. */
+  async finish(session: Session): Promise<void> {
+    session.finished = true;
+    session.revoked = true;
+    session.endTime ??= new Date();
+    await session.writeSpoolMetadata();
+    this.sessions.delete(session.id);
+    this.finishedSpools.set(session.id, session.spoolPath);
+  }
+
+  /** Ends sessions past their timeout: finished, and their spool deleted (as the Go server does). */
+  async expire(): Promise<void> {
+    for (const s of [...this.sessions.values()]) {
+      if (s.expired && !s.finished) {
+        s.finished = true;
+        s.revoked = true;
+        this.sessions.delete(s.id);
+        await s.deleteSpool();
+      }
+    }
+  }
+
+  live(): Session[] {
+    return [...this.sessions.values()].filter((s) => s.live);
+  }
+}

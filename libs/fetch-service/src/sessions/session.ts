@@ -1,0 +1,145 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { identify, Inspections, INSPECTOR_IDS, resultOf } from '../inspect/inspectors';
+import { DeclaredArtifact, InspectedRequest, InspectionContext } from '../inspect/types';
+import { Secret } from './secrets';
+
+export type Policy = 'strict' | 'permissive';
+
+/** One transfer of an artifact, as the report lists it. */
+export interface Download {
+  'start-time': string;
+  'end-time': string;
+  method: string;
+  url: string;
+  address: string;
+  'user-agent': string;
+  'status-code': number;
+  status: string;
+  'content-type': string;
+  'request-header': Record<string, string[]>;
+  'response-header': Record<string, string[]>;
+}
+
+/** An artifact of the report: one per distinct content (sha256), or one per refused/failed request. */
+export interface ArtifactRecord {
+  'artifact-metadata-version': '0.2';
+  'request-inspection': Inspections;
+  'response-inspection': Inspections;
+  result: 'Approved' | 'Rejected';
+  metadata: {
+    type: string;
+    sha1: string;
+    sha256: string;
+    size: number;
+    name: string;
+    version: string;
+    vendor: string;
+    description: string;
+    author: string;
+    license: string;
+    purl?: string;
+  };
+  downloads: Download[];
+}
+
+/** A session of the proxy: credentials, policy, what it may fetch, and what it fetched. */
+export class Session implements InspectionContext {
+  readonly startTime = new Date();
+  endTime?: Date;
+  revoked = false;
+  finished = false;
+  readonly artifacts = new Map<string, ArtifactRecord>();
+  /** URLs whose content was rejected: a strict session refuses them from then on. */
+  readonly rejectedUrls = new Set<string>();
+  private failures = 0;
+
+  constructor(
+    readonly id: string,
+    readonly token: string,
+    readonly policy: Policy,
+    readonly timeoutS: number,
+    readonly secrets: readonly Secret[],
+    readonly declared: ReadonlyMap<string, DeclaredArtifact>,
+    readonly allow: readonly string[],
+    readonly spoolPath: string,
+  ) {}
+
+  get live(): boolean {
+    return !this.finished && !this.expired;
+  }
+
+  get expired(): boolean {
+    return Date.now() - this.startTime.getTime() > this.timeoutS * 1000;
+  }
+
+  /** The algorithms the proxy must compute for a URL: sha1 and sha256 always, plus declared ones. */
+  algorithmsFor(canonical: string): string[] {
+    const declared = this.declared.get(canonical)?.checksums.map((c) => c.slice(0, c.indexOf(':'))) ?? [];
+    return [...new Set(['sha1', 'sha256', ...declared])];
+  }
+
+  /** Records a delivered response under its content's sha256 (a repeat appends a download). */
+  recordContent(req: InspectedRequest, request: Inspections, response: Inspections, meta: { sha1: string; sha256: string; size: number; type: string }, download: Download): ArtifactRecord {
+    const existing = this.artifacts.get(meta.sha256);
+    if (existing) {
+      existing.downloads.push(download);
+      // A later transfer may be judged differently (e.g. declared under another URL): keep both views.
+      Object.assign(existing['request-inspection'], request, existing['request-inspection']);
+      Object.assign(existing['response-inspection'], response, existing['response-inspection']);
+      existing.result = resultOf(existing['request-inspection'], existing['response-inspection']);
+      return existing;
+    }
+    const id = identify(req);
+    const record: ArtifactRecord = {
+      'artifact-metadata-version': '0.2',
+      'request-inspection': request,
+      'response-inspection': response,
+      result: resultOf(request, response),
+      metadata: { type: id.type ?? meta.type, sha1: meta.sha1, sha256: meta.sha256, size: meta.size, name: id.name, version: id.version, vendor: '', description: '', author: '', license: '', ...(id.purl ? { purl: id.purl } : {}) },
+      downloads: [download],
+    };
+    this.artifacts.set(meta.sha256, record);
+    return record;
+  }
+
+  /** Records a request that produced no content: refused by policy, or failed upstream. */
+  recordRefusal(req: InspectedRequest, request: Inspections, response: Inspections, download: Download): void {
+    const id = identify(req);
+    this.artifacts.set(`refused:${++this.failures}`, {
+      'artifact-metadata-version': '0.2',
+      'request-inspection': request,
+      'response-inspection': response,
+      result: 'Rejected',
+      metadata: { type: '', sha1: '', sha256: '', size: 0, name: id.name, version: id.version, vendor: '', description: '', author: '', license: '', ...(id.purl ? { purl: id.purl } : {}) },
+      downloads: [download],
+    });
+  }
+
+  /** The session report, in the Go server's shape. */
+  report(): Record<string, unknown> {
+    return {
+      'session-id': this.id,
+      'start-time': this.startTime.toISOString(),
+      'end-time': (this.endTime ?? new Date()).toISOString(),
+      'spool-path': this.spoolPath,
+      policy: this.policy,
+      comment: 'Metadata format is unstable and may change without prior notice.',
+      inspectors: INSPECTOR_IDS,
+      artifacts: [...this.artifacts.values()],
+    };
+  }
+
+  /** Writes `<sha256>.json` per artifact and `session.json`, as the Go server's spool has them. */
+  async writeSpoolMetadata(): Promise<void> {
+    await mkdir(this.spoolPath, { recursive: true });
+    for (const [key, a] of this.artifacts) {
+      if (!key.startsWith('refused:')) await writeFile(join(this.spoolPath, `${key}.json`), JSON.stringify(a, null, 2));
+    }
+    await writeFile(join(this.spoolPath, 'session.json'), JSON.stringify(this.report(), null, 2));
+  }
+
+  async deleteSpool(): Promise<void> {
+    await rm(this.spoolPath, { recursive: true, force: true });
+  }
+}
