@@ -88,17 +88,22 @@ export class LeafCertificates {
 
   constructor(private readonly ca: CertificateAuthority) {}
 
-  contextFor(host: string): SecureContext {
-    const key = host.toLowerCase();
+  /** The context for a host, with the client's SNI name (if different) as a second SAN. */
+  contextFor(host: string, sniName?: string): SecureContext {
+    // A loopback IP also answers as `localhost`: npm's agent checks IP hosts against that name.
+    const loopback = /^(127\.\d+\.\d+\.\d+|::1)$/.test(host) ? ['localhost'] : [];
+    const names = [...new Set([host, sniName, ...loopback].filter((n): n is string => !!n).map((n) => n.toLowerCase().replace(/\.$/, '')))];
+    const key = names.join(' ');
     let context = this.contexts.get(key);
     if (!context) {
-      context = createSecureContext({ key: this.leafKey.privatePem, cert: `${this.mint(key)}${this.ca.certPem}` });
+      context = createSecureContext({ key: this.leafKey.privatePem, cert: `${this.mint(names)}${this.ca.certPem}` });
       this.contexts.set(key, context);
     }
     return context;
   }
 
-  private mint(host: string): string {
+  private mint(names: string[]): string {
+    const host = names[0];
     const cert = forge.pki.createCertificate();
     cert.publicKey = forge.pki.publicKeyFromPem(this.leafKey.publicPem);
     cert.serialNumber = serial();
@@ -107,12 +112,12 @@ export class LeafCertificates {
     cert.validity.notAfter = new Date(Date.now() + 365 * DAY);
     cert.setSubject([{ name: 'commonName', value: host.slice(0, 64) }]);
     cert.setIssuer(this.ca.cert.subject.attributes);
-    const altName = isIP(host) ? { type: 7, ip: host } : { type: 2, value: host };
+    const altNames = names.map((n) => (isIP(n) ? { type: 7, ip: n } : { type: 2, value: n }));
     cert.setExtensions([
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [altName] },
+      { name: 'subjectAltName', altNames },
     ]);
     cert.sign(this.ca.key, forge.md.sha256.create());
     return forge.pki.certificateToPem(cert);

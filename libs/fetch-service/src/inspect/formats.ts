@@ -21,7 +21,10 @@ function formatInspector(id: string, what: string, identify: (req: InspectedRequ
   };
 }
 
-const MAVEN = /^\/(?:.*\/)?((?:[^/]+\/)+?)([^/]+)\/([^/]+)\/\2-\3(?:-([^/]+?))?\.(jar|pom|war|ear|aar|zip|tar\.gz|module|klib)(?:\.(?:sha1|sha256|sha512|md5|asc))?$/;
+const MAVEN = /^\/((?:[^/]+\/)+)([^/]+)\/([^/]+)\/\2-\3(?:-([^/]+?))?\.(jar|pom|war|ear|aar|zip|tar\.gz|module|klib)(?:\.(?:sha1|sha256|sha512|md5|asc))?$/;
+
+/** Leading path segments of common repository managers' URLs, which are not part of the group. */
+const REPOSITORY_PREFIX = /^(maven2?|m2|repository|repositories|repo|releases|snapshots|public|content|groups|artifactory|nexus|api|libs-release|[a-z0-9]+-(remote|releases?|snapshots|central|public|maven))$/;
 
 /** Maven repository layout: `<group path>/<artifact>/<version>/<artifact>-<version>[-classifier].<ext>`. */
 export const mavenInspector = formatInspector('maven', 'the Maven artifact', (req) => {
@@ -31,9 +34,10 @@ export const mavenInspector = formatInspector('maven', 'the Maven artifact', (re
     if (/\/maven-metadata\.xml$/.test(path)) return { name: path.split('/').slice(-2, -1)[0] ?? '', version: '', type: 'application/x.maven.metadata' };
     return undefined;
   }
-  // The group is the directories before the artifact; a repository prefix (e.g. /maven2) is kept out
-  // by the purl, which only needs the last segments to be right for identification.
-  const group = m[1].replace(/\/$/, '').split('/').filter(Boolean);
+  // The group is the directories before the artifact, less a repository manager's prefix (/maven2,
+  // /repository/central, …): a URL alone cannot say where one ends, so known prefixes are dropped.
+  const group = m[1].split('/').filter(Boolean);
+  while (group.length > 1 && REPOSITORY_PREFIX.test(group[0])) group.shift();
   const [, , artifact, version, classifier, ext] = m;
   const namespace = group.join('.');
   const qualifiers = [`type=${ext}`, ...(classifier ? [`classifier=${classifier}`] : [])].join('&');

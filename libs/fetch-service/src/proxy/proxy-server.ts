@@ -5,6 +5,7 @@ import { createServer, IncomingMessage, Server, ServerResponse, STATUS_CODES } f
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { LeafCertificates } from '../ca/certificate-authority';
@@ -33,6 +34,7 @@ interface Tunnel {
   session: Session;
   host: string;
   port: string;
+  scheme: 'http' | 'https';
 }
 
 function algorithmHashes(algorithms: readonly string[]): Array<[string, Hash]> {
@@ -101,11 +103,34 @@ export class ProxyServer {
     }
     const [, host, port] = m;
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-    if (head.length) socket.unshift(head);
-    const tls = new TLSSocket(socket, { isServer: true, secureContext: this.o.leafs.contextFor(host), ALPNProtocols: ['http/1.1'] });
-    tls.on('error', () => tls.destroy());
-    this.tunnels.set(tls, { session, host, port });
-    this.inner.emit('connection', tls);
+    // A tunnel may carry TLS (intercepted with a leaf certificate for the host) or plain HTTP
+    // (undici's ProxyAgent tunnels http:// URLs too): the first byte tells (0x16 = TLS handshake).
+    const start = (first: Buffer) => {
+      socket.pause();
+      if (first[0] === 0x16) {
+        // The peeked bytes are already out of the socket's handle, so TLS runs over a stream that
+        // replays them first (wrapping the socket itself would lose them).
+        const tls = new TLSSocket(replaying(socket, first), {
+          isServer: true,
+          secureContext: this.o.leafs.contextFor(host),
+          // Clients may send an SNI name other than the CONNECT host (npm sends one for IPs):
+          // the certificate names both.
+          SNICallback: (name, cb) => cb(null, this.o.leafs.contextFor(host, name)),
+          ALPNProtocols: ['http/1.1'],
+        });
+        tls.on('error', () => tls.destroy());
+        this.tunnels.set(tls, { session, host, port, scheme: 'https' });
+        this.inner.emit('connection', tls);
+        socket.resume();
+      } else {
+        socket.unshift(first);
+        this.tunnels.set(socket, { session, host, port, scheme: 'http' });
+        this.inner.emit('connection', socket);
+        socket.resume();
+      }
+    };
+    if (head.length) start(head);
+    else socket.once('data', start);
   }
 
   private async onTunnelRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -119,7 +144,7 @@ export class ProxyServer {
       return;
     }
     const host = tunnel.host.includes(':') ? `[${tunnel.host}]` : tunnel.host;
-    await this.handle(tunnel.session, req, res, new URL(`https://${host}:${tunnel.port}${req.url}`));
+    await this.handle(tunnel.session, req, res, new URL(`${tunnel.scheme}://${host}:${tunnel.port}${req.url}`));
   }
 
   /** Inspects, forwards (or refuses), streams back and records one request of a session. */
@@ -215,6 +240,34 @@ export class ProxyServer {
     if (clientGone) return;
     res.end(pending);
   }
+}
+
+/** A duplex over `socket` that yields `first` before the socket's own data. */
+function replaying(socket: Socket, first: Buffer): Duplex {
+  const duplex = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk, _enc, cb) {
+      socket.write(chunk, cb);
+    },
+    final(cb) {
+      socket.end();
+      cb();
+    },
+    destroy(err, cb) {
+      socket.destroy();
+      cb(err);
+    },
+  });
+  duplex.push(first);
+  socket.on('data', (d: Buffer) => {
+    if (!duplex.push(d)) socket.pause();
+  });
+  socket.on('end', () => duplex.push(null));
+  socket.on('close', () => duplex.destroy());
+  socket.on('error', (err) => duplex.destroy(err));
+  return duplex;
 }
 
 /** The 403 text of a strict refusal: what was blocked, why, and what would allow it. */
