@@ -17,6 +17,7 @@ Options:
   --cert <file>          CA certificate (default <config>/ca.pem; created if missing)
   --key <file>           CA private key (default <config>/ca.key.pem; created if missing, mode 0600)
   --permissive-mode      allow permissive sessions
+  --spool-data           also keep every artifact's bytes in the spool (<sha256>.data)
   --idle-shutdown=<s>    stop after <s> seconds without a live session (default 0: never)
   --log-file <file>      append the log there instead of standard output
   -h, --help             show this help
@@ -46,6 +47,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         cert: { type: 'string' },
         key: { type: 'string' },
         'permissive-mode': { type: 'boolean' },
+        'spool-data': { type: 'boolean' },
         'idle-shutdown': { type: 'string' },
         'log-file': { type: 'string' },
         verbosity: { type: 'string' },
@@ -75,6 +77,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       key: resolve(v.key ?? join(config, 'ca.key.pem')),
       spool: resolve(v.spool ?? join(config, 'spool')),
       permissiveMode: !!v['permissive-mode'],
+      spoolData: !!v['spool-data'],
       idleShutdownS: idle,
       logFile: v['log-file'] ? resolve(v['log-file']) : undefined,
       env,

@@ -21,6 +21,8 @@ export interface FetchServiceOptions {
   /** Where each session's spool (`<id>/<sha256>.data`, `.json`, `session.json`) goes. */
   spool: string;
   permissiveMode?: boolean;
+  /** Also spool each artifact's bytes (`<sha256>.data`), as the Go server does; off by default for speed. */
+  spoolData?: boolean;
   /** Stop after this many seconds without a live session (0 = never). */
   idleShutdownS?: number;
   /** `user:password` for the control API (default `$FETCH_SERVICE_AUTH`). */
@@ -78,7 +80,7 @@ export class FetchService {
     const ca = await loadOrCreateCa(this.o.cert, this.o.key);
     const registry = new SessionRegistry(this.o.spool, !!this.o.permissiveMode);
     this.upstream = createDispatcher({ connections: 32, connectTimeoutMs: 30_000, env });
-    this.proxy = new ProxyServer({ registry, leafs: new LeafCertificates(ca), upstream: this.upstream, log: this.log });
+    this.proxy = new ProxyServer({ registry, leafs: new LeafCertificates(ca), upstream: this.upstream, log: this.log, spoolData: this.o.spoolData });
     let idleSince = Date.now();
     const startTime = new Date();
     this.control = createControlServer({

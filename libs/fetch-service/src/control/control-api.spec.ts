@@ -10,7 +10,7 @@ describe('control API', () => {
   let origin: TestServer;
 
   beforeAll(async () => {
-    fs = await startService();
+    fs = await startService({ spoolData: true });
     origin = await startTestServer();
     origin.route('/hello.txt', serveBytes(Buffer.from('hello\n')));
   });

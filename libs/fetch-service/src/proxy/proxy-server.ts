@@ -25,6 +25,8 @@ export interface ProxyOptions {
   log: (line: string) => void;
   /** Idle time allowed upstream, for headers and between body chunks. */
   upstreamTimeoutMs?: number;
+  /** Keep each artifact's bytes as `<spool>/<id>/<sha256>.data` (costs a file write per response). */
+  spoolData?: boolean;
 }
 
 const AUTH_REALM = 'Basic realm="fetch-service"';
@@ -130,7 +132,24 @@ export class ProxyServer {
       }
     };
     if (head.length) start(head);
+    else if (port === '443') this.intercept(socket, session, host, port);
     else socket.once('data', start);
+  }
+
+  /**
+   * Port 443 always carries TLS: wrap the socket itself (its native handle, the fast path) instead
+   * of peeking at the first byte through a JS stream.
+   */
+  private intercept(socket: Socket, session: Session, host: string, port: string): void {
+    const tls = new TLSSocket(socket, {
+      isServer: true,
+      secureContext: this.o.leafs.contextFor(host),
+      SNICallback: (name, cb) => cb(null, this.o.leafs.contextFor(host, name)),
+      ALPNProtocols: ['http/1.1'],
+    });
+    tls.on('error', () => tls.destroy());
+    this.tunnels.set(tls, { session, host, port, scheme: 'https' });
+    this.inner.emit('connection', tls);
   }
 
   private async onTunnelRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -200,7 +219,7 @@ export class ProxyServer {
 
     const contentType = String(upstream.headers['content-type'] ?? '');
     const hashes = algorithmHashes(session.algorithmsFor(inspected.canonical));
-    const spool = await openSpool(session.spoolPath);
+    const spool = this.o.spoolData ? await openSpool(session.spoolPath) : NO_SPOOL;
     const holdBack = session.policy === 'strict' && verdictNeedsContent(inspected, session);
     let size = 0;
     let pending: Buffer | undefined;
@@ -213,12 +232,12 @@ export class ProxyServer {
       for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
         size += chunk.length;
         for (const [, h] of hashes) h.update(chunk);
-        if (!spool.stream.write(chunk)) await once(spool.stream, 'drain');
+        if (spool.stream && !spool.stream.write(chunk)) await once(spool.stream, 'drain');
         // A strict session holds the last chunk back until the content is judged, so rejected
         // bytes of a declared artifact never reach the client whole.
         const out = holdBack ? pending : chunk;
         if (holdBack) pending = chunk;
-        if (out && !clientGone && !res.write(out)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        if (out && !clientGone && !res.write(out)) await drained(res);
       }
     } catch (err) {
       this.o.log(`session ${session.id}: ${reportedUrl(url)}: upstream body failed: ${(err as Error).message}`);
@@ -240,6 +259,19 @@ export class ProxyServer {
     if (clientGone) return;
     res.end(pending);
   }
+}
+
+/** Resolves when `res` can take more data, or is gone; leaves no listener behind. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** A duplex over `socket` that yields `first` before the socket's own data. */
@@ -288,8 +320,16 @@ function refusal(session: Session, req: InspectedRequest, inspections: Inspectio
   ].join('\n');
 }
 
+interface Spool {
+  stream?: WriteStream;
+  keep: (sha256: string) => Promise<void>;
+  discard: () => Promise<void>;
+}
+
+const NO_SPOOL: Spool = { keep: async () => undefined, discard: async () => undefined };
+
 /** A spool file for one response: `<spool>/<id>/<sha256>.data` once the digest is known. */
-async function openSpool(dir: string): Promise<{ stream: WriteStream; keep: (sha256: string) => Promise<void>; discard: () => Promise<void> }> {
+async function openSpool(dir: string): Promise<Spool> {
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `.incoming-${randomBytes(6).toString('hex')}`);
   const stream = createWriteStream(temp);
