@@ -72,13 +72,14 @@ describe('createNodes', () => {
     ]);
   });
 
-  it('hashes the plugin sources when used from source in the workspace', async () => {
+  it('hashes what it can of a plugin linked in from outside the workspace', async () => {
     ws.write('p/package.json', { name: 'p' });
     ws.write('p/artifacts.lock.yaml', LOCK);
     const [[, result]] = await run(['p/artifacts.lock.yaml']);
     const inputs = result.projects!.p.targets!['fetch-generic'].inputs!;
-    // This test runs outside the temp workspace, so the plugin counts as installed: its version is hashed.
-    expect(inputs).toContainEqual({ externalDependencies: expect.arrayContaining(['@hermetic/nx', '@hermetic/core']) });
+    // This test's workspace does not contain the plugin's sources (they are linked in from this
+    // repository), so only its dependencies' versions can be hashed.
+    expect(inputs).toContainEqual({ externalDependencies: ['undici', 'yaml', 'zod'] });
   });
 
   it('honours the plugin options: target names, output dir and concurrency', async () => {

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 
 type Input = string | { externalDependencies: string[] };
@@ -15,8 +16,14 @@ function workspaceRelative(workspaceRoot: string, dir: string): string | undefin
  * a local executor's code, so the sources of the plugin and of core are listed as files.
  */
 export function pluginInputs(workspaceRoot: string): Input[] {
-  const pluginSrc = workspaceRelative(workspaceRoot, dirname(__dirname));
-  if (!pluginSrc) return [{ externalDependencies: ['@hermetic/nx', '@hermetic/core', 'undici', 'yaml', 'zod'] }];
+  const here = realpathSync(dirname(__dirname));
+  const pluginSrc = workspaceRelative(workspaceRoot, here);
+  if (!pluginSrc) {
+    // Installed from a registry: its version is in the package lock. Linked in from outside the
+    // workspace (npm link): there is nothing Nx can hash but its dependencies.
+    const installed = here.split(sep).includes('node_modules');
+    return [{ externalDependencies: [...(installed ? ['@hermetic/nx', '@hermetic/core'] : []), 'undici', 'yaml', 'zod'] }];
+  }
   let coreSrc: string | undefined;
   try {
     coreSrc = workspaceRelative(workspaceRoot, dirname(require.resolve('@hermetic/core')));
