@@ -6,3 +6,4 @@ export { FetchService, FetchServiceOptions, PortInUseError } from './service';
 export { parseServiceAuth } from './control/control-server';
 export { ArtifactRecord, Download, Policy } from './sessions/session';
 export { canonicalUrl } from './url';
+export * from './client';
