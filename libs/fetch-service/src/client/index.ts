@@ -2,3 +2,5 @@ export { FetchServiceClient, FetchServiceError } from './control-client';
 export { defaultServiceDir, ensureEmbeddedService, EmbeddedServiceOptions } from './ensure-service';
 export { parseReport, rejectionReasons, isRejected, ReportArtifact, SessionReport } from './report';
 export { craftManifest, dependencyOf, rejectionsText, ProjectManifest } from './manifest';
+export { runUnderSession, SessionOutcome, SessionPlan } from './run-under-session';
+export { sessionEnv, writeCombinedBundle } from './session-env';

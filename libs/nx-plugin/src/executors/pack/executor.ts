@@ -1,0 +1,153 @@
+import { ExecutorContext, logger, PromiseExecutor } from '@nx/devkit';
+import { checksumKey, describeError, HermeticError, LOCKFILE_NAME, readLockfile, wireUrl } from '@hermetic/core';
+import { craftManifest, isRejected, rejectionReasons, rejectionsText, runUnderSession, SessionReport, sessionEnv, writeCombinedBundle } from '@hermetic/fetch-service';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pluginOptionsFromNxJson } from '../../utils/fetch-options';
+import { debianArch, fileHashes, findArtifacts } from './artifacts';
+import { externalSession, resolveService } from './fetch-service-config';
+import { runCommand } from './run-command';
+import { PackExecutorSchema } from './schema';
+
+type Policy = 'strict' | 'permissive';
+
+function policyOf(options: PackExecutorSchema, context: ExecutorContext): Policy | undefined {
+  const raw = options.enableFetchService ?? (options as unknown as Record<string, unknown>)['enable-fetch-service'] ?? pluginOptionsFromNxJson(context).enableFetchService;
+  if (raw === undefined || raw === '' || raw === false) return undefined;
+  if (raw !== 'strict' && raw !== 'permissive') {
+    throw new HermeticError('InvalidInput', `--enable-fetch-service: invalid choice '${String(raw)}' (choose from 'strict', 'permissive')`);
+  }
+  return raw;
+}
+
+function packageJson(root: string): { version?: string; description?: string } {
+  try {
+    return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** What the session declares: the project's lockfile artifacts (URL + checksums), when it has one. */
+async function declaredArtifacts(lockfilePath: string, display: string): Promise<Array<{ url: string; checksums: string[] }>> {
+  if (!existsSync(lockfilePath)) return [];
+  const lockfile = await readLockfile(lockfilePath, { env: false, displayPath: display });
+  return lockfile.artifacts.map((a) => ({ url: wireUrl(a.url), checksums: a.checksums.map(checksumKey) }));
+}
+
+/** `<artifact>.json` beside each packed artifact: craft's manifest shape plus verdicts, reasons and purls. */
+function writeManifests(files: string[], report: SessionReport, context: ExecutorContext, projectRoot: string, version: string | undefined): string[] {
+  const pkg = packageJson(join(context.root, projectRoot));
+  return files.map((file) => {
+    const manifest = craftManifest(
+      {
+        'component-name': context.projectName!,
+        'component-version': version ?? pkg.version ?? '0.0.0',
+        'component-description': pkg.description ?? '',
+        'component-id': { hashes: fileHashes(file) },
+        architecture: debianArch(),
+        'metadata-generator': 'Hermetic',
+        'creation-timestamp': new Date().toISOString().replace('Z', '+00:00'),
+      },
+      report,
+      true,
+    );
+    writeFileSync(`${file}.json`, JSON.stringify(manifest, null, 2));
+    return `${file}.json`;
+  });
+}
+
+/** Rejections, each with what would fix it. */
+function rejectionList(report: SessionReport, lockfile: string, project: string): string {
+  const text = rejectionsText(report, '');
+  if (!text) return '';
+  const fixes = report.artifacts.filter(isRejected).map((a) => {
+    const url = (a.downloads ?? [])[0]?.url ?? '';
+    let origin = url;
+    try {
+      const u = new URL(url);
+      origin = `${u.protocol}//${u.host}${u.pathname.replace(/[^/]*$/, '')}**`;
+    } catch {
+      // Keep the URL as it is.
+    }
+    const mismatch = rejectionReasons(a).some((r) => /mismatch/.test(r));
+    return mismatch
+      ? `  ${url}: the bytes do not match the checksum in ${lockfile}; fix the entry (nx g @hermetic/nx:update-checksums ${project})`
+      : `  ${url}: declare it in ${lockfile} (nx g @hermetic/nx:add-artifact --project ${project} --url ${url.replace(/:443\//, '/')}) or allow it ("${origin}")`;
+  });
+  return `${text}\nTo fix:\n${fixes.join('\n')}`;
+}
+
+/**
+ * `@hermetic/nx:pack`: runs the project's packing command; with `--enable-fetch-service=<policy>`
+ * inside a Fetch Service session that is closed whatever happens, its report written as
+ * `<artifact>.json` beside each artifact; with `CRAFT_USE_EXTERNAL_FETCH_SERVICE=1` through an
+ * external session. Strict sessions fail the task when anything was rejected.
+ */
+const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context) => {
+  const projectRoot = context.projectsConfigurations.projects[context.projectName!]?.root ?? '.';
+  const cwd = resolve(context.root, options.cwd ?? '.');
+  try {
+    const policy = policyOf(options, context);
+    const external = process.env.CRAFT_USE_EXTERNAL_FETCH_SERVICE === '1';
+    if (external && policy) throw new HermeticError('InvalidInput', 'Conflicting request for both external and managed fetch-service use.', { hints: ['unset CRAFT_USE_EXTERNAL_FETCH_SERVICE, or drop --enable-fetch-service'] });
+
+    if (external) {
+      const { proxyUrl, caPath } = externalSession(process.env);
+      logger.info(`Using the external fetch-service session of http_proxy (CRAFT_USE_EXTERNAL_FETCH_SERVICE=1): no session is opened or closed here, and no report is written.`);
+      const tmp = mkdtempSync(join(tmpdir(), 'hermetic-external-'));
+      try {
+        const env = sessionEnv(process.env.https_proxy ?? proxyUrl, caPath, writeCombinedBundle(tmp, readFileSync(caPath, 'utf8')), options.noProxy ?? 'localhost');
+        env.http_proxy = proxyUrl;
+        env.HTTP_PROXY = proxyUrl;
+        const code = await runCommand(options.command, cwd, env);
+        return { success: code === 0 };
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    }
+
+    if (!policy) return { success: (await runCommand(options.command, cwd, {})) === 0 };
+
+    const lockfileRel = (options.lockfile ?? `${projectRoot}/${LOCKFILE_NAME}`).replace(/\{projectRoot\}/g, projectRoot).replace(/\{workspaceRoot\}\/?/g, '');
+    const lockfilePath = resolve(context.root, lockfileRel);
+    const declared = await declaredArtifacts(lockfilePath, relative(context.root, lockfilePath));
+    const service = await resolveService(options, process.env);
+    const allow = [...(options.allow ?? []), ...(((pluginOptionsFromNxJson(context).fetchServiceAllow as string[] | undefined) ?? []))];
+    const outcome = await runUnderSession(
+      { client: service.client, proxyAddress: service.proxyAddress, caPath: service.caPath, policy, declared, allow, noProxy: options.noProxy ?? 'localhost', log: (l) => logger.info(l) },
+      (env) => runCommand(options.command, cwd, env),
+    );
+    for (const e of outcome.teardownErrors) logger.error(`fetch service teardown: ${e}`);
+    const report = outcome.report;
+    const patterns = options.artifacts ?? [];
+    if (report) {
+      for (const w of report.warnings) logger.warn(w);
+      // The raw report is kept whatever happened, next to where the artifacts go.
+      if (patterns.length) {
+        const dir = resolve(context.root, dirname(patterns[0]));
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, `${context.projectName}.session-report.json`), JSON.stringify(report, null, 2));
+      }
+    }
+    if (outcome.error) throw outcome.error;
+    const exit = outcome.result ?? 1;
+    if (report && exit === 0) {
+      for (const m of writeManifests(findArtifacts(context.root, patterns), report, context, projectRoot, options.version)) logger.info(`wrote ${relative(context.root, m)}`);
+    }
+    const rejected = report ? rejectionList(report, relative(context.root, lockfilePath), context.projectName!) : '';
+    if (rejected && policy === 'strict') {
+      logger.error(`${rejected}\nThe strict fetch-service session rejected downloads: pack fails.`);
+      return { success: false };
+    }
+    if (rejected) logger.warn(`${rejected}\nThis build will fail on 'strict' fetch-service sessions.`);
+    if (!report) logger.warn('no session report could be read (see the teardown errors above)');
+    return { success: exit === 0 && outcome.teardownErrors.length === 0 };
+  } catch (err) {
+    logger.error(describeError(err));
+    return { success: false };
+  }
+};
+
+export default runExecutor;

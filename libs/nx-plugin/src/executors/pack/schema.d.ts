@@ -1,0 +1,15 @@
+/** Options of `@hermetic/nx:pack` (see schema.json). */
+export interface PackExecutorSchema {
+  command: string;
+  cwd?: string;
+  artifacts?: string[];
+  enableFetchService?: 'strict' | 'permissive';
+  allow?: string[];
+  lockfile?: string;
+  noProxy?: string;
+  fetchServiceUrl?: string;
+  fetchServiceProxy?: string;
+  fetchServiceAuth?: string;
+  fetchServiceCa?: string;
+  version?: string;
+}
