@@ -15,7 +15,7 @@ export class NxWorkspace {
 
   /** `pluginOptions: false` leaves the plugin unregistered (for the init generator to do it). */
   constructor(pluginOptions: object | false = {}) {
-    for (const lib of ['core', 'nx-plugin']) {
+    for (const lib of ['core', 'nx-plugin', 'fetch-service']) {
       cpSync(join(REPO, 'libs', lib), join(this.root, 'libs', lib), {
         recursive: true,
         filter: (src) => !src.endsWith('.spec.ts') && !src.includes(`${lib}/e2e`) && !src.includes('node_modules'),

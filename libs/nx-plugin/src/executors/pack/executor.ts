@@ -115,10 +115,29 @@ const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context
     const declared = await declaredArtifacts(lockfilePath, relative(context.root, lockfilePath));
     const service = await resolveService(options, process.env);
     const allow = [...(options.allow ?? []), ...(((pluginOptionsFromNxJson(context).fetchServiceAllow as string[] | undefined) ?? []))];
-    const outcome = await runUnderSession(
-      { client: service.client, proxyAddress: service.proxyAddress, caPath: service.caPath, policy, declared, allow, noProxy: options.noProxy ?? 'localhost', log: (l) => logger.info(l) },
-      (env) => runCommand(options.command, cwd, env),
-    );
+    // From here until the session is torn down, Ctrl-C must not end this process: it is noted (and
+    // forwarded to the command while one runs), and the session is closed before returning.
+    const interrupts: NodeJS.Signals[] = [];
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!interrupts.length) logger.warn(`${signal}: stopping the pack and closing the fetch-service session`);
+      interrupts.push(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let outcome;
+    try {
+      outcome = await runUnderSession(
+        { client: service.client, proxyAddress: service.proxyAddress, caPath: service.caPath, policy, declared, allow, noProxy: options.noProxy ?? 'localhost', log: (l) => logger.info(l) },
+        async (env) => (interrupts.length ? 130 : runCommand(options.command, cwd, env)),
+      );
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    if (interrupts.length) {
+      logger.error('pack interrupted; the fetch-service session was closed');
+      return { success: false };
+    }
     for (const e of outcome.teardownErrors) logger.error(`fetch service teardown: ${e}`);
     const report = outcome.report;
     const patterns = options.artifacts ?? [];
