@@ -20,5 +20,7 @@ export { authHeaders } from './http/auth-headers';
 export { DEFAULT_RETRY_POLICY, RetryPolicy } from './http/retry-policy';
 export { createDispatcher } from './http/dispatcher';
 export * from './sbom';
+export { verifyFiles, FileToVerify, VerifyProblem } from './verify/verify-files';
+export { verifyOutputs } from './verify/verify-outputs';
 export { createReporter, FetchSummary, formatSummary, LineReporter, ProgressReporter, silentReporter } from './progress/reporter';
 export { formatBytes } from './progress/format';

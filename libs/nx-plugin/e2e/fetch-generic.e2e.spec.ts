@@ -51,10 +51,10 @@ artifacts:
     expect(project.targets['fetch-generic']).toMatchObject({
       executor: '@hermetic/nx:fetch-generic',
       cache: true,
-      inputs: expect.arrayContaining(['{projectRoot}/artifacts.lock.yaml']),
+      options: expect.objectContaining({ lockfileDigest: expect.stringMatching(/^sha256:/) }),
       outputs: expect.arrayContaining([`{workspaceRoot}/${out}/tools/c.tgz`]),
     });
-    expect(project.targets['fetch-deps']).toMatchObject({ executor: 'nx:noop', dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'] });
+    expect(project.targets['fetch-deps']).toMatchObject({ executor: '@hermetic/nx:verify-deps', dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'] });
   });
 
   it('fetches, then hits the cache, then restores deleted outputs without downloading', async () => {

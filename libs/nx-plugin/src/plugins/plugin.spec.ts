@@ -31,8 +31,8 @@ describe('createNodes', () => {
     expect(targets['fetch-generic']).toMatchObject({
       executor: '@hermetic/nx:fetch-generic',
       cache: true,
-      options: { lockfile: 'apps/web/artifacts.lock.yaml', outputDir: 'dist/hermetic/apps/web', concurrency: 8 },
-      inputs: expect.arrayContaining(['{projectRoot}/artifacts.lock.yaml', expect.objectContaining({ externalDependencies: expect.arrayContaining(['undici', 'yaml', 'zod']) })]),
+      options: { lockfile: 'apps/web/artifacts.lock.yaml', outputDir: 'dist/hermetic/apps/web', concurrency: 8, lockfileDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+      inputs: expect.arrayContaining([expect.objectContaining({ externalDependencies: expect.arrayContaining(['undici', 'yaml', 'zod']) })]),
       // Only the URL artifacts' files (Maven ones belong to fetch-maven) and the target's record.
       outputs: [
         '{workspaceRoot}/dist/hermetic/apps/web/deps/generic/tools/tool.tgz',
@@ -55,7 +55,7 @@ describe('createNodes', () => {
       inputs: expect.arrayContaining([{ dependentTasksOutputFiles: '**/.hermetic/*.json' }]),
       outputs: ['{workspaceRoot}/dist/hermetic/apps/web/bom.json'],
     });
-    expect(targets['fetch-deps']).toMatchObject({ executor: 'nx:noop', dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'] });
+    expect(targets['fetch-deps']).toMatchObject({ executor: '@hermetic/nx:verify-deps', cache: false, dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'] });
   });
 
   it('lists the Maven repository layout and its settings.xml as outputs when the layout is on', async () => {
@@ -100,6 +100,26 @@ describe('createNodes', () => {
     expect(targets['deps-url'].options).toMatchObject({ outputDir: '.artifacts/x', concurrency: 3 });
     expect(targets['deps-url'].outputs).toContain('{workspaceRoot}/.artifacts/x/.hermetic/deps-url.json');
     expect(targets.deps.dependsOn).toEqual(['deps-url', 'deps-maven', 'bom']);
+  });
+
+  it('keys the cache on what decides the bytes, not on comments or formatting', async () => {
+    ws.write('apps/web/project.json', { name: 'web' });
+    const digests = async (text: string) => {
+      ws.write('apps/web/artifacts.lock.yaml', text);
+      const [[, r]] = await run(['apps/web/artifacts.lock.yaml']);
+      const t = r.projects!['apps/web'].targets!;
+      return ['fetch-generic', 'fetch-maven', 'sbom'].map((n) => t[n].options.lockfileDigest);
+    };
+    const base = await digests(LOCK);
+    expect(await digests(`# a comment\n${LOCK.replace(/\n/g, '\n\n')}`)).toEqual(base);
+    const renamed = await digests(LOCK.replace('tools/tool.tgz', 'tools/renamed.tgz'));
+    expect(renamed[0]).not.toBe(base[0]);
+    expect(renamed[1]).toBe(base[1]);
+    const [[, broken]] = await (async () => {
+      ws.write('apps/web/artifacts.lock.yaml', 'metadata: [');
+      return run(['apps/web/artifacts.lock.yaml']);
+    })();
+    expect(broken.projects!['apps/web'].targets!['fetch-generic'].inputs).toContain('{projectRoot}/artifacts.lock.yaml');
   });
 
   it('ignores a lockfile in a folder that is not a project', async () => {

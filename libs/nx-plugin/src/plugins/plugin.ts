@@ -1,5 +1,6 @@
 import { createNodesFromFiles, CreateNodesV2, TargetConfiguration } from '@nx/devkit';
-import { GENERIC_DEPS_DIR, LOCKFILE_NAME, Lockfile, MAVEN_DEPS_DIR, mavenRepositoryPath, parseLockfile, RECORD_DIR } from '@hermetic/core';
+import { Artifact, GENERIC_DEPS_DIR, LOCKFILE_NAME, Lockfile, MAVEN_DEPS_DIR, mavenRepositoryPath, parseLockfile, RECORD_DIR } from '@hermetic/core';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pluginInputs } from '../utils/plugin-inputs';
@@ -42,6 +43,22 @@ function fetchOutputs(outputDir: string, recordName: string, files: { generic: s
   return [...files.generic.map((f) => `${base}/${GENERIC_DEPS_DIR}/${f}`), ...maven, record];
 }
 
+/**
+ * A digest of what decides the bytes of some artifacts (kind, URL, target, checksums, coordinates):
+ * put in the target's options (which Nx hashes) instead of the lockfile's text, so a comment or a
+ * re-indentation is a cache hit, and any change that matters a miss.
+ */
+function lockfileDigest(artifacts: readonly Artifact[]): string {
+  const canonical = artifacts.map((a) => [a.kind, a.url, a.filename, a.checksums.map((c) => c.text), a.kind === 'maven' ? a.maven : null]);
+  return `sha256:${createHash('sha256').update(JSON.stringify(canonical)).digest('hex')}`;
+}
+
+/** Inputs and digest option of a target over `artifacts`: the digest when the lockfile parsed, else the file. */
+function lockfileKey(t: TargetContext, artifacts: readonly Artifact[] | undefined): { inputs: TargetConfiguration['inputs']; options: Record<string, string> } {
+  if (!artifacts) return { inputs: [`{projectRoot}/${LOCKFILE_NAME}`, ...t.inputs], options: {} };
+  return { inputs: [...t.inputs], options: { lockfileDigest: lockfileDigest(artifacts) } };
+}
+
 interface TargetContext {
   projectRoot: string;
   outputDir: string;
@@ -60,12 +77,14 @@ function metadata(description: string, name: string, example: Record<string, unk
 
 function buildFetchGenericTarget(t: TargetContext): TargetConfiguration {
   const name = t.options.fetchGenericTargetName;
-  const generic = t.lockfile?.artifacts.filter((a) => a.kind === 'url').map((a) => a.filename);
+  const urlArtifacts = t.lockfile?.artifacts.filter((a) => a.kind === 'url');
+  const generic = urlArtifacts?.map((a) => a.filename);
+  const key = lockfileKey(t, urlArtifacts);
   return {
     executor: '@hermetic/nx:fetch-generic',
-    options: { lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`, outputDir: t.outputDir, concurrency: t.options.concurrency },
+    options: { lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`, outputDir: t.outputDir, concurrency: t.options.concurrency, ...key.options },
     cache: true,
-    inputs: [`{projectRoot}/${LOCKFILE_NAME}`, ...t.inputs],
+    inputs: key.inputs,
     outputs: fetchOutputs(t.outputDir, name, generic && { generic, maven: [] }, false),
     metadata: metadata(`Download and verify the URL artifacts of ${LOCKFILE_NAME}`, name, { concurrency: 16 }),
   };
@@ -74,6 +93,7 @@ function buildFetchGenericTarget(t: TargetContext): TargetConfiguration {
 function buildFetchMavenTarget(t: TargetContext): TargetConfiguration {
   const name = t.options.fetchMavenTargetName;
   const maven = t.lockfile?.artifacts.flatMap((a) => (a.kind === 'maven' ? [a] : []));
+  const key = lockfileKey(t, maven);
   const files = maven && {
     generic: maven.map((a) => a.filename),
     maven: t.options.mavenLayout ? maven.map((a) => mavenRepositoryPath(a.maven)) : [],
@@ -86,9 +106,10 @@ function buildFetchMavenTarget(t: TargetContext): TargetConfiguration {
       concurrency: t.options.concurrency,
       mavenLayout: t.options.mavenLayout,
       verifySidecars: t.options.verifySidecars,
+      ...key.options,
     },
     cache: true,
-    inputs: [`{projectRoot}/${LOCKFILE_NAME}`, ...t.inputs],
+    inputs: key.inputs,
     outputs: fetchOutputs(t.outputDir, name, files, t.options.mavenLayout),
     metadata: metadata(`Download and verify the Maven artifacts of ${LOCKFILE_NAME}`, name, { mavenLayout: true }),
   };
@@ -96,26 +117,35 @@ function buildFetchMavenTarget(t: TargetContext): TargetConfiguration {
 
 function buildSbomTarget(t: TargetContext): TargetConfiguration {
   const o = t.options;
+  const key = lockfileKey(t, t.lockfile?.artifacts);
   return {
     executor: '@hermetic/nx:sbom',
-    options: { lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`, outputDir: t.outputDir, format: o.sbomFormat },
+    options: { lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`, outputDir: t.outputDir, format: o.sbomFormat, ...key.options },
     dependsOn: [o.fetchGenericTargetName, o.fetchMavenTargetName],
     cache: true,
     // The fetch records say what was verified and which mirror served it; gitignored outputs are
     // only visible to the hash this way.
-    inputs: [`{projectRoot}/${LOCKFILE_NAME}`, ...t.inputs, { dependentTasksOutputFiles: `**/${RECORD_DIR}/*.json` }],
+    inputs: [...(key.inputs ?? []), { dependentTasksOutputFiles: `**/${RECORD_DIR}/*.json` }],
     outputs: [`{workspaceRoot}/${t.outputDir}/bom.json`],
     metadata: metadata(`Write the project's SBOM (${o.sbomFormat === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}) of its verified dependencies`, o.sbomTargetName, { format: 'spdx' }),
   };
 }
 
-function buildFetchDepsTarget(options: NormalizedPluginOptions): TargetConfiguration {
+/**
+ * `fetch-deps` runs the fetch targets and the SBOM, then re-verifies every fetched file: outputs
+ * restored from a local or remote cache are checked before anything (pack) uses them, so it is
+ * never cached itself.
+ */
+function buildFetchDepsTarget(t: TargetContext): TargetConfiguration {
+  const options = t.options;
   return {
-    executor: 'nx:noop',
+    executor: '@hermetic/nx:verify-deps',
+    options: { lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`, outputDir: t.outputDir },
     dependsOn: [options.fetchGenericTargetName, options.fetchMavenTargetName, options.sbomTargetName],
+    cache: false,
     metadata: {
       technologies: ['hermetic'],
-      description: 'Fetch and verify every declared dependency of the project, then write its SBOM',
+      description: 'Fetch every declared dependency of the project, write its SBOM, and re-verify every file against the lockfile',
     },
   };
 }
@@ -144,7 +174,7 @@ export const createNodes: CreateNodesV2<HermeticPluginOptions> = [
                 [options.fetchGenericTargetName]: buildFetchGenericTarget(t),
                 [options.fetchMavenTargetName]: buildFetchMavenTarget(t),
                 [options.sbomTargetName]: buildSbomTarget(t),
-                [options.fetchDepsTargetName]: buildFetchDepsTarget(options),
+                [options.fetchDepsTargetName]: buildFetchDepsTarget(t),
               },
             },
           },

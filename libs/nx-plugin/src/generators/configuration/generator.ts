@@ -27,7 +27,7 @@ function explicitTargets(root: string): Record<string, TargetConfiguration> {
       inputs: [...inputs, { dependentTasksOutputFiles: '**/.hermetic/*.json' }],
       outputs: [`{workspaceRoot}/dist/hermetic/${root}/bom.json`],
     },
-    'fetch-deps': { executor: 'nx:noop', dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'] },
+    'fetch-deps': { executor: '@hermetic/nx:verify-deps', options: common, dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'], cache: false },
   };
 }
 

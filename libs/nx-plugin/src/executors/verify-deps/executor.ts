@@ -1,0 +1,25 @@
+import { logger, PromiseExecutor } from '@nx/devkit';
+import { describeError, readLockfile, verifyOutputs } from '@hermetic/core';
+import { relative } from 'node:path';
+import { resolveProjectPaths } from '../../utils/project-paths';
+import { VerifyDepsExecutorSchema } from './schema';
+
+/**
+ * `@hermetic/nx:verify-deps` (what `fetch-deps` runs last): every fetched file is hashed again and
+ * compared with the lockfile, whether the fetch targets ran or Nx restored them from a cache.
+ */
+const runExecutor: PromiseExecutor<VerifyDepsExecutorSchema> = async (options, context) => {
+  try {
+    const paths = resolveProjectPaths(options, context);
+    const started = Date.now();
+    const lockfile = await readLockfile(paths.lockfile, { env: false, displayPath: relative(context.root, paths.lockfile) });
+    const { files } = await verifyOutputs(lockfile, paths.outputDir, { cwd: context.root });
+    logger.info(`verified ${files} file(s) against ${lockfile.path} in ${Date.now() - started} ms`);
+    return { success: true };
+  } catch (err) {
+    logger.error(describeError(err));
+    return { success: false };
+  }
+};
+
+export default runExecutor;

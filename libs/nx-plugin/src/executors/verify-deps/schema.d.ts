@@ -1,0 +1,5 @@
+/** Options of `@hermetic/nx:verify-deps`. */
+export interface VerifyDepsExecutorSchema {
+  lockfile?: string;
+  outputDir?: string;
+}
