@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Dispatcher } from 'undici';
-import { cutAfter, redirect, sequence, serveBytes, slowBody, startTestServer, status, TEST_CERT_PATH, TestServer } from '../testing/test-server';
+import { cutAfter, largeBody, redirect, sequence, serveBytes, slowBody, startTestServer, status, TEST_CERT_PATH, TestServer } from '../testing/test-server';
 import { createDispatcher } from './dispatcher';
 import { AttemptError, downloadFile, DownloadAborted, DownloadRequest } from './download-file';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
@@ -195,19 +195,7 @@ describe('downloadFile against a loopback server with faults', () => {
 
   it('keeps memory flat on a large streamed body', async () => {
     const size = 64 * 1024 * 1024;
-    const chunk = randomBytes(1024 * 1024);
-    server.route('/large', (_req, res) => {
-      res.writeHead(200, { 'content-length': size });
-      let sent = 0;
-      const pump = () => {
-        while (sent < size) {
-          sent += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
-    });
+    server.route('/large', largeBody(size));
     global.gc?.();
     const before = process.memoryUsage().rss;
     const r = await downloadFile({ url: `${server.origin}/large`, destination: join(dir, 'large'), algorithms: ['sha256'] }, dispatcher, policy);

@@ -147,3 +147,21 @@ export function publishMaven(
   }
   return path;
 }
+
+/** Streams `size` bytes (a repeated 1 MiB random chunk) with backpressure: for large-transfer tests. */
+export function largeBody(size: number): Handler {
+  const chunk = Buffer.alloc(1024 * 1024, 0x5a);
+  return (_req, res) => {
+    res.writeHead(200, { 'content-length': size });
+    let sent = 0;
+    const pump = () => {
+      while (sent < size) {
+        const piece = chunk.subarray(0, Math.min(chunk.length, size - sent));
+        sent += piece.length;
+        if (!res.write(piece)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  };
+}

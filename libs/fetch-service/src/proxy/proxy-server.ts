@@ -112,17 +112,7 @@ export class ProxyServer {
       if (first[0] === 0x16) {
         // The peeked bytes are already out of the socket's handle, so TLS runs over a stream that
         // replays them first (wrapping the socket itself would lose them).
-        const tls = new TLSSocket(replaying(socket, first), {
-          isServer: true,
-          secureContext: this.o.leafs.contextFor(host),
-          // Clients may send an SNI name other than the CONNECT host (npm sends one for IPs):
-          // the certificate names both.
-          SNICallback: (name, cb) => cb(null, this.o.leafs.contextFor(host, name)),
-          ALPNProtocols: ['http/1.1'],
-        });
-        tls.on('error', () => tls.destroy());
-        this.tunnels.set(tls, { session, host, port, scheme: 'https' });
-        this.inner.emit('connection', tls);
+        this.intercept(replaying(socket, first), session, host, port);
         socket.resume();
       } else {
         socket.unshift(first);
@@ -137,10 +127,11 @@ export class ProxyServer {
   }
 
   /**
-   * Port 443 always carries TLS: wrap the socket itself (its native handle, the fast path) instead
-   * of peeking at the first byte through a JS stream.
+   * Terminates the client's TLS with a leaf certificate for the host and serves the requests inside.
+   * On port 443 the socket itself is wrapped (its native handle: the fast path, no peeking).
    */
-  private intercept(socket: Socket, session: Session, host: string, port: string): void {
+  private intercept(socket: Socket | Duplex, session: Session, host: string, port: string): void {
+    // Clients may send an SNI name other than the CONNECT host (npm does for IPs): the leaf names both.
     const tls = new TLSSocket(socket, {
       isServer: true,
       secureContext: this.o.leafs.contextFor(host),

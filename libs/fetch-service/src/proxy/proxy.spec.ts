@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProxyAgent, request } from 'undici';
-import { requireHeader, serveBytes, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
+import { largeBody, requireHeader, serveBytes, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
 import { run, startService } from '../testing';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -162,19 +162,7 @@ describe('proxy', () => {
 
   it('streams a 256 MiB download with flat memory', async () => {
     const size = 256 * 1024 * 1024;
-    const chunk = randomBytes(1024 * 1024);
-    http.route('/big.bin', (_req, res) => {
-      res.writeHead(200, { 'content-length': size });
-      let sent = 0;
-      const pump = () => {
-        while (sent < size) {
-          sent += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
-    });
+    http.route('/big.bin', largeBody(size));
     const s = await fs.session({ policy: 'permissive' });
     global.gc?.();
     const before = process.memoryUsage().rss;
