@@ -17,7 +17,7 @@ function nx(ws, args) {
   const t = process.hrtime.bigint();
   execFileSync(process.execPath, [join(ws.root, 'node_modules/nx/dist/bin/nx.js'), ...args], {
     cwd: ws.root,
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' },
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', NX_CACHE_DIRECTORY: join(ws.root, '.nx', 'cache') },
     stdio: 'ignore',
   });
   return Number(process.hrtime.bigint() - t) / 1e9;

@@ -45,7 +45,12 @@ describe('createNodes', () => {
       executor: '@hermetic/nx:fetch-maven',
       cache: true,
       options: { lockfile: 'apps/web/artifacts.lock.yaml', outputDir: 'dist/hermetic/apps/web', mavenLayout: false, verifySidecars: false },
-      outputs: ['{workspaceRoot}/dist/hermetic/apps/web/deps/generic/a-1.jar', '{workspaceRoot}/dist/hermetic/apps/web/.hermetic/fetch-maven.json'],
+      outputs: [
+        '{workspaceRoot}/dist/hermetic/apps/web/deps/generic/a-1.jar',
+        '{workspaceRoot}/dist/hermetic/apps/web/deps/maven/g/a/1/a-1.jar',
+        '{workspaceRoot}/dist/hermetic/apps/web/deps/maven/settings.xml',
+        '{workspaceRoot}/dist/hermetic/apps/web/.hermetic/fetch-maven.json',
+      ],
     });
     expect(targets.sbom).toMatchObject({
       executor: '@hermetic/nx:sbom',
@@ -58,7 +63,7 @@ describe('createNodes', () => {
     expect(targets['fetch-deps']).toMatchObject({ executor: '@hermetic/nx:verify-deps', cache: false, dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'] });
   });
 
-  it('lists the Maven repository layout and its settings.xml as outputs when the layout is on', async () => {
+  it('passes the Maven layout options on (its files are outputs either way)', async () => {
     ws.write('apps/web/project.json', { name: 'web' });
     ws.write('apps/web/artifacts.lock.yaml', LOCK);
     const [[, result]] = await run(['apps/web/artifacts.lock.yaml'], { mavenLayout: true, verifySidecars: true });

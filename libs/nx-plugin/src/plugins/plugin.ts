@@ -94,9 +94,11 @@ function buildFetchMavenTarget(t: TargetContext): TargetConfiguration {
   const name = t.options.fetchMavenTargetName;
   const maven = t.lockfile?.artifacts.flatMap((a) => (a.kind === 'maven' ? [a] : []));
   const key = lockfileKey(t, maven);
+  // The Maven layout is listed whether or not the plugin option turns it on: a target or CLI option
+  // can turn it on too, and outputs that do not exist cost nothing.
   const files = maven && {
     generic: maven.map((a) => a.filename),
-    maven: t.options.mavenLayout ? maven.map((a) => mavenRepositoryPath(a.maven)) : [],
+    maven: maven.map((a) => mavenRepositoryPath(a.maven)),
   };
   return {
     executor: '@hermetic/nx:fetch-maven',
@@ -110,7 +112,7 @@ function buildFetchMavenTarget(t: TargetContext): TargetConfiguration {
     },
     cache: true,
     inputs: key.inputs,
-    outputs: fetchOutputs(t.outputDir, name, files, t.options.mavenLayout),
+    outputs: fetchOutputs(t.outputDir, name, files, true),
     metadata: metadata(`Download and verify the Maven artifacts of ${LOCKFILE_NAME}`, name, { mavenLayout: true }),
   };
 }
