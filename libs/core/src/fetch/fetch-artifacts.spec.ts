@@ -178,6 +178,15 @@ describe('fetchArtifacts', () => {
     expect(readdirSync(outside)).toEqual([]);
   });
 
+  it('reports a disk problem (a file where a directory must be) clearly, leaving nothing half-written', async () => {
+    mkdirSync(join(root, 'out/deps/generic'), { recursive: true });
+    writeFileSync(join(root, 'out/deps/generic/tools'), 'not a directory');
+    const err: HermeticError = await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}`, filename: 'tools/c.bin' }])).catch((e) => e);
+    expect(err).toMatchObject({ code: 'InvalidInput', message: expect.stringMatching(/artifacts\[0\] \(tools\/c\.bin\): .*deps\/generic\/tools exists and is not a directory/) });
+    expect(err.hints).toEqual(['remove it or choose another filename']);
+    expect(files(join(root, 'store/tmp'))).toEqual([]);
+  });
+
   it('removes files of an earlier run that the lockfile no longer lists', async () => {
     await run(lockfile([{ path: '/b.bin', checksum: `sha256:${sha256(b)}` }, { path: '/c.bin', checksum: `sha256:${sha256(c)}` }]));
     const r = await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]));
