@@ -29,4 +29,4 @@ function handler(req, res) {
 }
 const server = flag === '--tls' ? https.createServer({ cert: readFileSync(cert), key: readFileSync(key) }, handler) : http.createServer(handler);
 server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
+server.listen(Number(process.env.BENCH_LISTEN_PORT ?? 0), '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
