@@ -3,6 +3,7 @@
  * content-addressed store and the fetch pipeline; the Nx plugin and the `hermetic` CLI call these.
  */
 export * from './errors';
+export { writeAtomically } from './fs/write-atomically';
 export * from './lockfile';
 export { ALGORITHMS, Algorithm, resolveAlgorithm } from './checksum/algorithms';
 export { Checksum, parseChecksum, checksumKey } from './checksum/parse-checksum';

@@ -1,5 +1,6 @@
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeAtomically } from '../fs/write-atomically';
 import { checkTargetFilename } from '../lockfile/target-path';
 
 /** Folder below an output directory where each fetch target records what it wrote. */
@@ -60,10 +61,7 @@ export async function otherRecords(outputDir: string, name: string): Promise<Arr
 
 /** Writes a record atomically (temp file + rename), with a trailing newline and stable key order. */
 export async function writeRecord(path: string, record: FetchRecord): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(temp, path);
+  await writeAtomically(path, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /**

@@ -1,5 +1,6 @@
-import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeAtomically } from '../fs/write-atomically';
 import { checksumKey } from '../checksum/parse-checksum';
 import { HermeticError } from '../errors';
 import { FetchRecord, readAllRecords } from '../fetch/fetch-record';
@@ -15,13 +16,6 @@ export type SbomFormat = 'cyclonedx' | 'spdx';
 /** Where an output directory's SBOM goes, as Hermeto names it (for both formats). */
 export function sbomPath(outputDir: string): string {
   return join(outputDir, 'bom.json');
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, path);
 }
 
 /**

@@ -1,9 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { dirname } from 'node:path';
 import { createSecureContext, SecureContext } from 'node:tls';
 import forge from 'node-forge';
+import { writeAtomically } from '@hermetic/core';
 
 /** The proxy's certificate authority: its PEMs and the parsed forms used to sign leaves. */
 export interface CertificateAuthority {
@@ -49,14 +49,6 @@ function createCa(): { certPem: string; keyPem: string } {
   ]);
   cert.sign(forge.pki.privateKeyFromPem(keys.privatePem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privatePem };
-}
-
-async function writeAtomically(path: string, text: string, mode: number): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text, { mode });
-  await chmod(temp, mode);
-  await rename(temp, path);
 }
 
 /**

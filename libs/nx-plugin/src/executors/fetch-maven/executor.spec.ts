@@ -1,23 +1,14 @@
-import { ExecutorContext, logger } from '@nx/devkit';
+import { logger } from '@nx/devkit';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { publishMaven, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
+import { fakeContext } from '../../testing/fake-context';
 import { TempWorkspace } from '../../testing/temp-workspace';
 import executor from './executor';
 
-function context(root: string, pluginOptions: object): ExecutorContext {
-  return {
-    root,
-    cwd: root,
-    isVerbose: false,
-    projectName: 'svc',
-    targetName: 'fetch-maven',
-    projectsConfigurations: { version: 2, projects: { svc: { root: 'svc' } } },
-    nxJsonConfiguration: { plugins: ['@nx/js', { plugin: '@hermetic/nx', options: pluginOptions }] },
-    projectGraph: { nodes: {}, dependencies: {} },
-  } as ExecutorContext;
-}
+const context = (root: string, pluginOptions: object) =>
+  fakeContext(root, { name: 'svc', root: 'svc', target: 'fetch-maven' }, { plugins: ['@nx/js', { plugin: '@hermetic/nx', options: pluginOptions }] });
 
 describe('fetch-maven executor', () => {
   let server: TestServer;
