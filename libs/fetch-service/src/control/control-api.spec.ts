@@ -64,6 +64,15 @@ describe('control API', () => {
     expect(existsSync(spool)).toBe(false);
   });
 
+  it('expires a session after its timeout: the proxy refuses it and /status no longer lists it', async () => {
+    const s = await fs.session({ policy: 'permissive', timeout: 1 });
+    expect((await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-x', s.proxy, `${origin.origin}/hello.txt`])).stdout).toBe('200');
+    await new Promise((r) => setTimeout(r, 1200));
+    expect((await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-x', s.proxy, `${origin.origin}/hello.txt`])).stdout).toBe('407');
+    const status = await fs.control('GET', '/status', undefined, null);
+    expect((status.json['active-sessions'] as Array<{ 'session-id': string }>).map((a) => a['session-id'])).not.toContain(s.id);
+  });
+
   it('rejects malformed requests with 400 and unknown ones with 404', async () => {
     expect(await fs.control('POST', '/session', '{not json')).toMatchObject({ status: 400, text: 'invalid JSON body\n' });
     expect(await fs.control('POST', '/session', { policy: 'relaxed' })).toMatchObject({ status: 400, text: 'Invalid session policy\n' });
