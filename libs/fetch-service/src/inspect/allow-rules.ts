@@ -6,6 +6,17 @@ import { Inspector } from './types';
  * (`https://host/path/**`; a missing port means the scheme's default).
  */
 export function compileAllowRule(rule: string): (url: URL, canonical: string) => boolean {
+  let matcher = matchers.get(rule);
+  if (!matcher) {
+    matcher = buildMatcher(rule);
+    matchers.set(rule, matcher);
+  }
+  return matcher;
+}
+
+const matchers = new Map<string, (url: URL, canonical: string) => boolean>();
+
+function buildMatcher(rule: string): (url: URL, canonical: string) => boolean {
   const scheme = /^(https?):\/\/([^/]+)(\/.*)?$/.exec(rule);
   if (!scheme) {
     const host = globToRegExp(rule.toLowerCase().replace(/\*\./, '**.'));
