@@ -65,6 +65,17 @@ describe('hermetic CLI', () => {
     expect((await cli(['merge-sboms', 'spdx/bom.json', '--output', 'x.json'], dir)).err).toMatch(/is not a CycloneDX JSON SBOM/);
   });
 
+  it('verify re-hashes the output against the lockfile and names what changed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    writeFileSync(join(dir, 'artifacts.lock.yaml'), `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${createHash('sha256').update(body).digest('hex')}\n`);
+    expect((await cli(['fetch-deps', '--output', 'out', '--copy'], dir)).code).toBe(0);
+    expect(await cli(['verify', '--output', 'out'], dir)).toMatchObject({ code: 0, out: 'verified 1 file(s) against artifacts.lock.yaml\n' });
+    writeFileSync(join(dir, 'out/deps/generic/tool.tgz'), 'changed');
+    const bad = await cli(['verify', '--output', 'out'], dir);
+    expect(bad.code).toBe(10);
+    expect(bad.err).toMatch(/ChecksumVerificationFailed: 1 fetched file\(s\) of artifacts\.lock\.yaml do not match it:\n\s+out\/deps\/generic\/tool\.tgz: sha256 expected/);
+  });
+
   it('takes mirror, host and Maven layout options', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
     const lock = join(dir, 'artifacts.lock.yaml');

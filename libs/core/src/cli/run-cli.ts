@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeMergedSbom, writeSbom } from '../sbom/write-sbom';
+import { verifyOutputs } from '../verify/verify-outputs';
 import { parseArgs } from 'node:util';
 import { describeError, EXIT_CODES, HermeticError } from '../errors';
 import { fetchArtifacts } from '../fetch/fetch-artifacts';
@@ -20,10 +21,12 @@ export interface CliIo {
 }
 
 const USAGE = `Usage: hermetic fetch-deps [options]
+       hermetic verify [--lockfile <path>] [--output <dir>]
        hermetic merge-sboms <bom.json>... --output <file> [--name <name>] [--reproducible]
 
 fetch-deps downloads and verifies the artifacts of a Hermeto-format lockfile into
 <output>/deps/generic/ and writes <output>/bom.json (CycloneDX 1.6, or SPDX 2.3).
+verify re-hashes what fetch-deps wrote against the lockfile (e.g. after restoring it from a cache).
 merge-sboms merges CycloneDX SBOMs, de-duplicating components by purl.
 
 Options:
@@ -52,6 +55,19 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) throw new HermeticError('InvalidInput', `--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
+}
+
+async function verify(v: { lockfile?: string; output?: string }, io: CliIo): Promise<number> {
+  try {
+    const lockfilePath = v.lockfile ?? LOCKFILE_NAME;
+    const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: false, displayPath: lockfilePath });
+    const { files } = await verifyOutputs(lockfile, resolve(io.cwd, v.output ?? 'hermetic-output'), { cwd: io.cwd });
+    io.stdout.write(`verified ${files} file(s) against ${lockfilePath}\n`);
+    return 0;
+  } catch (err) {
+    io.stderr.write(`Error: ${describeError(err)}\n`);
+    return err instanceof HermeticError ? err.exitCode : EXIT_CODES.FetchError;
+  }
 }
 
 async function mergeSboms(files: string[], v: { output?: string; name?: string; reproducible?: boolean }, io: CliIo): Promise<number> {
@@ -120,6 +136,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const v = args.values;
   if (command === 'merge-sboms') return mergeSboms(rest, v, io);
+  if (command === 'verify' && !rest.length) return verify(v, io);
   if (command !== 'fetch-deps' || rest.length) {
     io.stderr.write(`unknown command '${[command, ...rest].join(' ')}'\n\n${USAGE}`);
     return 2;
