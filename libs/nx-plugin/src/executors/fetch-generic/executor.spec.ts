@@ -1,8 +1,8 @@
-import { logger } from '@nx/devkit';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveBytes, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
+import { captureErrors } from '../../testing/capture-logs';
 import { fakeContext } from '../../testing/fake-context';
 import { TempWorkspace } from '../../testing/temp-workspace';
 import executor from './executor';
@@ -21,10 +21,7 @@ describe('fetch-generic executor', () => {
   });
   afterAll(() => server.close());
   beforeEach(() => {
-    errors = [];
-    jest.spyOn(logger, 'error').mockImplementation((m) => void errors.push(String(m)));
-    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
-    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    errors = captureErrors();
   });
   afterEach(() => jest.restoreAllMocks());
 

@@ -1,8 +1,8 @@
-import { logger } from '@nx/devkit';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { publishMaven, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
+import { captureErrors } from '../../testing/capture-logs';
 import { fakeContext } from '../../testing/fake-context';
 import { TempWorkspace } from '../../testing/temp-workspace';
 import executor from './executor';
@@ -22,10 +22,7 @@ describe('fetch-maven executor', () => {
   });
   afterAll(() => server.close());
   beforeEach(() => {
-    errors = [];
-    jest.spyOn(logger, 'error').mockImplementation((m) => void errors.push(String(m)));
-    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
-    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    errors = captureErrors();
     ws = new TempWorkspace();
     ws.write('svc/project.json', { name: 'svc' });
     ws.write(

@@ -1,0 +1,13 @@
+import { logger } from '@nx/devkit';
+
+/**
+ * Silences an executor's output for a test and collects what it logs as errors (call in
+ * `beforeEach`; `jest.restoreAllMocks()` in `afterEach` undoes it).
+ */
+export function captureErrors(): string[] {
+  const errors: string[] = [];
+  jest.spyOn(logger, 'error').mockImplementation((m) => void errors.push(String(m)));
+  jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  return errors;
+}
