@@ -15,5 +15,6 @@ module.exports = {
     '^@hermetic/core/(.*)$': join(__dirname, 'libs/core/src/$1'),
     '^@hermetic/nx$': join(__dirname, 'libs/nx-plugin/src/index.ts'),
     '^@hermetic/fetch-service$': join(__dirname, 'libs/fetch-service/src/index.ts'),
+    '^@hermetic/fetch-service/client$': join(__dirname, 'libs/fetch-service/src/client/index.ts'),
   },
 };

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (dist/, from `npm run build`) when it is up to date with the sources, and
+// Development launcher inside this repository (the published bin is the compiled src/cli/main.js).
+// Runs the compiled CLI (dist/libs/core, from `npx nx run core:build`) when it is up to date with the sources, and
 // the TypeScript sources through swc-node otherwise, so a stale build is never used by accident.
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-const built = join(root, 'dist', 'cli', 'main.js');
+const built = join(root, '..', '..', 'dist', 'libs', 'core', 'src', 'cli', 'main.js');
 
 function newestSource(dir) {
   let newest = 0;

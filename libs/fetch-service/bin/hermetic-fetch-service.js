@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-// Starts the embedded Fetch Service from its TypeScript sources inside the workspace.
+// Development launcher inside this repository: runs the service from its TypeScript sources.
+// The published package's bin is the compiled src/bin.js (see tools/build/build-package.js).
 const { join } = require('node:path');
 
 process.env.SWC_NODE_PROJECT ??= join(__dirname, '..', '..', '..', 'tsconfig.base.json');
 require('@swc-node/register');
-require('../src/cli.ts')
-  .main(process.argv.slice(2))
-  .then((code) => process.exit(code));
+require('../src/bin.ts');

@@ -6,7 +6,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveBytes, slowBody, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
-import { ensureEmbeddedService, FetchServiceClient } from '@hermetic/fetch-service';
+import { ensureEmbeddedService, FetchServiceClient } from '@hermetic/fetch-service/client';
 import { NxWorkspace } from './nx-workspace';
 
 jest.setTimeout(180_000);

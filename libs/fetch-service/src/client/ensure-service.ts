@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FetchServiceClient, FetchServiceError } from './control-client';
@@ -19,7 +20,14 @@ export function defaultServiceDir(env: NodeJS.ProcessEnv = process.env): string 
   return env.HERMETIC_FETCH_SERVICE_DIR ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'hermetic', 'fetch-service');
 }
 
-const BIN = join(__dirname, '..', '..', 'bin', 'hermetic-fetch-service.js');
+/**
+ * The service's entry point: the compiled `bin.js` beside this folder in the installed package, or
+ * the development launcher (TypeScript through swc-node) when running from this repository's sources.
+ */
+export function serviceEntryPoint(): string {
+  const compiled = join(__dirname, '..', 'bin.js');
+  return existsSync(compiled) ? compiled : join(__dirname, '..', '..', 'bin', 'hermetic-fetch-service.js');
+}
 
 /**
  * Makes sure a Fetch Service answers on the control port: reuses one that does (whoever started it),
@@ -34,7 +42,7 @@ export async function ensureEmbeddedService(o: EmbeddedServiceOptions): Promise<
   const log = join(o.configDir, 'fetch-service.log');
   const child = spawn(
     process.execPath,
-    [BIN, `--control-port=${o.controlPort}`, `--proxy-port=${o.proxyPort}`, `--config=${o.configDir}`, '--permissive-mode', `--idle-shutdown=${o.idleShutdownS ?? 300}`, `--log-file=${log}`],
+    [serviceEntryPoint(), `--control-port=${o.controlPort}`, `--proxy-port=${o.proxyPort}`, `--config=${o.configDir}`, '--permissive-mode', `--idle-shutdown=${o.idleShutdownS ?? 300}`, `--log-file=${log}`],
     { detached: true, stdio: 'ignore', env: { ...(o.env ?? process.env), FETCH_SERVICE_AUTH: o.auth } },
   );
   let exited: number | null | undefined;

@@ -1,4 +1,4 @@
-import { createNodesFromFiles, CreateNodesV2, TargetConfiguration } from '@nx/devkit';
+import { createNodesFromFiles, CreateNodesV2, TargetConfiguration } from '../utils/devkit';
 import { Artifact, GENERIC_DEPS_DIR, LOCKFILE_NAME, Lockfile, MAVEN_DEPS_DIR, mavenRepositoryPath, parseLockfile, RECORD_DIR } from '@hermetic/core';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-import { logger } from '@nx/devkit';
+import { logger } from '../utils/devkit';
 
 /**
  * Silences an executor's output for a test and collects what it logs as errors (call in

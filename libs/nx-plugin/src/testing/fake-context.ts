@@ -1,4 +1,4 @@
-import { ExecutorContext } from '@nx/devkit';
+import { ExecutorContext } from '../utils/devkit';
 
 /** A hand-built executor context, as Nx passes it (cf. jscutlery's createFakeContext). */
 export function fakeContext(root: string, project: { name: string; root: string; target: string }, nxJson: ExecutorContext['nxJsonConfiguration'] = {}): ExecutorContext {

@@ -1,4 +1,4 @@
-import { ExecutorContext } from '@nx/devkit';
+import { ExecutorContext } from './devkit';
 import { MirrorRule } from '@hermetic/core';
 
 /** Options every fetch executor takes (see the executors' schema.json for descriptions and defaults). */

@@ -1,4 +1,4 @@
-import { readNxJson, Tree } from '@nx/devkit';
+import { readNxJson, Tree } from './devkit';
 import { ContentStore, defaultStoreDir, loadNetrc, MirrorRule, ProbeOptions, resolveNetworkRules } from '@hermetic/core';
 import { PLUGIN_NAME } from '../generators/init/generator';
 

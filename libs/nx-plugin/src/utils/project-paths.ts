@@ -1,4 +1,4 @@
-import { ExecutorContext } from '@nx/devkit';
+import { ExecutorContext } from './devkit';
 import { HermeticError } from '@hermetic/core';
 import { isAbsolute, relative, resolve } from 'node:path';
 

@@ -1,4 +1,4 @@
-import { ExecutorContext, logger } from '@nx/devkit';
+import { ExecutorContext, logger } from './devkit';
 import { Artifact, ContentStore, createReporter, defaultStoreDir, describeError, fetchArtifacts, loadNetrc, MirrorRule, readLockfile, resolveNetworkRules } from '@hermetic/core';
 import { relative, resolve } from 'node:path';
 import { resolveProjectPaths } from './project-paths';

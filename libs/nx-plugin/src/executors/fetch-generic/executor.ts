@@ -1,4 +1,4 @@
-import { PromiseExecutor } from '@nx/devkit';
+import { PromiseExecutor } from '../../utils/devkit';
 import { runFetch } from '../../utils/run-fetch';
 import { FetchGenericExecutorSchema } from './schema';
 

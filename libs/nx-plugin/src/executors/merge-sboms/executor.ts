@@ -1,4 +1,4 @@
-import { ExecutorContext, logger, PromiseExecutor } from '@nx/devkit';
+import { ExecutorContext, logger, PromiseExecutor } from '../../utils/devkit';
 import { describeError, HermeticError, sbomPath, writeMergedSbom } from '@hermetic/core';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';

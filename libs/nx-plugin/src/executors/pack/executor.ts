@@ -1,6 +1,6 @@
-import { ExecutorContext, logger, PromiseExecutor } from '@nx/devkit';
+import { ExecutorContext, logger, PromiseExecutor } from '../../utils/devkit';
 import { checksumKey, describeError, HermeticError, LOCKFILE_NAME, readLockfile, wireUrl } from '@hermetic/core';
-import { craftManifest, isRejected, rejectionReasons, rejectionsText, runUnderSession, SessionReport, sessionEnv, writeCombinedBundle } from '@hermetic/fetch-service';
+import { craftManifest, isRejected, rejectionReasons, rejectionsText, runUnderSession, SessionReport, sessionEnv, writeCombinedBundle } from '@hermetic/fetch-service/client';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';

@@ -1,5 +1,5 @@
 import { HermeticError } from '@hermetic/core';
-import { defaultServiceDir, ensureEmbeddedService, FetchServiceClient } from '@hermetic/fetch-service';
+import { defaultServiceDir, ensureEmbeddedService, FetchServiceClient } from '@hermetic/fetch-service/client';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PackExecutorSchema } from './schema';

@@ -1,4 +1,4 @@
-import { logger, PromiseExecutor } from '@nx/devkit';
+import { logger, PromiseExecutor } from '../../utils/devkit';
 import { describeError, readLockfile, verifyOutputs } from '@hermetic/core';
 import { relative } from 'node:path';
 import { resolveProjectPaths } from '../../utils/project-paths';

@@ -1,4 +1,4 @@
-import { formatFiles, joinPathFragments, logger, readProjectConfiguration, Tree } from '@nx/devkit';
+import { formatFiles, joinPathFragments, logger, readProjectConfiguration, Tree } from '../../utils/devkit';
 import { addArtifactToLockfile, checkCanAdd, formatBytes, HermeticError, LOCKFILE_NAME, mavenUrl, NewArtifact, probeUrl } from '@hermetic/core';
 import { generatorProbeOptions } from '../../utils/generator-network';
 import { AddArtifactGeneratorSchema } from './schema';

@@ -1,4 +1,4 @@
-import { formatFiles, joinPathFragments, readProjectConfiguration, TargetConfiguration, Tree, updateProjectConfiguration } from '@nx/devkit';
+import { formatFiles, joinPathFragments, readProjectConfiguration, TargetConfiguration, Tree, updateProjectConfiguration } from '../../utils/devkit';
 import { LOCKFILE_NAME } from '@hermetic/core';
 import { ConfigurationGeneratorSchema } from './schema';
 

@@ -1,4 +1,4 @@
-import { formatFiles, readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import { formatFiles, readNxJson, Tree, updateNxJson } from '../../utils/devkit';
 import { InitGeneratorSchema } from './schema';
 
 export const PLUGIN_NAME = '@hermetic/nx';

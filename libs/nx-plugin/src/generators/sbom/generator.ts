@@ -1,4 +1,4 @@
-import { joinPathFragments, logger, readProjectConfiguration, Tree } from '@nx/devkit';
+import { joinPathFragments, logger, readProjectConfiguration, Tree } from '../../utils/devkit';
 import { HermeticError, LOCKFILE_NAME, lockfileComponents, parseLockfile, serializeSbom, toCycloneDx, toSpdx } from '@hermetic/core';
 import { SbomGeneratorSchema } from './schema';
 

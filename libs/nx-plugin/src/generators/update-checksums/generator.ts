@@ -1,4 +1,4 @@
-import { joinPathFragments, logger, readProjectConfiguration, Tree } from '@nx/devkit';
+import { joinPathFragments, logger, readProjectConfiguration, Tree } from '../../utils/devkit';
 import { authHeaders, HermeticError, LOCKFILE_NAME, mapLimit, parseLockfile, probeUrl, setChecksums, wireUrl } from '@hermetic/core';
 import { generatorProbeOptions } from '../../utils/generator-network';
 import { UpdateChecksumsGeneratorSchema } from './schema';

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * Builds one lib into the package users install: `dist/libs/<lib>/`, compiled JS + `.d.ts` under
+ * `src/`, the JSON assets beside them (schemas, executors.json, generators.json), and a
+ * package.json whose `main`/`types`/`exports`/`bin` point at the compiled files.
+ *
+ * The lib's own package.json stays the development one (entry points in TypeScript, so this
+ * repository runs from source with no build); this script derives the published one from it:
+ *   node tools/build/build-package.js libs/core --bin hermetic=src/cli/main.ts
+ *
+ * Why not @nx/js:tsc: the @nx/* packages the registry serves here lag nx by a major, and a
+ * mismatched @nx/js would pull a second nx into node_modules.
+ */
+const { spawnSync } = require('node:child_process');
+const { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { dirname, join, relative } = require('node:path');
+const { parseArgs } = require('node:util');
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Files that are never published: tests and test helpers. */
+function isTestOnly(rel) {
+  return /\.spec\.ts$/.test(rel) || /(^|\/)testing(\/|\.ts$)/.test(rel);
+}
+
+/** `./src/x.ts` → `./src/x.js` (or `.d.ts` for types). */
+function compiled(path, ext = '.js') {
+  return `./${path.replace(/^\.\//, '').replace(/\.ts$/, ext)}`;
+}
+
+function copyAssets(srcDir, outDir) {
+  for (const entry of readdirSync(srcDir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || entry.name.endsWith('.ts')) continue;
+    const from = join(entry.parentPath ?? entry.path, entry.name);
+    const rel = relative(srcDir, from).split('\\').join('/');
+    if (isTestOnly(rel)) continue;
+    mkdirSync(dirname(join(outDir, rel)), { recursive: true });
+    cpSync(from, join(outDir, rel));
+  }
+}
+
+/** The published manifest: the development one with entry points moved to the compiled files. */
+function publishedManifest(source, bins) {
+  const { scripts: _scripts, devDependencies: _dev, ...rest } = source;
+  const exportsMap = {};
+  for (const [subpath, target] of Object.entries(source.exports ?? { '.': source.main })) {
+    exportsMap[subpath] = target.endsWith('.ts') ? { types: compiled(target, '.d.ts'), default: compiled(target) } : target;
+  }
+  const files = ['src', 'README.md', ...['executors.json', 'generators.json'].filter((f) => source[f.replace('.json', '')])];
+  return {
+    ...rest,
+    main: compiled(source.main),
+    types: compiled(source.main, '.d.ts'),
+    exports: exportsMap,
+    ...(Object.keys(bins).length ? { bin: Object.fromEntries(Object.entries(bins).map(([name, file]) => [name, compiled(file)])) } : {}),
+    files,
+  };
+}
+
+function main() {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { bin: { type: 'string', multiple: true, default: [] } } });
+  const libDir = join(ROOT, positionals[0] ?? '');
+  if (!positionals[0] || !existsSync(join(libDir, 'package.json'))) {
+    console.error('usage: build-package.js libs/<lib> [--bin name=src/file.ts]...');
+    process.exit(64);
+  }
+  const outDir = join(ROOT, 'dist', relative(ROOT, libDir));
+  rmSync(outDir, { recursive: true, force: true });
+
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(libDir, 'tsconfig.lib.json')], { stdio: 'inherit' });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+  copyAssets(join(libDir, 'src'), join(outDir, 'src'));
+  const source = JSON.parse(readFileSync(join(libDir, 'package.json'), 'utf8'));
+  for (const file of ['README.md', 'executors.json', 'generators.json']) {
+    if (existsSync(join(libDir, file))) cpSync(join(libDir, file), join(outDir, file));
+  }
+  const bins = Object.fromEntries(values.bin.map((b) => b.split('=')));
+  for (const file of Object.values(bins)) {
+    if (!existsSync(join(libDir, file))) throw new Error(`--bin names ${file}, which ${positionals[0]} does not have`);
+  }
+  writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(publishedManifest(source, bins), null, 2)}\n`);
+  console.log(`built ${relative(ROOT, outDir)}`);
+}
+
+main();
