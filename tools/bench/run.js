@@ -18,7 +18,8 @@ const { join } = require('node:path');
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const CONCURRENCY = 8;
 const REPO = join(__dirname, '..', '..');
-const CLI = join(REPO, 'libs', 'core', 'bin', 'hermetic.js');
+// The compiled CLI, as users run it (`npm run build` comes first).
+const CLI = join(REPO, 'dist', 'libs', 'core', 'src', 'cli', 'main.js');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const work = mkdtempSync(join(tmpdir(), 'hermetic-bench-'));
 
@@ -120,6 +121,7 @@ async function main() {
   }
   rows.push(...(await require('./warm').warmBench()));
   rows.push(...(await require('./engine').engineBench()));
+  rows.push(...(await require('./installed').installedBench()));
   if (process.env.BENCH_SKIP_PROXY !== '1') rows.push(...(await require('./proxy').proxyBench()));
   const head = ['case', 'hermetic', 'baseline', 'ratio / goal', 'hermetic peak RSS', 'baseline peak RSS'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

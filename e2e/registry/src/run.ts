@@ -13,10 +13,16 @@ export interface RunResult {
 export function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(npm_|NX_|HERMETIC_|JEST_|INIT_CWD$|NODE_OPTIONS$|FETCH_SERVICE_AUTH$|CRAFT_)/i.test(key)) continue;
+    if (/^(npm_|NX_|HERMETIC_|JEST_|INIT_CWD$|NODE_OPTIONS$|FORCE_COLOR$|FETCH_SERVICE_AUTH$|CRAFT_)/i.test(key)) continue;
     env[key] = value;
   }
   return { ...env, CI: 'true', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', ...extra };
+}
+
+/** Output as text: Nx colours it even when it is not a terminal (CI=true). */
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
 }
 
 /** Runs a command without blocking the event loop (the test's servers live in this process). */
@@ -26,7 +32,7 @@ export function run(cmd: string, args: string[], options: { cwd: string; env?: N
       cmd,
       args,
       { cwd: options.cwd, env: options.env ?? userEnv(), maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 300_000 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) || 1 : 0, output: `${stdout}${stderr}` }),
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) || 1 : 0, output: stripAnsi(`${stdout}${stderr}`) }),
     );
   });
 }
