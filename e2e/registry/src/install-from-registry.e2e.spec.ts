@@ -138,6 +138,8 @@ describe('installed from a registry', () => {
       expect(Object.keys(shown.targets).sort()).toEqual(expect.arrayContaining(['fetch-deps', 'fetch-generic', 'fetch-maven', 'pack', 'sbom']));
       expect(shown.targets['fetch-generic'].executor).toBe('@hermetic/nx:fetch-generic');
       expect(shown.targets['fetch-deps'].executor).toBe('@hermetic/nx:verify-deps');
+      // Installed, the plugin keeps its inferred targets in Nx's workspace data (the next steps use it).
+      expect(readdirSync(join(ws.root, '.nx', 'workspace-data')).some((f) => /^hermetic-targets-.*\.json$/.test(f))).toBe(true);
     });
 
     it('nx run web:fetch-deps downloads nothing twice, and a second run is a cache hit', async () => {

@@ -10,9 +10,8 @@ export { Checksum, parseChecksum, checksumKey } from './checksum/parse-checksum'
 export { hashFile, MultiHash } from './checksum/multi-hash';
 export { ContentStore, defaultStoreDir, STORE_DIR_ENV } from './store/content-store';
 export { fetchArtifacts, FetchOptions, FetchResult } from './fetch/fetch-artifacts';
-export { FetchRecord, RecordedFile, RECORD_DIR, recordPath, readRecord } from './fetch/fetch-record';
+export { FetchRecord, RecordedFile, recordPath, readRecord } from './fetch/fetch-record';
 export { LinkMode } from './fetch/materialize';
-export { MAVEN_DEPS_DIR } from './fetch/maven-layout';
 export { probeUrl, ProbeOptions, ProbeResult } from './fetch/probe';
 export { mapLimit } from './fetch/map-limit';
 export { HostRules, MirrorRule, NetworkRuleConfig, parseMirrors, resolveNetworkRules, rewriteUrl } from './fetch/url-rules';

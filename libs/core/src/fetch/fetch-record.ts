@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { writeAtomically } from '../fs/write-atomically';
 import { checkTargetFilename } from '../lockfile/target-path';
 
-/** Folder below an output directory where each fetch target records what it wrote. */
-export const RECORD_DIR = '.hermetic';
+import { RECORD_DIR } from '../layout';
+
+export { RECORD_DIR };
 
 /** One verified file a fetch wrote. */
 export interface RecordedFile {

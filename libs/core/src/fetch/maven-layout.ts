@@ -1,7 +1,6 @@
 import { pathToFileURL } from 'node:url';
 
-/** Where the opt-in Maven repository layout goes below an output directory. */
-export const MAVEN_DEPS_DIR = 'deps/maven';
+export { MAVEN_DEPS_DIR } from '../layout';
 
 function xml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isMap, isScalar } from 'yaml';
 import { HermeticError, LockfileError } from '../errors';
+import { LOCKFILE_NAME } from '../layout';
 import { DiagnosticSink } from './diagnostics';
 import { reportDuplicates } from './duplicates';
 import { ARTIFACT_SCHEMAS, KNOWN_MAVEN_ATTRIBUTES, topLevelSchema } from './schema';
@@ -9,8 +10,7 @@ import { validateMavenArtifact, validateUrlArtifact } from './validate-artifact'
 import { YamlPath, YamlSource } from './yaml-source';
 import { reportZodIssues } from './zod-issues';
 
-/** The file name Hermeto and Hermetic look for in a project. */
-export const LOCKFILE_NAME = 'artifacts.lock.yaml';
+export { LOCKFILE_NAME };
 
 export interface ParseLockfileOptions {
   /**

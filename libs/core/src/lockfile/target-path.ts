@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 
-/** Where verified files go below an output directory, as Hermeto lays them out. */
-export const GENERIC_DEPS_DIR = 'deps/generic';
+import { GENERIC_DEPS_DIR } from '../layout';
+
+export { GENERIC_DEPS_DIR };
 
 export type TargetCheck = { ok: true; filename: string } | { ok: false; message: string; fix: string };
 

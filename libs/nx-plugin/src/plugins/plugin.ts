@@ -1,10 +1,12 @@
-import { createNodesFromFiles, CreateNodesV2, TargetConfiguration } from '../utils/devkit';
-import { Artifact, GENERIC_DEPS_DIR, LOCKFILE_NAME, Lockfile, MAVEN_DEPS_DIR, mavenRepositoryPath, parseLockfile, RECORD_DIR } from '@hermetic/core';
+import { createNodesFromFiles, CreateNodesV2, TargetConfiguration, workspaceDataDirectory } from '../utils/devkit';
+import { GENERIC_DEPS_DIR, LOCKFILE_NAME, MAVEN_DEPS_DIR, mavenRepositoryPath, RECORD_DIR } from '@hermetic/core/layout';
+import type { Artifact, Lockfile } from '@hermetic/core/lockfile';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pluginInputs } from '../utils/plugin-inputs';
 import { HermeticPluginOptions, NormalizedPluginOptions, normalizeOptions } from './options';
+import { cacheKey, TargetsCache, targetsCacheFile } from './targets-cache';
 
 export { HermeticPluginOptions } from './options';
 
@@ -18,10 +20,24 @@ function outputDirOf(options: NormalizedPluginOptions, projectRoot: string, proj
   return options.outputDir.replace(/\{projectRoot\}/g, projectRoot).replace(/\{projectName\}/g, projectName).replace(/\/+$/, '');
 }
 
-/** Reads the lockfile for graph purposes only: no env checks, and `undefined` when it is invalid (the task reports why). */
-function tryReadLockfile(path: string, display: string): Lockfile | undefined {
+function readText(path: string): string | undefined {
   try {
-    return parseLockfile(readFileSync(path, 'utf8'), display, { env: false });
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses the lockfile for graph purposes only: no env checks, and `undefined` when it is invalid
+ * (the task reports why). The parser (yaml, zod) is loaded on the first cache miss only, so a
+ * warm graph computation does not pay for it.
+ */
+function tryParseLockfile(text: string, display: string): Lockfile | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parseLockfile } = require('@hermetic/core/lockfile') as typeof import('@hermetic/core/lockfile');
+    return parseLockfile(text, display, { env: false });
   } catch {
     return undefined;
   }
@@ -152,6 +168,16 @@ function buildFetchDepsTarget(t: TargetContext): TargetConfiguration {
   };
 }
 
+/** The four inferred targets of one project. */
+function buildTargets(t: TargetContext): Record<string, TargetConfiguration> {
+  return {
+    [t.options.fetchGenericTargetName]: buildFetchGenericTarget(t),
+    [t.options.fetchMavenTargetName]: buildFetchMavenTarget(t),
+    [t.options.sbomTargetName]: buildSbomTarget(t),
+    [t.options.fetchDepsTargetName]: buildFetchDepsTarget(t),
+  };
+}
+
 /**
  * Infers `fetch-generic`, `fetch-maven`, `sbom` and `fetch-deps` on each project that has an `artifacts.lock.yaml` at its
  * root (a folder with `project.json` or `package.json`). Cached on the lockfile and Hermetic's own
@@ -159,46 +185,59 @@ function buildFetchDepsTarget(t: TargetContext): TargetConfiguration {
  */
 export const createNodes: CreateNodesV2<HermeticPluginOptions> = [
   LOCKFILE_GLOB,
-  (files, rawOptions, context) =>
-    createNodesFromFiles(
-      (file, _opts, ctx) => {
-        const projectRoot = dirname(file);
-        const absRoot = join(ctx.workspaceRoot, projectRoot);
-        if (!existsSync(join(absRoot, 'project.json')) && !existsSync(join(absRoot, 'package.json'))) return {};
-        const options = normalizeOptions(rawOptions);
-        const projectName = readProjectName(absRoot) ?? basename(absRoot);
-        const outputDir = outputDirOf(options, projectRoot === '.' ? '' : projectRoot, projectName).replace(/^\/+/, '') || 'dist/hermetic';
-        const t: TargetContext = { projectRoot, outputDir, options, lockfile: tryReadLockfile(join(ctx.workspaceRoot, file), file), inputs: pluginInputs(ctx.workspaceRoot) };
-        return {
-          projects: {
-            [projectRoot]: {
-              targets: {
-                [options.fetchGenericTargetName]: buildFetchGenericTarget(t),
-                [options.fetchMavenTargetName]: buildFetchMavenTarget(t),
-                [options.sbomTargetName]: buildSbomTarget(t),
-                [options.fetchDepsTargetName]: buildFetchDepsTarget(t),
-              },
-            },
-          },
-        };
-      },
-      files,
-      rawOptions as HermeticPluginOptions,
-      context,
-    ),
+  async (files, rawOptions, context) => {
+    // Once per call, not per lockfile: both are the same for every project of the workspace.
+    const options = normalizeOptions(rawOptions);
+    const inputs = pluginInputs(context.workspaceRoot);
+    const cache = new TargetsCache<Record<string, TargetConfiguration>>(targetsCacheFile(workspaceDataDirectory(), context.workspaceRoot, { options, inputs }));
+    try {
+      return await createNodesFromFiles(
+        (file, _opts, ctx) => {
+          const projectRoot = dirname(file);
+          const absRoot = join(ctx.workspaceRoot, projectRoot);
+          const projectName = readProjectName(absRoot);
+          if (projectName === null) return {};
+          const outputDir = outputDirOf(options, projectRoot === '.' ? '' : projectRoot, projectName ?? basename(absRoot)).replace(/^\/+/, '') || 'dist/hermetic';
+          const lockfilePath = join(ctx.workspaceRoot, file);
+          const text = readText(lockfilePath);
+          const targets = cache.getOrCompute(cacheKey(projectRoot, outputDir, text ?? ''), () =>
+            buildTargets({ projectRoot, outputDir, options, lockfile: text === undefined ? undefined : tryParseLockfile(text, file), inputs }),
+          );
+          return { projects: { [projectRoot]: { targets } } };
+        },
+        files,
+        rawOptions as HermeticPluginOptions,
+        context,
+      );
+    } finally {
+      cache.save();
+    }
+  },
 ];
 
 /** Nx 22 calls the same tuple under this name. */
 export const createNodesV2 = createNodes;
 
-function readProjectName(absRoot: string): string | undefined {
+/**
+ * The name a project's project.json or package.json gives it; `undefined` when they give none, and
+ * `null` when the folder has neither (not a project: no targets). One read per file, no stat first.
+ */
+function readProjectName(absRoot: string): string | undefined | null {
+  let found = false;
   for (const f of ['project.json', 'package.json']) {
+    let text: string;
     try {
-      const name = JSON.parse(readFileSync(join(absRoot, f), 'utf8')).name;
+      text = readFileSync(join(absRoot, f), 'utf8');
+    } catch {
+      continue;
+    }
+    found = true;
+    try {
+      const name = JSON.parse(text).name;
       if (typeof name === 'string') return name;
     } catch {
-      // Not there or not JSON: Nx reports that itself.
+      // Not JSON: Nx reports that itself.
     }
   }
-  return undefined;
+  return found ? undefined : null;
 }

@@ -8,3 +8,18 @@
  */
 export * from 'nx/src/devkit-exports';
 export { formatFiles } from './format-files';
+
+/**
+ * Where Nx keeps this workspace's data (its project graph, and plugins' caches, as Nx's own plugins
+ * do). Not part of the public devkit in every supported Nx, hence the guarded lookup; undefined
+ * means "do without".
+ */
+export function workspaceDataDirectory(): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const dir = (require('nx/src/utils/cache-directory') as { workspaceDataDirectory?: unknown }).workspaceDataDirectory;
+    return typeof dir === 'string' ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}

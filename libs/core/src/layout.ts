@@ -1,0 +1,20 @@
+/**
+ * `@hermetic/core/layout`: the names of Hermetic's files and folders (the lockfile, and where fetched
+ * files, the Maven layout and the fetch records go below an output directory) and where a Maven
+ * artifact sits in a repository. Nothing here loads a parser or the network code, so the Nx
+ * plugin's graph code and the CLI's argument handling use it at no start-up cost.
+ */
+
+/** The lockfile of a project (Hermeto's generic fetcher reads the same name). */
+export const LOCKFILE_NAME = 'artifacts.lock.yaml';
+
+/** Where fetched files go below an output directory (Hermeto's layout). */
+export const GENERIC_DEPS_DIR = 'deps/generic';
+
+/** Where the opt-in Maven repository layout goes below an output directory. */
+export const MAVEN_DEPS_DIR = 'deps/maven';
+
+/** Folder below an output directory where each fetch target records what it wrote. */
+export const RECORD_DIR = '.hermetic';
+
+export { mavenRepositoryPath } from './lockfile/maven';
