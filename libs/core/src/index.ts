@@ -5,7 +5,7 @@
 export * from './errors';
 export { writeAtomically } from './fs/write-atomically';
 export * from './lockfile';
-export { ALGORITHMS, Algorithm, resolveAlgorithm } from './checksum/algorithms';
+export { ALGORITHMS, Algorithm, isAvailable, resolveAlgorithm } from './checksum/algorithms';
 export { Checksum, parseChecksum, checksumKey } from './checksum/parse-checksum';
 export { hashFile, MultiHash } from './checksum/multi-hash';
 export { ContentStore, defaultStoreDir, STORE_DIR_ENV } from './store/content-store';

@@ -84,6 +84,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       onIdleShutdown: () => stopped(),
     });
     await service.start();
+    // Last resort: every handler is fault-contained, but should anything still escape, it goes to
+    // the service's log (not only to a terminal nobody watches) and the live sessions carry on.
+    for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+      process.on(event, (err: unknown) => service.log(`ERROR: internal ${event}, kept running: ${(err as Error)?.stack ?? String(err)}`));
+    }
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
         service.log(`${signal}: shutting down`);

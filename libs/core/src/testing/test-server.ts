@@ -26,7 +26,8 @@ export async function startTestServer(options: { https?: boolean } = {}): Promis
   const counts = new Map<string, number>();
   const requests: TestServer['requests'] = [];
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    // Prefixed, not resolved against a base: a path like //host/x is a path here, not an authority.
+    const path = new URL(`http://x${req.url ?? '/'}`).pathname;
     const hit = (counts.get(path) ?? 0) + 1;
     counts.set(path, hit);
     requests.push({ method: req.method ?? 'GET', path, headers: req.headers });

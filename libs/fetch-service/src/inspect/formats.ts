@@ -21,6 +21,15 @@ function formatInspector(id: string, what: string, identify: (req: InspectedRequ
   };
 }
 
+/** A percent-decoded path, or undefined when its escapes are malformed (`%zz`): nothing to identify then. */
+function decodedPath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
 const MAVEN = /^\/((?:[^/]+\/)+)([^/]+)\/([^/]+)\/\2-\3(?:-([^/]+?))?\.(jar|pom|war|ear|aar|zip|tar\.gz|module|klib)(?:\.(?:sha1|sha256|sha512|md5|asc))?$/;
 
 /** Leading path segments of common repository managers' URLs, which are not part of the group. */
@@ -28,7 +37,8 @@ const REPOSITORY_PREFIX = /^(maven2?|m2|repository|repositories|repo|releases|sn
 
 /** Maven repository layout: `<group path>/<artifact>/<version>/<artifact>-<version>[-classifier].<ext>`. */
 export const mavenInspector = formatInspector('maven', 'the Maven artifact', (req) => {
-  const path = decodeURIComponent(req.url.pathname);
+  const path = decodedPath(req.url.pathname);
+  if (path === undefined) return undefined;
   const m = MAVEN.exec(path);
   if (!m) {
     if (/\/maven-metadata\.xml$/.test(path)) return { name: path.split('/').slice(-2, -1)[0] ?? '', version: '', type: 'application/x.maven.metadata' };
@@ -46,7 +56,8 @@ export const mavenInspector = formatInspector('maven', 'the Maven artifact', (re
 
 /** npm registry tarballs (`/<name>/-/<name>-<version>.tgz`, scoped too) and package documents. */
 export const npmInspector = formatInspector('npm', 'the npm package', (req) => {
-  const path = decodeURIComponent(req.url.pathname);
+  const path = decodedPath(req.url.pathname);
+  if (path === undefined) return undefined;
   const tarball = /^\/(?:.*\/)?((?:@[^/]+\/)?([^/]+))\/-\/\2-(\d[^/]*)\.tgz$/.exec(path);
   if (tarball) {
     const [, name, , version] = tarball;
@@ -59,7 +70,8 @@ export const npmInspector = formatInspector('npm', 'the npm package', (req) => {
 
 /** Python wheels and sdists (`name-version-….whl`, `name-version.tar.gz`), and simple-index pages. */
 export const pythonInspector = formatInspector('python', 'the Python package', (req) => {
-  const file = decodeURIComponent(req.url.pathname.split('/').pop() ?? '');
+  const file = decodedPath(req.url.pathname.split('/').pop() ?? '');
+  if (file === undefined) return undefined;
   const wheel = /^([A-Za-z0-9_.]+)-([0-9][^-]*)-.+\.whl$/.exec(file);
   const sdist = wheel ? null : /^([A-Za-z0-9_.-]+?)-([0-9][A-Za-z0-9_.!+]*)\.(?:tar\.gz|zip)$/.exec(file);
   const m = wheel ?? sdist;

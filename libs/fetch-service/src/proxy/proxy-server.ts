@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import type { Dispatcher } from 'undici';
+import { Algorithm, ALGORITHMS } from '@hermetic/core';
 import { LeafCertificates } from '../ca/certificate-authority';
 import { Inspections, inspectRequest, inspectResponse, requestAllowed, verdictNeedsContent } from '../inspect/inspectors';
 import { InspectedRequest } from '../inspect/types';
@@ -39,8 +40,9 @@ interface Tunnel {
   scheme: 'http' | 'https';
 }
 
-function algorithmHashes(algorithms: readonly string[]): Array<[string, Hash]> {
-  return algorithms.map((a) => [a, createHash(a === 'blake2b' ? 'blake2b512' : a === 'blake2s' ? 'blake2s256' : a)]);
+/** Hashes for the session's algorithms of a URL (canonical names, validated when the session was created). */
+function algorithmHashes(algorithms: readonly Algorithm[]): Array<[Algorithm, Hash]> {
+  return algorithms.map((a) => [a, createHash(ALGORITHMS[a].node)]);
 }
 
 /**
@@ -55,13 +57,41 @@ export class ProxyServer {
   private readonly tunnels = new WeakMap<Socket, Tunnel>();
 
   constructor(private readonly o: ProxyOptions) {
-    this.server = createServer((req, res) => void this.onRequest(req, res));
-    this.server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => this.onConnect(req, socket, head));
-    this.server.on('clientError', (_err, socket) => socket.destroy());
-    this.inner = createServer((req, res) => void this.onTunnelRequest(req, res));
-    this.inner.on('clientError', (_err, socket) => socket.destroy());
+    this.server = createServer((req, res) => this.contained(req, res, () => this.onRequest(req, res)));
+    this.server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => this.containedConnect(req, socket, () => this.onConnect(req, socket, head)));
+    this.server.on('clientError', (_err, socket) => badRequest(socket));
+    this.inner = createServer((req, res) => this.contained(req, res, () => this.onTunnelRequest(req, res)));
+    this.inner.on('clientError', (_err, socket) => badRequest(socket));
     this.server.keepAliveTimeout = 30_000;
     this.inner.keepAliveTimeout = 30_000;
+  }
+
+  /**
+   * Runs one request's handler so that nothing it throws reaches the process (which holds every
+   * live session): the request ends with a 500 (or is cut, once its headers went out) and a log line.
+   */
+  private contained(req: IncomingMessage, res: ServerResponse, handler: () => Promise<void>): void {
+    let work: Promise<void>;
+    try {
+      work = handler();
+    } catch (err) {
+      work = Promise.reject(err);
+    }
+    work.catch((err: unknown) => {
+      this.o.log(`proxy: internal error on ${req.method} ${logTarget(req.url)}: ${(err as Error)?.message ?? String(err)}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' }).end('500 fetch service internal error (see its log)\n');
+      else res.destroy();
+    });
+  }
+
+  /** The same for a CONNECT, whose work partly happens later (on the tunnel's first bytes). */
+  private containedConnect(req: IncomingMessage, socket: Socket, handler: () => void): void {
+    try {
+      handler();
+    } catch (err) {
+      this.o.log(`proxy: internal error on CONNECT ${logTarget(req.url)}: ${(err as Error)?.message ?? String(err)}`);
+      socket.destroy();
+    }
   }
 
   close(): void {
@@ -98,16 +128,16 @@ export class ProxyServer {
       socket.end(`HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: ${AUTH_REALM}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       return;
     }
-    const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(req.url ?? '');
-    if (!m) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    const target = connectTarget(req.url);
+    if (!target) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nCONNECT needs host:port with a valid host and a port from 1 to 65535\n');
       return;
     }
-    const [, host, port] = m;
+    const { host, port } = target;
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     // A tunnel may carry TLS (intercepted with a leaf certificate for the host) or plain HTTP
     // (undici's ProxyAgent tunnels http:// URLs too): the first byte tells (0x16 = TLS handshake).
-    const start = (first: Buffer) => {
+    const start = (first: Buffer) => this.containedConnect(req, socket, () => {
       socket.pause();
       if (first[0] === 0x16) {
         // The peeked bytes are already out of the socket's handle, so TLS runs over a stream that
@@ -120,7 +150,7 @@ export class ProxyServer {
         this.inner.emit('connection', socket);
         socket.resume();
       }
-    };
+    });
     if (head.length) start(head);
     else if (port === '443') this.intercept(socket, session, host, port);
     else socket.once('data', start);
@@ -135,7 +165,14 @@ export class ProxyServer {
     const tls = new TLSSocket(socket, {
       isServer: true,
       secureContext: this.o.leafs.contextFor(host),
-      SNICallback: (name, cb) => cb(null, this.o.leafs.contextFor(host, name)),
+      SNICallback: (name, cb) => {
+        try {
+          cb(null, this.o.leafs.contextFor(host, name));
+        } catch (err) {
+          this.o.log(`proxy: no certificate for SNI name ${JSON.stringify(name)} of ${host}: ${(err as Error).message}`);
+          cb(err as Error, undefined);
+        }
+      },
       ALPNProtocols: ['http/1.1'],
     });
     tls.on('error', () => tls.destroy());
@@ -154,7 +191,16 @@ export class ProxyServer {
       return;
     }
     const host = tunnel.host.includes(':') ? `[${tunnel.host}]` : tunnel.host;
-    await this.handle(tunnel.session, req, res, new URL(`${tunnel.scheme}://${host}:${tunnel.port}${req.url}`));
+    let url: URL;
+    try {
+      // Origin-form only ("/path?query"): "*", absolute or authority forms make no sense inside a tunnel.
+      if (!(req.url ?? '').startsWith('/')) throw new TypeError('not origin-form');
+      url = new URL(`${tunnel.scheme}://${host}:${tunnel.port}${req.url}`);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain', connection: 'close' }).end('400 bad request target: send origin-form requests (/path?query) inside a tunnel\n');
+      return;
+    }
+    await this.handle(tunnel.session, req, res, url);
   }
 
   /** Inspects, forwards (or refuses), streams back and records one request of a session. */
@@ -250,6 +296,33 @@ export class ProxyServer {
     if (clientGone) return;
     res.end(pending);
   }
+}
+
+/** Answers what Node's HTTP parser could not parse with a 400 (as Node does by default), then closes. */
+function badRequest(socket: Duplex): void {
+  if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n400 malformed request\n');
+  socket.destroy();
+}
+
+/** A CONNECT target `host:port` (IPv6 in brackets) whose host and port make a valid URL, or undefined. */
+export function connectTarget(target: string | undefined): { host: string; port: string } | undefined {
+  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(target ?? '');
+  if (!m) return undefined;
+  const [, host, port] = m;
+  if (Number(port) < 1 || Number(port) > 65535) return undefined;
+  try {
+    const url = new URL(`https://${host.includes(':') ? `[${host}]` : host}:${port}/`);
+    if (!url.hostname) return undefined;
+  } catch {
+    return undefined;
+  }
+  return { host, port: String(Number(port)) };
+}
+
+/** A request target for the log: without its query (which may carry credentials), bounded in length. */
+function logTarget(target: string | undefined): string {
+  const text = (target ?? '').split('?')[0];
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
 }
 
 /** Resolves when `res` can take more data, or is gone; leaves no listener behind. */

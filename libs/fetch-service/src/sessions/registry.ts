@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { isAvailable, parseChecksum } from '@hermetic/core';
 import { DeclaredArtifact } from '../inspect/types';
 import { canonicalUrl } from '../url';
 import { newSessionId, newToken } from './ids';
@@ -19,10 +20,9 @@ function parseDeclared(value: unknown): Map<string, DeclaredArtifact> {
   for (const raw of value) {
     const a = raw as { url?: unknown; checksum?: unknown; checksums?: unknown };
     if (typeof a.url !== 'string') throw new SessionRequestError('declared-artifacts: missing url');
-    const list = Array.isArray(a.checksums) ? a.checksums : [a.checksum];
-    if (!list.length || !list.every((c) => typeof c === 'string' && /^[a-z0-9-]+:[0-9a-f]+$/.test(c))) {
-      throw new SessionRequestError(`declared-artifacts: invalid checksum for ${a.url} (want algorithm:hex)`);
-    }
+    const list: unknown[] = Array.isArray(a.checksums) ? a.checksums : [a.checksum];
+    if (!list.length) throw new SessionRequestError(`declared-artifacts: no checksum for ${a.url}`);
+    const checksums = list.map((c) => declaredChecksum(c, a.url as string));
     let url: URL;
     try {
       url = new URL(a.url);
@@ -30,9 +30,22 @@ function parseDeclared(value: unknown): Map<string, DeclaredArtifact> {
       throw new SessionRequestError(`declared-artifacts: invalid url ${a.url}`);
     }
     const key = canonicalUrl(url);
-    out.set(key, { url: key, checksums: (list as string[]).map((c) => c.replace(/^sha3_/, 'sha3-')) });
+    out.set(key, { url: key, checksums });
   }
   return out;
+}
+
+/**
+ * One declared checksum, checked as a lockfile's are (core's parser: known algorithm, lower-case
+ * hex of the right length) and written with the algorithm's canonical name; refused with 400
+ * otherwise, so the proxy never meets an algorithm it cannot compute.
+ */
+function declaredChecksum(value: unknown, url: string): string {
+  if (typeof value !== 'string') throw new SessionRequestError(`declared-artifacts: the checksum of ${url} must be a string 'algorithm:hex'`);
+  const parsed = parseChecksum(value);
+  if (!parsed.ok) throw new SessionRequestError(`declared-artifacts: invalid checksum for ${url}: ${parsed.message} (${parsed.fix})`);
+  if (!isAvailable(parsed.checksum.algorithm)) throw new SessionRequestError(`declared-artifacts: ${url}: this Node cannot compute ${parsed.checksum.algorithm}`);
+  return `${parsed.checksum.algorithm}:${parsed.checksum.digest}`;
 }
 
 /** All sessions of a service: created by the control API, looked up by the proxy. */

@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Algorithm } from '@hermetic/core';
 import { identify, Inspections, INSPECTOR_IDS, resultOf } from '../inspect/inspectors';
 import { DeclaredArtifact, InspectedRequest, InspectionContext } from '../inspect/types';
 import { Secret } from './secrets';
@@ -74,9 +75,9 @@ export class Session implements InspectionContext {
   }
 
   /** The algorithms the proxy must compute for a URL: sha1 and sha256 always, plus declared ones. */
-  algorithmsFor(canonical: string): string[] {
-    const declared = this.declared.get(canonical)?.checksums.map((c) => c.slice(0, c.indexOf(':'))) ?? [];
-    return [...new Set(['sha1', 'sha256', ...declared])];
+  algorithmsFor(canonical: string): Algorithm[] {
+    const declared = this.declared.get(canonical)?.checksums.map((c) => c.slice(0, c.indexOf(':')) as Algorithm) ?? [];
+    return [...new Set<Algorithm>(['sha1', 'sha256', ...declared])];
   }
 
   /** Records a delivered response under its content's sha256 (a repeat appends a download). */
