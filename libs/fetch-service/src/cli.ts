@@ -1,12 +1,14 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { embeddedAuth, embeddedAuthPath } from './client/embedded-auth';
 import { FetchService, PortInUseError } from './service';
 
 const USAGE = `Usage: hermetic-fetch-service [options]
 
 The embedded Fetch Service: the control API of Canonical's fetch-service plus a recording,
-filtering HTTP(S) proxy. Control auth comes from FETCH_SERVICE_AUTH=user:password.
+filtering HTTP(S) proxy. Control auth comes from FETCH_SERVICE_AUTH=user:password; when it is
+not set, a random credential is generated once and kept in <config>/control-auth (mode 0600).
 
 Options:
   --control-port <n>     control API port (default 13555)
@@ -69,7 +71,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (!Number.isFinite(idle) || idle < 0) throw new Error(`--idle-shutdown must be a number of seconds, got '${v['idle-shutdown']}'`);
     let stopped!: () => void;
     const done = new Promise<void>((r) => (stopped = r));
+    // No credential given: a random one, kept in the configuration folder for the clients (pack) to read.
+    const generated = env.FETCH_SERVICE_AUTH === undefined;
+    const auth = env.FETCH_SERVICE_AUTH ?? embeddedAuth(config);
     service = new FetchService({
+      auth,
       controlPort: port('control-port', v['control-port'], 13555),
       proxyPort: port('proxy-port', v['proxy-port'], 13444),
       bind: v.bind,
@@ -84,6 +90,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       onIdleShutdown: () => stopped(),
     });
     await service.start();
+    if (generated) service.log(`control API credentials (FETCH_SERVICE_AUTH was not set): ${embeddedAuthPath(config)}`);
     // Last resort: every handler is fault-contained, but should anything still escape, it goes to
     // the service's log (not only to a terminal nobody watches) and the live sessions carry on.
     for (const event of ['uncaughtException', 'unhandledRejection'] as const) {

@@ -4,7 +4,8 @@ import { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { createDispatcher } from '@hermetic/core';
 import { LeafCertificates, loadOrCreateCa } from './ca/certificate-authority';
-import { createControlServer, parseServiceAuth } from './control/control-server';
+import { parseServiceAuth } from './auth';
+import { createControlServer } from './control/control-server';
 import { ProxyServer } from './proxy/proxy-server';
 import { SessionRegistry } from './sessions/registry';
 
@@ -77,6 +78,8 @@ export class FetchService {
 
   async start(): Promise<this> {
     const env = this.o.env ?? process.env;
+    // Checked before anything listens: a missing or malformed credential would open the control API.
+    const auth = parseServiceAuth(this.o.auth ?? env.FETCH_SERVICE_AUTH);
     const ca = await loadOrCreateCa(this.o.cert, this.o.key);
     const registry = new SessionRegistry(this.o.spool, !!this.o.permissiveMode);
     this.upstream = createDispatcher({ connections: 32, connectTimeoutMs: 30_000, env });
@@ -85,7 +88,7 @@ export class FetchService {
     const startTime = new Date();
     this.control = createControlServer({
       registry,
-      auth: parseServiceAuth(this.o.auth ?? env.FETCH_SERVICE_AUTH),
+      auth,
       startTime,
       log: this.log,
       onChange: () => {

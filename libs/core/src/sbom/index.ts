@@ -3,6 +3,6 @@ export { toCycloneDx, serializeSbom, CycloneDxBom, subjectRef } from './cycloned
 export { toSpdx, spdxPackageId } from './spdx';
 export { mergeCycloneDx } from './merge';
 export { genericPurl, mavenPurl, encodePurlPart } from './purl';
-export { redactUrl } from './redact';
+export { redactUrl, REDACTED } from './redact';
 export { SbomOptions } from './options';
 export { writeSbom, writeMergedSbom, sbomPath, SbomFormat } from './write-sbom';

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { embeddedAuth } from './embedded-auth';
 import { FetchServiceClient, FetchServiceError } from './control-client';
 
 export interface EmbeddedServiceOptions {
@@ -9,7 +10,8 @@ export interface EmbeddedServiceOptions {
   proxyPort: number;
   /** The service's configuration folder: its CA is `<dir>/ca.pem`. */
   configDir: string;
-  auth: string;
+  /** `user:password` of its control API; default: the embedded service's generated one (`embeddedAuth`). */
+  auth?: string;
   /** Stop after this many seconds without a live session (the embedded service stops itself). */
   idleShutdownS?: number;
   env?: NodeJS.ProcessEnv;
@@ -37,13 +39,14 @@ export function serviceEntryPoint(): string {
  * the winner. Returns whether it was started here.
  */
 export async function ensureEmbeddedService(o: EmbeddedServiceOptions): Promise<{ client: FetchServiceClient; started: boolean }> {
-  const client = new FetchServiceClient(`http://127.0.0.1:${o.controlPort}`, o.auth);
+  const auth = o.auth ?? embeddedAuth(o.configDir);
+  const client = new FetchServiceClient(`http://127.0.0.1:${o.controlPort}`, auth);
   if (await client.status()) return { client, started: false };
   const log = join(o.configDir, 'fetch-service.log');
   const child = spawn(
     process.execPath,
     [serviceEntryPoint(), `--control-port=${o.controlPort}`, `--proxy-port=${o.proxyPort}`, `--config=${o.configDir}`, '--permissive-mode', `--idle-shutdown=${o.idleShutdownS ?? 300}`, `--log-file=${log}`],
-    { detached: true, stdio: 'ignore', env: { ...(o.env ?? process.env), FETCH_SERVICE_AUTH: o.auth } },
+    { detached: true, stdio: 'ignore', env: { ...(o.env ?? process.env), FETCH_SERVICE_AUTH: auth } },
   );
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));

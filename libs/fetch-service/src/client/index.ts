@@ -4,3 +4,4 @@ export { parseReport, rejectionReasons, isRejected, ReportArtifact, SessionRepor
 export { craftManifest, dependencyOf, rejectionsText, ProjectManifest } from './manifest';
 export { runUnderSession, SessionOutcome, SessionPlan } from './run-under-session';
 export { sessionEnv, writeCombinedBundle } from './session-env';
+export { embeddedAuth, embeddedAuthPath } from './embedded-auth';

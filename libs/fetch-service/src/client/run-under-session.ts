@@ -13,6 +13,8 @@ export interface SessionPlan {
   caPath: string;
   policy: 'strict' | 'permissive';
   declared: Array<{ url: string; checksums: string[] }>;
+  /** Secrets the build may send (e.g. lockfile credentials): the service keeps them out of everything it writes. */
+  redactValues?: string[];
   allow: string[];
   noProxy: string;
   log: (line: string) => void;
@@ -37,6 +39,7 @@ export async function runUnderSession<T>(plan: SessionPlan, work: (env: Record<s
     policy: plan.policy,
     'declared-artifacts': plan.declared.map((d) => ({ url: d.url, checksums: d.checksums })),
     'allow-rules': plan.allow,
+    ...(plan.redactValues?.length ? { 'redact-values': plan.redactValues } : {}),
   });
   plan.log(`fetch service: ${plan.policy} session ${id} opened`);
   const tmp = mkdtempSync(join(tmpdir(), 'hermetic-session-'));

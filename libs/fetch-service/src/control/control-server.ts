@@ -2,10 +2,11 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { rm } from 'node:fs/promises';
 import { SessionRegistry, SessionRequestError } from '../sessions/registry';
 import { SecretError } from '../sessions/secrets';
+import { parseServiceAuth, sameSecret } from '../auth';
 
 export interface ControlOptions {
   registry: SessionRegistry;
-  /** `FETCH_SERVICE_AUTH` split at the first `:` (a value without one means empty user and password). */
+  /** `FETCH_SERVICE_AUTH` split at the first `:` (see `parseServiceAuth`). */
   auth: { user: string; password: string };
   startTime: Date;
   log: (line: string) => void;
@@ -13,12 +14,7 @@ export interface ControlOptions {
   onChange: () => void;
 }
 
-/** Parses `FETCH_SERVICE_AUTH` as the Go server does. */
-export function parseServiceAuth(value: string | undefined): { user: string; password: string } {
-  const v = value ?? '';
-  const colon = v.indexOf(':');
-  return colon < 0 ? { user: '', password: '' } : { user: v.slice(0, colon), password: v.slice(colon + 1) };
-}
+export { parseServiceAuth };
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
   if (body === undefined) {
@@ -63,7 +59,10 @@ export function createControlServer(o: ControlOptions): Server {
     if (!m) return false;
     const decoded = Buffer.from(m[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    return colon >= 0 && decoded.slice(0, colon) === o.auth.user && decoded.slice(colon + 1) === o.auth.password;
+    // Both parts compared, always, in constant time.
+    const userOk = sameSecret(colon >= 0 ? decoded.slice(0, colon) : decoded, o.auth.user);
+    const passwordOk = sameSecret(colon >= 0 ? decoded.slice(colon + 1) : '', o.auth.password);
+    return colon >= 0 && userOk && passwordOk;
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -93,7 +92,7 @@ export function createControlServer(o: ControlOptions): Server {
       const body = await readJson(req);
       const session = o.registry.get(parts[1]);
       if (!session) return send(res, 404, 'session not found\n');
-      if (body.token !== session.token) return send(res, 400, 'invalid session token\n');
+      if (typeof body.token !== 'string' || !sameSecret(body.token, session.token)) return send(res, 400, 'invalid session token\n');
       session.revoked = true;
       session.endTime ??= new Date();
       o.log(`revoked token of session ${session.id}`);
@@ -146,7 +145,7 @@ export function createControlServer(o: ControlOptions): Server {
   return createServer((req, res) => {
     route(req, res).catch((err) => {
       if (err instanceof SessionRequestError || err instanceof SecretError) return send(res, 400, `${err.message}\n`);
-      o.log(`ERROR: control ${req.method} ${req.url}: ${(err as Error).message}`);
+      o.log(`ERROR: control ${req.method} ${(req.url ?? '').split('?')[0]}: ${(err as Error).message}`);
       if (!res.headersSent) send(res, 500, 'internal error\n');
     });
   });

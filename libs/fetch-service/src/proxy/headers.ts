@@ -1,4 +1,6 @@
 import { IncomingHttpHeaders } from 'node:http';
+import { REDACTED } from '@hermetic/core';
+import { isSecretHeaderName, Redactor } from '../sessions/redaction';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and proxy credentials: never forwarded. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -20,13 +22,18 @@ export function endToEnd(headers: AnyHeaders): Record<string, string | string[]>
   return out;
 }
 
-/** Headers as the report writes them (name → list of values), credentials removed. */
-export function reportHeaders(headers: AnyHeaders): Record<string, string[]> {
+/**
+ * Headers as the report writes them (name → list of values): the usual credential headers left out,
+ * other credential-named ones (`X-Deploy-Token`, …) written as REDACTED, and known secrets removed
+ * from every other value.
+ */
+export function reportHeaders(headers: AnyHeaders, redactor: Redactor): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(headers)) {
     const key = k.toLowerCase();
     if (v === undefined || SENSITIVE.has(key) || HOP_BY_HOP.has(key)) continue;
-    out[key] = Array.isArray(v) ? v.map(String) : [String(v)];
+    const values = Array.isArray(v) ? v.map(String) : [String(v)];
+    out[key] = isSecretHeaderName(key) ? values.map(() => REDACTED) : values.map((x) => redactor.text(x));
   }
   return out;
 }

@@ -212,21 +212,21 @@ export class ProxyServer {
       'start-time': started.toISOString(),
       'end-time': new Date().toISOString(),
       method: inspected.method,
-      url: reportedUrl(url),
+      url: session.redactor.url(reportedUrl(url)),
       address: `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`,
       'user-agent': String(req.headers['user-agent'] ?? ''),
       'status-code': status,
       status: `${status} ${STATUS_CODES[status] ?? ''}`.trim(),
       'content-type': contentType,
-      'request-header': reportHeaders(req.headers),
-      'response-header': reportHeaders(responseHeaders),
+      'request-header': reportHeaders(req.headers, session.redactor),
+      'response-header': reportHeaders(responseHeaders, session.redactor),
     });
 
     if (session.policy === 'strict' && (!requestAllowed(request) || session.rejectedUrls.has(inspected.canonical))) {
       const body = refusal(session, inspected, request);
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
       session.recordRefusal(inspected, request, { policy: { opinion: 'Rejected', reason: 'refused by the strict session before anything went upstream' } }, download(403, {}, 'text/plain; charset=utf-8'));
-      this.o.log(`session ${session.id}: refused ${inspected.method} ${reportedUrl(url)}`);
+      this.o.log(`session ${session.id}: refused ${inspected.method} ${session.redactor.url(reportedUrl(url))}`);
       req.resume();
       return;
     }
@@ -277,7 +277,7 @@ export class ProxyServer {
         if (out && !clientGone && !res.write(out)) await drained(res);
       }
     } catch (err) {
-      this.o.log(`session ${session.id}: ${reportedUrl(url)}: upstream body failed: ${(err as Error).message}`);
+      this.o.log(`session ${session.id}: ${session.redactor.url(reportedUrl(url))}: upstream body failed: ${session.redactor.text((err as Error).message)}`);
       await spool.discard();
       res.destroy();
       session.recordRefusal(inspected, request, { upstream: { opinion: 'Rejected', reason: `upstream body failed: ${(err as Error).message}` } }, download(upstream.statusCode, upstream.headers, contentType));
@@ -289,7 +289,7 @@ export class ProxyServer {
     await spool.keep(digests.get('sha256')!);
     if (record.result === 'Rejected') session.rejectedUrls.add(inspected.canonical);
     if (holdBack && Object.values(response).some((i) => i.opinion === 'Rejected')) {
-      this.o.log(`session ${session.id}: cut off ${reportedUrl(url)}: ${Object.values(response).map((i) => i.reason).join('; ')}`);
+      this.o.log(`session ${session.id}: cut off ${session.redactor.url(reportedUrl(url))}: ${Object.values(response).map((i) => i.reason).join('; ')}`);
       res.destroy();
       return;
     }
@@ -394,9 +394,9 @@ const NO_SPOOL: Spool = { keep: async () => undefined, discard: async () => unde
 
 /** A spool file for one response: `<spool>/<id>/<sha256>.data` once the digest is known. */
 async function openSpool(dir: string): Promise<Spool> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const temp = join(dir, `.incoming-${randomBytes(6).toString('hex')}`);
-  const stream = createWriteStream(temp);
+  const stream = createWriteStream(temp, { mode: 0o600 });
   const closed = async () => {
     if (!stream.closed) {
       stream.end();

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { isAvailable, parseChecksum } from '@hermetic/core';
+import { sameSecret } from '../auth';
 import { DeclaredArtifact } from '../inspect/types';
 import { canonicalUrl } from '../url';
 import { newSessionId, newToken } from './ids';
@@ -71,7 +72,9 @@ export class SessionRegistry {
     const allow = body['allow-rules'] ?? [];
     if (!Array.isArray(allow) || !allow.every((r) => typeof r === 'string' && r.length > 0)) throw new SessionRequestError('allow-rules must be a list of host or URL patterns');
     const id = newSessionId();
-    const session = new Session(id, newToken(), policy as Policy, timeout, secrets, declared, allow as string[], join(this.spoolDir, id));
+    const redact = body['redact-values'] ?? [];
+    if (!Array.isArray(redact) || !redact.every((v) => typeof v === 'string')) throw new SessionRequestError('redact-values must be a list of strings');
+    const session = new Session(id, newToken(), policy as Policy, timeout, secrets, declared, allow as string[], join(this.spoolDir, id), redact as string[]);
     this.sessions.set(id, session);
     this.created++;
     return session;
@@ -88,7 +91,7 @@ export class SessionRegistry {
     const decoded = Buffer.from(m[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const session = this.sessions.get(decoded.slice(0, colon));
-    if (!session || colon < 0 || session.token !== decoded.slice(colon + 1)) return undefined;
+    if (!session || colon < 0 || !sameSecret(decoded.slice(colon + 1), session.token)) return undefined;
     return session.revoked || !session.live ? undefined : session;
   }
 

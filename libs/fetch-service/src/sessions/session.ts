@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Algorithm } from '@hermetic/core';
 import { identify, Inspections, INSPECTOR_IDS, resultOf } from '../inspect/inspectors';
 import { DeclaredArtifact, InspectedRequest, InspectionContext } from '../inspect/types';
+import { Redactor } from './redaction';
 import { Secret } from './secrets';
 
 export type Policy = 'strict' | 'permissive';
@@ -64,7 +65,14 @@ export class Session implements InspectionContext {
     readonly declared: ReadonlyMap<string, DeclaredArtifact>,
     readonly allow: readonly string[],
     readonly spoolPath: string,
-  ) {}
+    /** More secrets to keep out of what the session writes (Hermetic's `redact-values`, e.g. lockfile credentials). */
+    redactValues: readonly string[] = [],
+  ) {
+    this.redactor = new Redactor([...secrets.map((s) => s.credentials), ...redactValues, token]);
+  }
+
+  /** Applied to everything the session writes: report, spool, log lines about it. */
+  readonly redactor: Redactor;
 
   get live(): boolean {
     return !this.finished && !this.expired;
@@ -119,7 +127,7 @@ export class Session implements InspectionContext {
 
   /** The session report, in the Go server's shape. */
   report(): Record<string, unknown> {
-    return {
+    return this.redactor.json({
       'session-id': this.id,
       'start-time': this.startTime.toISOString(),
       'end-time': (this.endTime ?? new Date()).toISOString(),
@@ -128,16 +136,17 @@ export class Session implements InspectionContext {
       comment: 'Metadata format is unstable and may change without prior notice.',
       inspectors: INSPECTOR_IDS,
       artifacts: [...this.artifacts.values()],
-    };
+    });
   }
 
   /** Writes `<sha256>.json` per artifact and `session.json`, as the Go server's spool has them. */
   async writeSpoolMetadata(): Promise<void> {
-    await mkdir(this.spoolPath, { recursive: true });
+    // Reports say what a build fetched and from where: readable by the service's user only.
+    await mkdir(this.spoolPath, { recursive: true, mode: 0o700 });
     for (const [key, a] of this.artifacts) {
-      if (!key.startsWith('refused:')) await writeFile(join(this.spoolPath, `${key}.json`), JSON.stringify(a, null, 2));
+      if (!key.startsWith('refused:')) await writeFile(join(this.spoolPath, `${key}.json`), JSON.stringify(this.redactor.json(a), null, 2), { mode: 0o600 });
     }
-    await writeFile(join(this.spoolPath, 'session.json'), JSON.stringify(this.report(), null, 2));
+    await writeFile(join(this.spoolPath, 'session.json'), JSON.stringify(this.report(), null, 2), { mode: 0o600 });
   }
 
   async deleteSpool(): Promise<void> {

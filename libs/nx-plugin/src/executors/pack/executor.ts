@@ -1,5 +1,5 @@
 import { ExecutorContext, logger, PromiseExecutor } from '../../utils/devkit';
-import { checksumKey, describeError, HermeticError, LOCKFILE_NAME, readLockfile, wireUrl } from '@hermetic/core';
+import { checksumKey, describeError, expandEnvTemplate, HermeticError, LOCKFILE_NAME, readLockfile, wireUrl } from '@hermetic/core';
 import { craftManifest, isRejected, rejectionReasons, rejectionsText, runUnderSession, SessionReport, sessionEnv, writeCombinedBundle } from '@hermetic/fetch-service/client';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,11 +29,23 @@ function packageJson(root: string): { version?: string; description?: string } {
   }
 }
 
-/** What the session declares: the project's lockfile artifacts (URL + checksums), when it has one. */
-async function declaredArtifacts(lockfilePath: string, display: string): Promise<Array<{ url: string; checksums: string[] }>> {
-  if (!existsSync(lockfilePath)) return [];
+/**
+ * What the session declares: the project's lockfile artifacts (URL + checksums), when it has one,
+ * and the values of their credentials that the environment holds now, for the service to redact.
+ */
+async function declaredArtifacts(lockfilePath: string, display: string): Promise<{ declared: Array<{ url: string; checksums: string[] }>; secrets: string[] }> {
+  if (!existsSync(lockfilePath)) return { declared: [], secrets: [] };
   const lockfile = await readLockfile(lockfilePath, { env: false, displayPath: display });
-  return lockfile.artifacts.map((a) => ({ url: wireUrl(a.url), checksums: a.checksums.map(checksumKey) }));
+  const declared = lockfile.artifacts.map((a) => ({ url: wireUrl(a.url), checksums: a.checksums.map(checksumKey) }));
+  const templates = lockfile.artifacts.flatMap((a) => (!a.auth ? [] : a.auth.scheme === 'basic' ? [a.auth.username, a.auth.password] : [a.auth.value]));
+  const secrets = templates.flatMap((t) => {
+    try {
+      return [expandEnvTemplate(t, process.env)];
+    } catch {
+      return []; // Not set here: the build cannot send it either.
+    }
+  });
+  return { declared, secrets };
 }
 
 /** `<artifact>.json` beside each packed artifact: craft's manifest shape plus verdicts, reasons and purls. */
@@ -112,7 +124,7 @@ const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context
 
     const lockfileRel = (options.lockfile ?? `${projectRoot}/${LOCKFILE_NAME}`).replace(/\{projectRoot\}/g, projectRoot).replace(/\{workspaceRoot\}\/?/g, '');
     const lockfilePath = resolve(context.root, lockfileRel);
-    const declared = await declaredArtifacts(lockfilePath, relative(context.root, lockfilePath));
+    const { declared, secrets } = await declaredArtifacts(lockfilePath, relative(context.root, lockfilePath));
     const service = await resolveService(options, process.env);
     const allow = [...(options.allow ?? []), ...(((pluginOptionsFromNxJson(context).fetchServiceAllow as string[] | undefined) ?? []))];
     // From here until the session is torn down, Ctrl-C must not end this process: it is noted (and
@@ -127,7 +139,7 @@ const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context
     let outcome;
     try {
       outcome = await runUnderSession(
-        { client: service.client, proxyAddress: service.proxyAddress, caPath: service.caPath, policy, declared, allow, noProxy: options.noProxy ?? 'localhost', log: (l) => logger.info(l) },
+        { client: service.client, proxyAddress: service.proxyAddress, caPath: service.caPath, policy, declared, redactValues: secrets, allow, noProxy: options.noProxy ?? 'localhost', log: (l) => logger.info(l) },
         async (env) => (interrupts.length ? 130 : runCommand(options.command, cwd, env)),
       );
     } finally {

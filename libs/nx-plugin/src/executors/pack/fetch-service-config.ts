@@ -21,8 +21,10 @@ const port = (value: string | undefined, fallback: number) => (value && /^\d+$/.
  * nothing answers and reused if something does.
  */
 export async function resolveService(options: PackExecutorSchema, env: NodeJS.ProcessEnv): Promise<ServiceEndpoint> {
-  const auth = options.fetchServiceAuth ?? env.FETCH_SERVICE_AUTH ?? 'hermetic:hermetic';
+  // Unset for the embedded service: it has a generated credential of its own (never a fixed default).
+  const auth = options.fetchServiceAuth ?? env.FETCH_SERVICE_AUTH;
   if (options.fetchServiceUrl) {
+    if (!auth) throw new HermeticError('InvalidInput', `fetchServiceUrl needs the control API's credentials`, { hints: ['set fetchServiceAuth (or FETCH_SERVICE_AUTH) to the user:password the service was started with'] });
     const client = new FetchServiceClient(options.fetchServiceUrl.replace(/\/$/, ''), auth);
     if (!(await client.status())) throw new HermeticError('FetchError', `no Fetch Service answers GET ${options.fetchServiceUrl}/status`, { hints: ['start it, or drop fetchServiceUrl to use the embedded one'] });
     if (!options.fetchServiceCa || !existsSync(options.fetchServiceCa)) {
