@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HermeticError } from '../errors';
@@ -215,5 +215,36 @@ describe('fetchArtifacts', () => {
     const text = `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/c.bin\n    checksum: sha256:${sha256(c)}\n  - type: maven\n    checksum: sha256:${'9'.repeat(64)}\n    attributes: { repository_url: "${server.origin}/m2", group_id: g, artifact_id: a, version: "1" }\n`;
     const r = await run(parseLockfile(text, 'x', { env: {} }), { kinds: ['url'] });
     expect(r.record.files.map((f) => f.filename)).toEqual(['c.bin']);
+  });
+
+  it.each([['deps'], ['deps/generic'], ['.hermetic']])('refuses a symlink at <output>/%s that leads out (exit 3), writing nothing there', async (link) => {
+    const outside = join(root, 'outside');
+    mkdirSync(outside);
+    mkdirSync(join(root, 'out', link, '..'), { recursive: true });
+    symlinkSync(outside, join(root, 'out', link));
+    const err: HermeticError = await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }])).catch((e) => e);
+    expect(err).toMatchObject({ code: 'PathOutsideRoot', exitCode: 3 });
+    expect(err.message).toContain(join(root, 'out', link));
+    expect(files(outside)).toEqual([]);
+  });
+
+  it('follows a symlink that stays inside the output directory', async () => {
+    mkdirSync(join(root, 'out/real-deps'), { recursive: true });
+    symlinkSync(join(root, 'out/real-deps'), join(root, 'out/deps'));
+    await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]));
+    expect(readFileSync(join(root, 'out/real-deps/generic/c.bin')).equals(c)).toBe(true);
+  });
+
+  it('never deletes through a symlinked folder named in an edited record', async () => {
+    await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}`, filename: 'sub/c.bin' }]));
+    // The folder the record names is swapped for a link to a folder outside, holding a victim file.
+    const outside = join(root, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'c.bin'), 'precious');
+    rmSync(join(root, 'out/deps/generic/sub'), { recursive: true });
+    symlinkSync(outside, join(root, 'out/deps/generic/sub'));
+    const err: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }])).catch((e) => e);
+    expect(err).toMatchObject({ code: 'PathOutsideRoot', exitCode: 3 });
+    expect(readFileSync(join(outside, 'c.bin'), 'utf8')).toBe('precious');
   });
 });

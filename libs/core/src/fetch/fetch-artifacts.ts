@@ -21,6 +21,7 @@ import { mapLimit } from './map-limit';
 import { MAVEN_DEPS_DIR, mavenSettingsXml } from './maven-layout';
 import { LinkMode, materialize } from './materialize';
 import { mkdirInside } from './safe-paths';
+import { RECORD_DIR } from '../layout';
 import { checkSidecars, SIDECAR_ALGORITHMS } from './sidecars';
 import { HostRules, hostRefusal, MirrorRule, rewriteUrl } from './url-rules';
 
@@ -244,11 +245,26 @@ async function checkCrossTargetCollisions(lockfile: Lockfile, artifacts: readonl
   }
 }
 
-/** Creates a directory when something will go in it, and returns its real path. */
-async function prepareDir(dir: string, needed: boolean): Promise<string> {
+/**
+ * Creates `rel` below the output directory when something will go in it (never through a symlink
+ * that leads out of it), and returns its real path.
+ */
+async function prepareDir(out: OutputRoot, rel: string, needed: boolean): Promise<string> {
+  const dir = join(out.dir, rel);
   if (!needed) return dir;
-  await mkdir(dir, { recursive: true });
+  await mkdirInside(out.dir, out.real, rel, 'output directory');
   return realpath(dir);
+}
+
+/** The output directory as given and with its symlinks resolved (the root every write must stay in). */
+interface OutputRoot {
+  dir: string;
+  real: string;
+}
+
+async function outputRoot(dir: string): Promise<OutputRoot> {
+  await mkdir(dir, { recursive: true });
+  return { dir, real: await realpath(dir) };
 }
 
 /**
@@ -271,10 +287,11 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   checkHosts(lockfile, planned, o.hosts);
   await checkCrossTargetCollisions(lockfile, artifacts, o.outputDir, recordName);
   // Like Hermeto, deps/generic/ only exists when there is something to put in it.
+  const out = await outputRoot(o.outputDir);
   const generic = join(o.outputDir, GENERIC_DEPS_DIR);
   const maven = join(o.outputDir, MAVEN_DEPS_DIR);
   const hasMaven = planned.some((p) => p.mavenPath);
-  const dirs = { generic, realGeneric: await prepareDir(generic, artifacts.length > 0), maven, realMaven: await prepareDir(maven, hasMaven) };
+  const dirs = { generic, realGeneric: await prepareDir(out, GENERIC_DEPS_DIR, artifacts.length > 0), maven, realMaven: await prepareDir(out, MAVEN_DEPS_DIR, hasMaven) };
 
   const concurrency = o.concurrency ?? 8;
   let own: Dispatcher | undefined;
@@ -320,6 +337,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   if (failures.length) throw combineFailures(lockfile, failures.sort((x, y) => x.index - y.index).map((f) => f.error));
 
   if (hasMaven) await writeFile(join(maven, 'settings.xml'), mavenSettingsXml(dirs.realMaven));
+  await mkdirInside(out.dir, out.real, RECORD_DIR, 'output directory');
   const path = recordPath(o.outputDir, recordName);
   const previous = await readRecord(path);
   const files: RecordedFile[] = planned.map((p) => ({
@@ -331,7 +349,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
     ...(p.source !== wireUrl(p.artifact.url) ? { fetchedFrom: p.source } : {}),
     ...(p.mavenPath ? { mavenPath: p.mavenPath } : {}),
   }));
-  const removed = await removeStale(o.outputDir, previous, files);
+  const removed = await removeStale(out, previous, files);
   const record: FetchRecord = { version: 1, lockfile: lockfile.path, files };
   await writeRecord(path, record);
   return { summary, record, removed };

@@ -1,5 +1,6 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import { checkInside } from './safe-paths';
 import { writeAtomically } from '../fs/write-atomically';
 import { checkTargetFilename } from '../lockfile/target-path';
 
@@ -69,14 +70,16 @@ export async function writeRecord(path: string, record: FetchRecord): Promise<vo
  * Removes files a previous run of the same target wrote that this run did not (artifacts dropped
  * from the lockfile, or a Maven layout switched off). Returns their paths below `deps/`.
  */
-export async function removeStale(outputDir: string, previous: FetchRecord | undefined, current: readonly RecordedFile[]): Promise<string[]> {
+export async function removeStale(out: { dir: string; real: string }, previous: FetchRecord | undefined, current: readonly RecordedFile[]): Promise<string[]> {
   const keep = new Set(current.flatMap((f) => [`generic/${f.filename}`, ...(f.mavenPath ? [`maven/${f.mavenPath}`] : [])]));
   const removed: string[] = [];
   for (const f of previous?.files ?? []) {
     for (const rel of [`generic/${f.filename}`, ...(f.mavenPath ? [`maven/${f.mavenPath}`] : [])]) {
       // A record is only a hint: never let an edited one point outside the directory.
       if (keep.has(rel) || !checkTargetFilename(rel.slice(rel.indexOf('/') + 1)).ok) continue;
-      await unlink(join(outputDir, 'deps', rel)).then(
+      // Nor through a symlinked folder planted below it.
+      await checkInside(out.dir, out.real, posix.dirname(`deps/${rel}`), 'stale-file clean-up');
+      await unlink(join(out.dir, 'deps', rel)).then(
         () => removed.push(rel),
         () => undefined,
       );

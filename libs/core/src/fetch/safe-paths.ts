@@ -9,6 +9,39 @@ export function isInside(root: string, child: string): boolean {
 }
 
 /**
+ * Proves that the existing directories of `relDir` below `root` stay inside it: each component that
+ * exists is checked, and a symlink that resolves outside `realRoot` (or a non-directory) fails with
+ * PathOutsideRoot (exit 3) naming the path. Components that do not exist yet are fine.
+ */
+export async function checkInside(root: string, realRoot: string, relDir: string, context: string): Promise<void> {
+  let current = root;
+  for (const segment of relDir.split('/').filter(Boolean)) {
+    current = join(current, segment);
+    let info;
+    try {
+      info = await lstat(current);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    await checkEntry(current, info, root, realRoot, context);
+  }
+}
+
+async function checkEntry(current: string, info: Awaited<ReturnType<typeof lstat>>, root: string, realRoot: string, context: string): Promise<void> {
+  if (info.isSymbolicLink()) {
+    const target = await realpath(current).catch(() => undefined);
+    if (!target || !isInside(realRoot, target)) {
+      throw new HermeticError('PathOutsideRoot', `${context}: ${current} is a symlink to ${target ?? 'a missing target'}, outside ${root}`, {
+        hints: ['remove the symlink; Hermetic never writes or deletes through links that leave the output directory'],
+      });
+    }
+  } else if (!info.isDirectory()) {
+    throw new HermeticError('InvalidInput', `${context}: ${current} exists and is not a directory`, { hints: ['remove it or choose another filename'] });
+  }
+}
+
+/**
  * Creates the directories of `relDir` below `root` one segment at a time, refusing to follow a
  * symlink that leads out of `root` (so a planted link cannot redirect a download elsewhere).
  * `realRoot` is `root` with symlinks resolved (computed once per run by the caller).
@@ -31,15 +64,6 @@ export async function mkdirInside(root: string, realRoot: string, relDir: string
         info = await lstat(current);
       }
     }
-    if (info.isSymbolicLink()) {
-      const target = await realpath(current);
-      if (!isInside(realRoot, target)) {
-        throw new HermeticError('PathOutsideRoot', `${context}: ${current} is a symlink to ${target}, outside ${root}`, {
-          hints: ['remove the symlink; downloads never follow links out of the output directory'],
-        });
-      }
-    } else if (!info.isDirectory()) {
-      throw new HermeticError('InvalidInput', `${context}: ${current} exists and is not a directory`, { hints: ['remove it or choose another filename'] });
-    }
+    await checkEntry(current, info, root, realRoot, context);
   }
 }

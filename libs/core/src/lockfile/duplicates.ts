@@ -27,6 +27,18 @@ export function reportDuplicates(artifacts: readonly Artifact[], sink: Diagnosti
       byTarget.set(artifact.filename, artifact);
     }
   }
+  // Names that differ only by case or Unicode normalisation are distinct here but one file on
+  // macOS and Windows (and after some archive tools): a warning, since Linux builds are fine.
+  const folded = new Map<string, Artifact>();
+  for (const artifact of artifacts) {
+    const key = artifact.filename.normalize('NFC').toLowerCase();
+    const other = folded.get(key);
+    if (other && other.filename !== artifact.filename) {
+      sink.warn(['artifacts', artifact.index], `target '${artifact.filename}' differs from '${other.filename}' (artifacts[${other.index}]) only by case or Unicode normalisation`, 'give them clearly different names, or they collide on case-insensitive file systems');
+    } else if (!other) {
+      folded.set(key, artifact);
+    }
+  }
   // `a` and `a/b` cannot both exist: one would have to be a file and a directory at once.
   for (const artifact of artifacts) {
     const segments = artifact.filename.split('/');

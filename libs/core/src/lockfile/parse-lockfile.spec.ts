@@ -311,3 +311,38 @@ describe('readLockfile', () => {
     expect(err.message).toMatch(/is not a file/);
   });
 });
+
+describe('target names the file system would refuse or confuse', () => {
+  const lock = (entries: string) => `metadata:\n  version: "1.0"\nartifacts:\n${entries}`;
+  const entry = (url: string, filename: string) => `  - download_url: "${url}"\n    checksum: "sha256:${'a'.repeat(64)}"\n    filename: ${JSON.stringify(filename)}\n`;
+
+  it('rejects an over-long filename before any download (exit 14), naming the field', () => {
+    const err = (() => {
+      try {
+        parseLockfile(lock(entry('https://e.com/x', 'x'.repeat(300))), 'p/artifacts.lock.yaml', { env: {} });
+      } catch (e) {
+        return e as HermeticError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(err.exitCode).toBe(14);
+    expect(err.message).toMatch(/artifacts\[0\]\.filename: filename 'x+' has a name of 300 bytes; file systems allow 255/);
+  });
+
+  it('rejects an over-long name derived from a URL too', () => {
+    expect(() => parseLockfile(lock(`  - download_url: "https://e.com/${'y'.repeat(300)}"\n    checksum: "sha256:${'a'.repeat(64)}"\n`), 'p/artifacts.lock.yaml', { env: {} })).toThrow(/300 bytes/);
+  });
+
+  it('warns when names differ only by case or Unicode normalisation, or hold a line break or a backslash', () => {
+    const l = parseLockfile(
+      lock(entry('https://e.com/1', 'Tool.tgz') + entry('https://e.com/2', 'tool.tgz') + entry('https://e.com/3', 'caf\u00e9') + entry('https://e.com/4', 'cafe\u0301') + entry('https://e.com/5', 'a\\\\b')),
+      'p/artifacts.lock.yaml',
+      { env: {} },
+    );
+    const messages = l.warnings.map((w) => w.message).join('\n');
+    expect(messages).toMatch(/'tool\.tgz' differs from 'Tool\.tgz' \(artifacts\[0\]\) only by case/);
+    expect(messages).toMatch(/differs from 'café' \(artifacts\[2\]\) only by case or Unicode normalisation/);
+    expect(messages).toMatch(/not in Unicode NFC form/);
+    expect(messages).toMatch(/backslash/);
+  });
+});

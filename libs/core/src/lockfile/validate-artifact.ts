@@ -3,7 +3,7 @@ import { DiagnosticSink } from './diagnostics';
 import { parseEnvTemplate, EnvTemplate } from './env-template';
 import { mavenFileName, mavenUrl } from './maven';
 import { AuthInput, KNOWN_MAVEN_ATTRIBUTES, MavenArtifactInput, UrlArtifactInput } from './schema';
-import { checkTargetFilename } from './target-path';
+import { checkTargetFilename, targetNameWarnings } from './target-path';
 import { Artifact, AuthSpec, MavenCoordinates } from './types';
 import { checkHttpUrl, lastPathSegment } from './url';
 import { YamlPath } from './yaml-source';
@@ -99,6 +99,9 @@ function checkFilename(written: unknown, derived: string, base: YamlPath, ctx: A
   if (!result.ok) {
     ctx.sink.error(explicit ? [...base, 'filename'] : base, result.message, result.fix);
     return undefined;
+  }
+  for (const warning of targetNameWarnings(result.filename)) {
+    ctx.sink.warn(explicit ? [...base, 'filename'] : base, `target file name '${JSON.stringify(result.filename).slice(1, -1)}' ${warning}`, "set a plain 'filename'");
   }
   if (!explicit && /%[0-9A-Fa-f]{2}/.test(result.filename)) {
     ctx.sink.warn(base, `derived file name '${result.filename}' keeps its percent-escapes (as Hermeto does)`, "set 'filename' to choose a readable name");
