@@ -346,3 +346,39 @@ describe('target names the file system would refuse or confuse', () => {
     expect(messages).toMatch(/backslash/);
   });
 });
+
+describe('lockfiles that would exhaust the process', () => {
+  const reject = (text: string) => {
+    try {
+      parseLockfile(text, 'p/artifacts.lock.yaml', { env: {} });
+    } catch (e) {
+      return e as HermeticError;
+    }
+    throw new Error('accepted');
+  };
+
+  it('refuses deep nesting before parsing it (exit 14, one line)', () => {
+    const deep = `${'['.repeat(900)}${']'.repeat(900)}`;
+    const err = reject(`metadata:\n  version: "1.0"\nartifacts:\n  - ${deep}\n  - ${deep}\n`);
+    expect(err.exitCode).toBe(14);
+    expect(err.message).toMatch(/the YAML nests 900 levels deep/);
+  });
+
+  it('refuses an alias bomb with exit 14 and no stack trace', () => {
+    let bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n';
+    const names = 'abcdefghijkl';
+    for (let i = 1; i < names.length; i++) bomb += `${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(',')}]\n`;
+    const err = reject(`metadata:\n  version: "1.0"\nartifacts: []\n${bomb}`);
+    expect(err.exitCode).toBe(14);
+    expect(err.message).toMatch(/the YAML cannot be expanded: .*alias/i);
+  });
+
+  it('still reads the nesting of a real lockfile, comments and quoted brackets included', () => {
+    const l = parseLockfile(
+      `# [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\nmetadata: {version: "2.0"}\nartifacts:\n  - download_url: "https://e.com/[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[x"\n    checksum: ["sha256:${'a'.repeat(64)}"]\n    filename: x\n`,
+      'p/artifacts.lock.yaml',
+      { env: {} },
+    );
+    expect(l.artifacts).toHaveLength(1);
+  });
+});

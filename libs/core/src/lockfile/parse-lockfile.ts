@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isMap, isScalar } from 'yaml';
 import { HermeticError, LockfileError } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
+import { MAX_NESTING, nestingDepth } from './resource-limits';
 import { DiagnosticSink } from './diagnostics';
 import { reportDuplicates } from './duplicates';
 import { ARTIFACT_SCHEMAS, KNOWN_MAVEN_ATTRIBUTES, topLevelSchema } from './schema';
@@ -105,6 +106,10 @@ function validateArtifact(item: unknown, index: number, version: LockfileVersion
  */
 export function parseLockfile(text: string, file: string, options: ParseLockfileOptions = {}): Lockfile {
   const env = options.env === undefined ? process.env : options.env;
+  const depth = nestingDepth(text);
+  if (depth > MAX_NESTING) {
+    throw new LockfileError(file, [{ severity: 'error', file, pointer: '', message: `the YAML nests ${depth} levels deep; a lockfile needs 4 (at most ${MAX_NESTING} are read)`, fix: 'this is not a lockfile: check what wrote it' }]);
+  }
   const source = new YamlSource(text);
   const sink = new DiagnosticSink(file, source);
 
@@ -119,7 +124,13 @@ export function parseLockfile(text: string, file: string, options: ParseLockfile
   const version = checkVersion(source, sink);
   if (!version) throw new LockfileError(file, sink.items);
 
-  const data = source.doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    data = source.doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // yaml's alias budget (a "billion laughs" document), or anything else it cannot expand.
+    throw new LockfileError(file, [{ severity: 'error', file, pointer: '', message: `the YAML cannot be expanded: ${(err as Error).message}`, fix: "remove the anchors and aliases ('&name', '*name'); a lockfile needs none" }]);
+  }
   const top = topLevelSchema.safeParse(data);
   if (!top.success) {
     reportZodIssues(sink, top.error.issues, [], data, allowedKeys);
