@@ -21,6 +21,23 @@ export const EXIT_CODES = {
 
 export type ErrorCode = keyof typeof EXIT_CODES;
 
+/** What each exit code means, for `--help` and the README (2 is the CLI's usage error). */
+export const EXIT_CODE_MEANINGS: ReadonlyArray<[number, string]> = [
+  [0, 'success'],
+  [2, 'usage: an unknown command or option'],
+  [EXIT_CODES.PathOutsideRoot, 'a path would leave the output directory (a symlink, or an option pointing outside)'],
+  [EXIT_CODES.InvalidInput, 'an invalid option or environment value, or a file where a folder must be'],
+  [EXIT_CODES.PackageRejected, 'a strict Fetch Service session rejected a download'],
+  [EXIT_CODES.ChecksumVerificationFailed, 'downloaded or fetched bytes do not match the lockfile'],
+  [EXIT_CODES.LockfileNotFound, 'the lockfile does not exist'],
+  [EXIT_CODES.InvalidLockfileFormat, 'the lockfile is invalid (every problem is listed)'],
+  [EXIT_CODES.FetchError, 'a download failed (unreachable host, HTTP error, too large, too slow)'],
+  [EXIT_CODES.AuthenticationFailed, 'the server refused the credentials (HTTP 401/403)'],
+  [EXIT_CODES.OfflineMiss, 'offline, and an artifact is not in the store'],
+  [EXIT_CODES.StorageError, 'a disk error: full, read-only, or no permission'],
+  [EXIT_CODES.Interrupted, 'interrupted (Ctrl-C or SIGTERM); nothing partial is left behind'],
+];
+
 /** Base class of every error Hermetic raises on purpose. */
 export class HermeticError extends Error {
   readonly code: ErrorCode;

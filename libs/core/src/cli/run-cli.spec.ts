@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { serveBytes, slowBody, startTestServer, TestServer } from '../testing/test-server';
+import { EXIT_CODES } from '../errors';
 import { runCli } from './run-cli';
 
 function stream() {
@@ -106,6 +107,12 @@ describe('hermetic CLI', () => {
     expect(await cli(['frobnicate'], dir)).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command 'frobnicate'/) });
     expect(await cli(['--bogus'], dir)).toMatchObject({ code: 2 });
     expect(await cli(['--help'], dir)).toMatchObject({ code: 0, out: expect.stringMatching(/Usage: hermetic fetch-deps/) });
+  });
+
+  it('--help documents every exit code the CLI can return', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    const { out } = await cli(['--help'], dir);
+    for (const code of [0, 2, ...Object.values(EXIT_CODES)]) expect(out).toMatch(new RegExp(`^ +${code}  \\S`, 'm'));
   });
 
   it('on Ctrl-C (SIGINT) stops, exits 130 and leaves no partial file', async () => {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { EXIT_CODE_MEANINGS } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
 
 export interface CliIo {
@@ -47,6 +48,9 @@ Options:
   --reproducible        byte-identical SBOMs for the same inputs (times from SOURCE_DATE_EPOCH)
   --name <name>         what the SBOM describes (default: the lockfile's folder name)
   -h, --help            show this help
+
+Exit codes:
+${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padStart(3)}  ${meaning}`).join('\n')}
 `;
 
 /** The `hermetic` command line; returns the exit code. */
