@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeError, EXIT_CODES, HermeticError } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
+import { parseByteSize } from '../http/retry-policy';
 import { readLockfile } from '../lockfile/parse-lockfile';
 import type { CliIo } from './run-cli';
 import { USAGE } from './run-cli';
@@ -18,6 +19,7 @@ export interface CliValues {
   store?: string;
   concurrency?: string;
   attempts?: string;
+  'max-artifact-size'?: string;
   offline?: boolean;
   copy?: boolean;
   mirror?: string[];
@@ -85,6 +87,14 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return n;
 }
 
+function byteSize(name: string, value: string | undefined): number | undefined {
+  try {
+    return parseByteSize(value, `--${name}`);
+  } catch (err) {
+    throw new HermeticError('InvalidInput', (err as Error).message);
+  }
+}
+
 /** `hermetic fetch-deps`: lockfile → store → <output>/deps/generic/, then the SBOM. */
 export async function fetchDeps(v: CliValues, io: CliIo): Promise<number> {
   try {
@@ -94,6 +104,7 @@ export async function fetchDeps(v: CliValues, io: CliIo): Promise<number> {
     const output = resolve(io.cwd, v.output ?? 'hermetic-output');
     const concurrency = positiveInt('concurrency', v.concurrency, 8);
     const attempts = positiveInt('attempts', v.attempts, 5);
+    const maxArtifactBytes = byteSize('max-artifact-size', v['max-artifact-size']);
     const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: io.env, displayPath: lockfilePath });
     const [{ fetchArtifacts }, { ContentStore }, { createReporter }, { parseMirrors, resolveNetworkRules }, { loadNetrc }, { writeSbom }] = await Promise.all([
       import('../fetch/fetch-artifacts'),
@@ -113,7 +124,7 @@ export async function fetchDeps(v: CliValues, io: CliIo): Promise<number> {
       store: new ContentStore(resolve(io.cwd, v.store ?? io.defaultStore)),
       recordName: 'cli',
       concurrency,
-      policy: { attempts },
+      policy: { attempts, ...(maxArtifactBytes ? { maxArtifactBytes } : {}) },
       offline: !!v.offline || io.env.HERMETIC_OFFLINE === '1',
       linkMode: v.copy ? 'copy' : 'hardlink',
       mirrors: rules.mirrors,

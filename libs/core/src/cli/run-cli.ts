@@ -34,6 +34,8 @@ Options:
   --store <dir>         content store (default $HERMETIC_STORE_DIR or ~/.cache/hermetic/store)
   --concurrency <n>     downloads at once (default 8)
   --attempts <n>        attempts per download, the first included (default 5)
+  --max-artifact-size <bytes>
+                        largest artifact accepted, e.g. 2G (default $HERMETIC_MAX_ARTIFACT_SIZE or 16G)
   --offline             serve only from the store; never download
   --copy                copy files out of the store instead of hard-linking them
   --mirror <from=to>    download URLs starting with <from> from <to> instead (repeatable;
@@ -66,6 +68,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         store: { type: 'string' },
         concurrency: { type: 'string' },
         attempts: { type: 'string' },
+        'max-artifact-size': { type: 'string' },
         offline: { type: 'boolean' },
         copy: { type: 'boolean' },
         mirror: { type: 'string', multiple: true },

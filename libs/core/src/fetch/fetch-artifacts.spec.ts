@@ -247,4 +247,14 @@ describe('fetchArtifacts', () => {
     expect(err).toMatchObject({ code: 'PathOutsideRoot', exitCode: 3 });
     expect(readFileSync(join(outside, 'c.bin'), 'utf8')).toBe('precious');
   });
+
+  it('caps an artifact at HERMETIC_MAX_ARTIFACT_SIZE: a clear error, nothing left behind', async () => {
+    const err: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]), { env: { HERMETIC_MAX_ARTIFACT_SIZE: '64K' } }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'FetchError', exitCode: 15 });
+    expect(err.message).toMatch(/100000 bytes \(Content-Length\), over the 65536-byte limit/);
+    expect(files(join(root, 'out'))).toEqual([]);
+    expect(files(join(root, 'store/tmp'))).toEqual([]);
+    const bad: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]), { env: { HERMETIC_MAX_ARTIFACT_SIZE: 'lots' } }).catch((e) => e);
+    expect(bad).toMatchObject({ code: 'InvalidInput', message: expect.stringMatching(/HERMETIC_MAX_ARTIFACT_SIZE must be a positive number of bytes/) });
+  });
 });

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Dispatcher } from 'undici';
-import { cutAfter, largeBody, redirect, sequence, serveBytes, slowBody, startTestServer, status, TEST_CERT_PATH, TestServer } from '../testing/test-server';
+import { cutAfter, endlessBody, largeBody, redirect, sequence, serveBytes, slowBody, startTestServer, status, TEST_CERT_PATH, TestServer } from '../testing/test-server';
 import { createDispatcher } from './dispatcher';
 import { AttemptError, downloadFile, DownloadAborted, DownloadRequest } from './download-file';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
@@ -37,6 +37,32 @@ describe('downloadFile against a loopback server with faults', () => {
       bytes: readFileSync(destination),
     }));
   }
+
+  describe('limits', () => {
+    it('refuses an artifact whose Content-Length is over the cap, at once and without retrying', async () => {
+      server.route('/limit/big.bin', serveBytes(randomBytes(10_000)));
+      const err: AttemptError = await get('/limit/big.bin', {}, { ...policy, maxArtifactBytes: 4096 }).catch((e) => e);
+      expect(err).toMatchObject({ kind: 'limit', retryable: false });
+      expect(err.message).toMatch(/10000 bytes \(Content-Length\), over the 4096-byte limit \(raise it with the maxArtifactSize option, --max-artifact-size or HERMETIC_MAX_ARTIFACT_SIZE\)/);
+      expect(server.hits('/limit/big.bin')).toBe(1);
+    });
+
+    it('stops an endless body at the cap: the disk gets no more than the cap', async () => {
+      const sent = { bytes: 0 };
+      server.route('/limit/endless', endlessBody(sent));
+      const destination = join(dir, 'endless');
+      const err: AttemptError = await downloadFile({ url: `${server.origin}/limit/endless`, destination, algorithms: ['sha256'] }, dispatcher, { ...policy, maxArtifactBytes: 1 << 20 }).catch((e) => e);
+      expect(err).toMatchObject({ kind: 'limit', retryable: false });
+      expect(err.message).toMatch(/over 1048576 bytes and still sending/);
+      expect(statSync(destination).size).toBeLessThanOrEqual(1 << 20);
+    });
+
+    it('fails a transfer slower than the minimum rate over the window', async () => {
+      server.route('/limit/trickle.bin', slowBody(randomBytes(4_000), 40, 25));
+      const err: AttemptError = await get('/limit/trickle.bin', {}, { ...policy, attempts: 1, minBytesPerSecond: 100_000, rateWindowMs: 200 }).catch((e) => e);
+      expect(err.message).toMatch(/too slow: \d+ bytes\/s over 0 s, below the 100000 bytes\/s minimum/);
+    });
+  });
 
   it('downloads and hashes while writing', async () => {
     server.route('/ok', serveBytes(body));

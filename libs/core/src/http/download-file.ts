@@ -4,13 +4,13 @@ import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 import { Algorithm } from '../checksum/algorithms';
 import { MultiHash } from '../checksum/multi-hash';
-import { backoffDelay, isRetryableStatus, parseRetryAfter, RetryPolicy, sleep } from './retry-policy';
+import { backoffDelay, isRetryableStatus, MAX_ARTIFACT_SIZE_ENV, parseRetryAfter, RetryPolicy, sleep } from './retry-policy';
 
 /** Why one attempt failed, and whether another attempt may help. */
 export class AttemptError extends Error {
   constructor(
     message: string,
-    readonly kind: 'http' | 'auth' | 'network' | 'redirect' | 'truncated' | 'disk',
+    readonly kind: 'http' | 'auth' | 'network' | 'redirect' | 'truncated' | 'disk' | 'limit',
     readonly retryable: boolean,
     readonly extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
   ) {
@@ -156,10 +156,40 @@ function statusError(res: Dispatcher.ResponseData, url: URL, hadCredentials: boo
   return new AttemptError(status === 404 ? `${where}: not found` : where, 'http', false, { status });
 }
 
+/** The error for an artifact over the size cap: what to raise, and where. */
+function tooLarge(size: string, policy: RetryPolicy): AttemptError {
+  return new AttemptError(
+    `the artifact is ${size}, over the ${policy.maxArtifactBytes}-byte limit (raise it with the maxArtifactSize option, --max-artifact-size or ${MAX_ARTIFACT_SIZE_ENV})`,
+    'limit',
+    false,
+  );
+}
+
+/**
+ * Fails a transfer that stays below `minBytesPerSecond` on average over a whole `rateWindowMs`
+ * (checked as chunks arrive; a transfer with no chunks at all is the read timeout's job).
+ */
+function rateGuard(policy: RetryPolicy, now: () => number = Date.now): (bytes: number) => void {
+  let windowStart = now();
+  let windowBytes = 0;
+  return (bytes) => {
+    windowBytes += bytes;
+    const elapsed = now() - windowStart;
+    if (elapsed < policy.rateWindowMs) return;
+    const rate = (windowBytes * 1000) / elapsed;
+    if (rate < policy.minBytesPerSecond) {
+      throw new AttemptError(`too slow: ${Math.round(rate)} bytes/s over ${Math.round(elapsed / 1000)} s, below the ${policy.minBytesPerSecond} bytes/s minimum`, 'network', true);
+    }
+    windowStart = now();
+    windowBytes = 0;
+  };
+}
+
 /** A sink that writes each chunk at an explicit offset and hashes it only once it is on disk. */
 function hashingFileSink(file: FileHandle, start: number, hash: MultiHash, onBytes: (n: number) => void): Writable {
   let position = start;
   const writeAll = async (buf: Buffer) => {
+    onBytes(buf.length);
     let done = 0;
     while (done < buf.length) {
       const { bytesWritten } = await file.write(buf, done, buf.length - done, position + done);
@@ -167,7 +197,6 @@ function hashingFileSink(file: FileHandle, start: number, hash: MultiHash, onByt
     }
     position += buf.length;
     hash.update(buf);
-    onBytes(buf.length);
   };
   return new Writable({
     highWaterMark: 1 << 20,
@@ -222,6 +251,10 @@ export async function downloadFile(req: DownloadRequest, dispatcher: Dispatcher,
             written = 0;
           }
           total = length === undefined ? undefined : Number(length);
+          if (total !== undefined && total > policy.maxArtifactBytes) {
+            res.body.on('error', () => undefined).destroy();
+            throw tooLarge(`${total} bytes (Content-Length)`, policy);
+          }
         } else {
           await res.body.dump().catch(() => undefined);
           throw statusError(res, url, !!req.originHeaders && url.origin === new URL(req.url).origin);
@@ -230,7 +263,11 @@ export async function downloadFile(req: DownloadRequest, dispatcher: Dispatcher,
         const canResume = header(res.headers, 'accept-ranges') === 'bytes' || res.statusCode === 206;
         if (!canResume) validator = undefined;
         req.onProgress?.(written, total);
+        const checkRate = rateGuard(policy);
+        // Counted before the bytes are written: over the cap, nothing more reaches the disk.
         const sink = hashingFileSink(file, written, hash, (n) => {
+          if (written + n > policy.maxArtifactBytes) throw tooLarge(`over ${policy.maxArtifactBytes} bytes and still sending`, policy);
+          checkRate(n);
           written += n;
           req.onProgress?.(written, total);
         });
@@ -238,6 +275,7 @@ export async function downloadFile(req: DownloadRequest, dispatcher: Dispatcher,
           await pipeline(res.body, sink, { signal: req.signal });
         } catch (err) {
           if (isAbort(err, req.signal)) throw err;
+          if (err instanceof AttemptError) throw err;
           if ((err as NodeJS.ErrnoException).syscall === 'write') {
             throw new AttemptError(`cannot write ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
           }

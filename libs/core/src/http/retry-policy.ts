@@ -11,7 +11,18 @@ export interface RetryPolicy {
   readTimeoutMs: number;
   connectTimeoutMs: number;
   maxRedirects: number;
+  /** An artifact larger than this fails (an endless or wrong body must not fill the disk). */
+  maxArtifactBytes: number;
+  /** A transfer slower than this on average over `rateWindowMs` fails (a trickle must not hold a build). */
+  minBytesPerSecond: number;
+  rateWindowMs: number;
 }
+
+/** The default cap on one artifact: 16 GiB (`maxArtifactSize`, `--max-artifact-size`, `HERMETIC_MAX_ARTIFACT_SIZE`). */
+export const DEFAULT_MAX_ARTIFACT_BYTES = 16 * 1024 ** 3;
+
+/** The environment variable that raises or lowers the cap, in bytes. */
+export const MAX_ARTIFACT_SIZE_ENV = 'HERMETIC_MAX_ARTIFACT_SIZE';
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   attempts: 5,
@@ -21,7 +32,22 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   readTimeoutMs: 60_000,
   connectTimeoutMs: 30_000,
   maxRedirects: 10,
+  maxArtifactBytes: DEFAULT_MAX_ARTIFACT_BYTES,
+  minBytesPerSecond: 1024,
+  rateWindowMs: 60_000,
 };
+
+/**
+ * A byte count as given in an option or `HERMETIC_MAX_ARTIFACT_SIZE`: a positive integer of bytes,
+ * optionally with a binary suffix (`512M`, `20G`). Undefined for undefined; throws for anything else.
+ */
+export function parseByteSize(value: string | number | undefined, what: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const m = /^(\d+)\s*([KMGT]i?B?)?$/i.exec(String(value).trim());
+  const bytes = m ? Number(m[1]) * 1024 ** (m[2] ? 'KMGT'.indexOf(m[2][0].toUpperCase()) + 1 : 0) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new Error(`${what} must be a positive number of bytes (e.g. 2147483648 or 2G), got '${value}'`);
+  return bytes;
+}
 
 /** Statuses worth another attempt: timeouts, rate limits and server errors; never other 4xx. */
 export function isRetryableStatus(status: number): boolean {

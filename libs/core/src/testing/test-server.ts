@@ -166,3 +166,19 @@ export function largeBody(size: number): Handler {
     pump();
   };
 }
+
+/** Streams zeros without end and without a Content-Length, until the client goes away (counts what it sent). */
+export function endlessBody(sent: { bytes: number }): Handler {
+  const chunk = Buffer.alloc(64 * 1024);
+  return (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    const pump = () => {
+      while (!res.destroyed) {
+        sent.bytes += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+    };
+    res.on('close', () => res.destroy());
+    pump();
+  };
+}

@@ -8,6 +8,8 @@ export interface FetchExecutorOptions {
   concurrency?: number;
   attempts?: number;
   readTimeoutMs?: number;
+  /** Bytes (or `2G`, `512M`); see DEFAULT_MAX_ARTIFACT_BYTES. */
+  maxArtifactSize?: number | string;
   storeDir?: string;
   linkMode?: 'hardlink' | 'copy';
   offline?: boolean;

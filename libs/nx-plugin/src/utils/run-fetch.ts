@@ -1,5 +1,5 @@
 import { ExecutorContext, logger } from './devkit';
-import { Artifact, ContentStore, createReporter, defaultStoreDir, describeError, fetchArtifacts, loadNetrc, MirrorRule, readLockfile, resolveNetworkRules } from '@hermetic/core';
+import { Artifact, ContentStore, HermeticError, parseByteSize, createReporter, defaultStoreDir, describeError, fetchArtifacts, loadNetrc, MirrorRule, readLockfile, resolveNetworkRules } from '@hermetic/core';
 import { relative, resolve } from 'node:path';
 import { resolveProjectPaths } from './project-paths';
 import { FetchExecutorOptions, pluginOptionsFromNxJson } from './fetch-options';
@@ -18,6 +18,16 @@ function abortOnSignals(controller: AbortController): () => void {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   };
+}
+
+/** The `maxArtifactSize` option as a policy field (an invalid value is the user's error, exit 4). */
+function maxArtifactBytes(value: number | string | undefined): { maxArtifactBytes?: number } {
+  try {
+    const bytes = parseByteSize(value, 'maxArtifactSize');
+    return bytes === undefined ? {} : { maxArtifactBytes: bytes };
+  } catch (err) {
+    throw new HermeticError('InvalidInput', (err as Error).message);
+  }
 }
 
 /**
@@ -51,6 +61,7 @@ export async function runFetch(options: FetchExecutorOptions, context: ExecutorC
       policy: {
         ...(options.attempts ? { attempts: options.attempts } : {}),
         ...(options.readTimeoutMs ? { readTimeoutMs: options.readTimeoutMs } : {}),
+        ...maxArtifactBytes(options.maxArtifactSize),
       },
       linkMode: options.linkMode ?? 'hardlink',
       offline: !!options.offline || process.env.HERMETIC_OFFLINE === '1',
