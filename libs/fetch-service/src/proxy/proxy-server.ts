@@ -236,9 +236,19 @@ export class ProxyServer {
     const secret = secretHeader(session.secrets, inspected.canonical);
     if (secret) headers.authorization = secret;
     const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(inspected.method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    // A client that leaves ends the upstream transfer too: nothing is fetched for nobody.
+    const client = new AbortController();
+    let clientGone = false;
+    let delivered = 0;
+    res.on('close', () => {
+      if (res.writableFinished) return;
+      clientGone = true;
+      client.abort(new Error('the client disconnected'));
+    });
     let upstream: Dispatcher.ResponseData;
     try {
       upstream = await this.o.upstream.request({
+        signal: client.signal,
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: inspected.method as Dispatcher.HttpMethod,
@@ -248,6 +258,10 @@ export class ProxyServer {
         bodyTimeout: this.o.upstreamTimeoutMs ?? 60_000,
       });
     } catch (err) {
+      if (clientGone) {
+        session.recordRefusal(inspected, request, { client: { opinion: 'Rejected', reason: 'the client disconnected before the response: nothing was fetched' } }, download(499, {}, ''));
+        return;
+      }
       const message = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`502 upstream failed: ${message}\n`);
       session.recordRefusal(inspected, request, { upstream: { opinion: 'Rejected', reason: `upstream failed: ${message}` } }, download(502, {}, 'text/plain'));
@@ -260,10 +274,6 @@ export class ProxyServer {
     const holdBack = session.policy === 'strict' && verdictNeedsContent(inspected, session);
     let size = 0;
     let pending: Buffer | undefined;
-    let clientGone = false;
-    res.on('close', () => {
-      if (!res.writableFinished) clientGone = true;
-    });
     res.writeHead(upstream.statusCode, endToEnd(upstream.headers));
     try {
       for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
@@ -274,9 +284,28 @@ export class ProxyServer {
         // bytes of a declared artifact never reach the client whole.
         const out = holdBack ? pending : chunk;
         if (holdBack) pending = chunk;
-        if (out && !clientGone && !res.write(out)) await drained(res);
+        if (out && !clientGone) {
+          delivered += out.length;
+          if (!res.write(out)) await drained(res);
+        }
+        // Left while this chunk was on its way: stop reading upstream now.
+        if (clientGone) throw new Error('the client disconnected');
       }
     } catch (err) {
+      if (clientGone) {
+        // What was delivered is what the report says: a part, never a whole download.
+        await spool.discard();
+        upstream.body.on('error', () => undefined).destroy();
+        const total = upstream.headers['content-length'];
+        session.recordRefusal(
+          inspected,
+          request,
+          { client: { opinion: 'Rejected', reason: `the client disconnected after ${delivered} of ${total ?? 'an unknown number of'} bytes: the rest was not fetched` } },
+          download(upstream.statusCode, upstream.headers, contentType),
+        );
+        this.o.log(`session ${session.id}: client left ${session.redactor.url(reportedUrl(url))} after ${delivered} bytes; upstream aborted`);
+        return;
+      }
       this.o.log(`session ${session.id}: ${session.redactor.url(reportedUrl(url))}: upstream body failed: ${session.redactor.text((err as Error).message)}`);
       await spool.discard();
       res.destroy();

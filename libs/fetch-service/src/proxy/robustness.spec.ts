@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import fc from 'fast-check';
-import { serveBytes, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
+import { endlessBody, serveBytes, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
 import { run, startService } from '../testing';
 
 /** Writes `data` to the proxy on a raw socket and returns what came back before it closed (or 1 s passed). */
@@ -173,5 +173,29 @@ describe('proxy robustness', () => {
   it('logs what went wrong without the query string (which may carry a token)', async () => {
     await raw(fs.service.proxyAddress, `CONNECT 127.0.0.1:${origin.origin.split(':').pop()} HTTP/1.1\r\nProxy-Authorization: ${auth}\r\n\r\nGET *?access_token=s3cret HTTP/1.1\r\nHost: x\r\n\r\n`);
     expect(fs.logs.join('\n')).not.toContain('s3cret');
+  });
+
+  it('stops reading upstream when the client leaves, and reports only what was delivered', async () => {
+    const sent = { bytes: 0 };
+    origin.route('/endless.bin', endlessBody(sent));
+    const s = await fs.session({ policy: 'permissive' });
+    const sessionAuth = `Basic ${Buffer.from(`${s.id}:${s.token}`).toString('base64')}`;
+    const [host, port] = fs.service.proxyAddress.split(':');
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), host, () => socket.write(`GET ${origin.origin}/endless.bin HTTP/1.1\r\nHost: x\r\nProxy-Authorization: ${sessionAuth}\r\n\r\n`));
+      socket.once('data', () => {
+        socket.destroy();
+        resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const afterLeave = sent.bytes;
+    await new Promise((r) => setTimeout(r, 500));
+    // The origin stopped sending (a little may have been in flight); an endless body would be far past this.
+    expect(sent.bytes - afterLeave).toBeLessThan(1 << 20);
+    const report = await fs.teardown(s);
+    expect(report.artifacts).toHaveLength(1);
+    expect(report.artifacts[0].result).toBe('Rejected');
+    expect(report.artifacts[0]['response-inspection'].client.reason).toMatch(/the client disconnected after \d+ of an unknown number of bytes: the rest was not fetched/);
   });
 });
