@@ -22,6 +22,8 @@ Options:
   --spool-data           also keep every artifact's bytes in the spool (<sha256>.data)
   --idle-shutdown=<s>    stop after <s> seconds without a live session (default 0: never)
   --log-file <file>      append the log there instead of standard output
+  --idle-timeout=<s>     close a client connection or tunnel idle for <s> seconds (default 300)
+  --max-connections=<n>  client connections open at once; more are closed (default 1024)
   -h, --help             show this help
 
 Exit codes: 0 stopped, 1 proxy port in use, 2 control port in use, 4 other start error, 64 usage.
@@ -31,6 +33,12 @@ function port(name: string, value: string | undefined, fallback: number): number
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} must be a port number, got '${value}'`);
+  return n;
+}
+
+function positive(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${value}'`);
   return n;
 }
 
@@ -52,6 +60,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         'spool-data': { type: 'boolean' },
         'idle-shutdown': { type: 'string' },
         'log-file': { type: 'string' },
+        'idle-timeout': { type: 'string' },
+        'max-connections': { type: 'string' },
         verbosity: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -84,6 +94,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       spool: resolve(v.spool ?? join(config, 'spool')),
       permissiveMode: !!v['permissive-mode'],
       spoolData: !!v['spool-data'],
+      idleTimeoutMs: v['idle-timeout'] === undefined ? undefined : positive('idle-timeout', v['idle-timeout']) * 1000,
+      maxConnections: v['max-connections'] === undefined ? undefined : positive('max-connections', v['max-connections']),
       idleShutdownS: idle,
       logFile: v['log-file'] ? resolve(v['log-file']) : undefined,
       env,

@@ -24,6 +24,10 @@ export interface FetchServiceOptions {
   permissiveMode?: boolean;
   /** Also spool each artifact's bytes (`<sha256>.data`), as the Go server does; off by default for speed. */
   spoolData?: boolean;
+  /** Close client connections idle this long (default 5 minutes). */
+  idleTimeoutMs?: number;
+  /** Client connections open at once (default 1024). */
+  maxConnections?: number;
   /** Stop after this many seconds without a live session (0 = never). */
   idleShutdownS?: number;
   /** `user:password` for the control API (default `$FETCH_SERVICE_AUTH`). */
@@ -83,7 +87,7 @@ export class FetchService {
     const ca = await loadOrCreateCa(this.o.cert, this.o.key);
     const registry = new SessionRegistry(this.o.spool, !!this.o.permissiveMode);
     this.upstream = createDispatcher({ connections: 32, connectTimeoutMs: 30_000, env });
-    this.proxy = new ProxyServer({ registry, leafs: new LeafCertificates(ca), upstream: this.upstream, log: this.log, spoolData: this.o.spoolData });
+    this.proxy = new ProxyServer({ registry, leafs: new LeafCertificates(ca), upstream: this.upstream, log: this.log, spoolData: this.o.spoolData, idleTimeoutMs: this.o.idleTimeoutMs, maxConnections: this.o.maxConnections });
     let idleSince = Date.now();
     const startTime = new Date();
     this.control = createControlServer({

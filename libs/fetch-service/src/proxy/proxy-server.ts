@@ -28,7 +28,15 @@ export interface ProxyOptions {
   upstreamTimeoutMs?: number;
   /** Keep each artifact's bytes as `<spool>/<id>/<sha256>.data` (costs a file write per response). */
   spoolData?: boolean;
+  /** A client connection (plain or tunnel) with no bytes either way for this long is closed. */
+  idleTimeoutMs?: number;
+  /** Client connections open at once; more are refused (closed on accept). */
+  maxConnections?: number;
 }
+
+/** Five minutes: longer than the upstream timeout, so only a connection nobody uses is closed. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_MAX_CONNECTIONS = 1024;
 
 const AUTH_REALM = 'Basic realm="fetch-service"';
 
@@ -64,6 +72,10 @@ export class ProxyServer {
     this.inner.on('clientError', (_err, socket) => badRequest(socket));
     this.server.keepAliveTimeout = 30_000;
     this.inner.keepAliveTimeout = 30_000;
+    this.server.maxConnections = o.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    // Every client socket, tunnels included (they are the same sockets), closes when idle.
+    const idle = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.server.on('connection', (socket: Socket) => socket.setTimeout(idle, () => socket.destroy()));
   }
 
   /**

@@ -199,3 +199,61 @@ describe('proxy robustness', () => {
     expect(report.artifacts[0]['response-inspection'].client.reason).toMatch(/the client disconnected after \d+ of an unknown number of bytes: the rest was not fetched/);
   });
 });
+
+describe('proxy connection limits', () => {
+  let fs: Awaited<ReturnType<typeof startService>>;
+  let origin: TestServer;
+
+  beforeAll(async () => {
+    fs = await startService({ idleTimeoutMs: 400, maxConnections: 3 });
+    origin = await startTestServer();
+  });
+  afterAll(async () => {
+    await fs.service.stop();
+    await origin.close();
+  });
+
+  /** Resolves with how long the proxy kept a socket open after `first` was sent (capped at `capMs`). */
+  function openFor(first: string, capMs: number): Promise<number> {
+    const [host, port] = fs.service.proxyAddress.split(':');
+    return new Promise((resolve) => {
+      const started = Date.now();
+      const socket = connect(Number(port), host, () => socket.write(first));
+      socket.on('data', () => undefined);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        resolve(capMs);
+      }, capMs);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve(Date.now() - started);
+      });
+      socket.on('error', () => undefined);
+    });
+  }
+
+  it('closes an authenticated tunnel that stays idle', async () => {
+    const s = await fs.session({ policy: 'permissive' });
+    const auth = `Basic ${Buffer.from(`${s.id}:${s.token}`).toString('base64')}`;
+    const port = origin.origin.split(':').pop();
+    const lasted = await openFor(`CONNECT 127.0.0.1:${port} HTTP/1.1\r\nProxy-Authorization: ${auth}\r\n\r\n`, 5_000);
+    expect(lasted).toBeGreaterThanOrEqual(350);
+    expect(lasted).toBeLessThan(5_000);
+  });
+
+  it('refuses connections over the limit', async () => {
+    const [host, port] = fs.service.proxyAddress.split(':');
+    const held = await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<Socket>((resolve) => {
+            const socket = connect(Number(port), host, () => resolve(socket));
+            socket.on('error', () => undefined);
+          }),
+      ),
+    );
+    const lasted = await openFor('GET / HTTP/1.1\r\n', 300);
+    held.forEach((socket) => socket.destroy());
+    expect(lasted).toBeLessThan(300);
+  });
+});
