@@ -1,4 +1,5 @@
 import { globToRegExp } from '../glob';
+import { compileUrlGlob } from '../url-match';
 import { Inspector } from './types';
 
 /**
@@ -17,15 +18,10 @@ export function compileAllowRule(rule: string): (url: URL, canonical: string) =>
 const matchers = new Map<string, (url: URL, canonical: string) => boolean>();
 
 function buildMatcher(rule: string): (url: URL, canonical: string) => boolean {
-  const scheme = /^(https?):\/\/([^/]+)(\/.*)?$/.exec(rule);
-  if (!scheme) {
-    const host = globToRegExp(rule.toLowerCase().replace(/\*\./, '**.'));
-    return (url) => host.test(url.hostname.toLowerCase());
-  }
-  const [, proto, authority, path = '/**'] = scheme;
-  const withPort = /:\d+$|:\*$/.test(authority) ? authority : `${authority}:${proto === 'https' ? 443 : 80}`;
-  const re = globToRegExp(`${proto}://${withPort}${path}`);
-  return (_url, canonical) => re.test(canonical);
+  const urlGlob = compileUrlGlob(rule);
+  if (urlGlob) return (url) => urlGlob(url);
+  const host = globToRegExp(rule.toLowerCase().replace(/\*\./, '**.'));
+  return (url) => host.test(url.hostname.toLowerCase());
 }
 
 /** Requests and responses under the session's allow rules are approved whatever their content. */

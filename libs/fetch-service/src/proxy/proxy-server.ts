@@ -245,7 +245,7 @@ export class ProxyServer {
 
     const headers = endToEnd(req.headers);
     headers.host = url.host;
-    const secret = secretHeader(session.secrets, inspected.canonical);
+    const secret = secretHeader(session.secrets, url);
     if (secret) headers.authorization = secret;
     const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(inspected.method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     // A client that leaves ends the upstream transfer too: nothing is fetched for nobody.

@@ -1,4 +1,5 @@
 import { matchesGlob } from '../glob';
+import { compileUrlGlob } from '../url-match';
 
 /** Credentials the proxy adds to upstream requests whose URL matches, never logged or reported. */
 export type Secret =
@@ -31,9 +32,12 @@ export function parseSecrets(value: unknown): Secret[] {
   });
 }
 
-/** The Authorization header of the first secret whose URL glob matches (canonical URL, explicit port). */
-export function secretHeader(secrets: readonly Secret[], canonicalUrl: string): string | undefined {
-  const s = secrets.find((x) => matchesGlob(x.url, canonicalUrl));
+/**
+ * The Authorization header of the first secret whose URL glob matches the request (normalised as
+ * allow rules are: host case-insensitive, a missing port the scheme's default, the path decoded).
+ */
+export function secretHeader(secrets: readonly Secret[], url: URL): string | undefined {
+  const s = secrets.find((x) => (compileUrlGlob(x.url) ?? ((u: URL) => matchesGlob(x.url, u.href)))(url));
   if (!s) return undefined;
   return s.type === 'basic-auth' ? `Basic ${Buffer.from(s.credentials).toString('base64')}` : `Macaroon ${s.credentials}`;
 }
