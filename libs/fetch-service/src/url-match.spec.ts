@@ -13,7 +13,7 @@ describe('URL matching for allow rules and secrets', () => {
     const pub = compileUrlGlob('http://h/pub/**')!;
     expect(pub(new URL('http://h/pub/ok.txt'))).toBe(true);
     for (const evil of ['http://h/pub/..%2fsecret.txt', 'http://h/pub/..%2Fsecret.txt', 'http://h/pub/..%5csecret.txt', 'http://h/pub/%2e%2e/secret.txt', 'http://h/pub/%2E%2E%2Fsecret.txt']) {
-      expect({ evil, allowed: pub(new URL(evil)) }).toEqual({ evil, allowed: false });
+      expect({ evil, allowed: pub(new URL(evil)), byRule: compileAllowRule('http://h/pub/**')(new URL(evil), '') }).toEqual({ evil, allowed: false, byRule: false });
     }
   });
 
