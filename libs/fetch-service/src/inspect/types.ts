@@ -36,6 +36,8 @@ export interface DeclaredArtifact {
   url: string;
   /** `algorithm:hex` checksums; all must match. */
   checksums: string[];
+  /** Set when the URL is declared because a declared URL redirected to it. */
+  redirectedFrom?: string;
 }
 
 /** The session knowledge inspectors use. */

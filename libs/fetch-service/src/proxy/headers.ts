@@ -2,8 +2,12 @@ import { IncomingHttpHeaders } from 'node:http';
 import { REDACTED } from '@hermetic/core';
 import { isSecretHeaderName, Redactor } from '../sessions/redaction';
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) and proxy credentials: never forwarded. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) and proxy credentials: never forwarded. `Expect` too: the
+ * proxy answers `100-continue` itself (Node does, for a server without a checkContinue listener),
+ * and the upstream client refuses to send it.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect']);
 
 /** Headers whose values are credentials: kept out of every report. */
 const SENSITIVE = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'private-token', 'x-auth-token']);

@@ -215,6 +215,38 @@ export class ProxyServer {
     await this.handle(tunnel.session, req, res, url);
   }
 
+  /**
+   * Passes on a declared URL's answer that holds no artifact: a redirect (whose target becomes
+   * declared with the same checksums), a HEAD, a 304 or an error. Nothing is judged, so nothing is
+   * refused for later; an error is reported, since the build will miss the artifact.
+   */
+  private async relayWithoutArtifact(
+    session: Session,
+    inspected: InspectedRequest,
+    request: Inspections,
+    url: URL,
+    upstream: Dispatcher.ResponseData,
+    res: ServerResponse,
+    download: (status: number, headers: Record<string, string | string[] | undefined>, contentType: string) => Download,
+  ): Promise<void> {
+    const status = upstream.statusCode;
+    const location = upstream.headers.location;
+    if (status >= 300 && status < 400 && typeof location === 'string') {
+      try {
+        session.followRedirect(inspected.canonical, canonicalUrl(new URL(location, url)));
+      } catch {
+        // An unusable Location: the client's next request (if any) is judged on its own.
+      }
+    }
+    res.writeHead(status, endToEnd(upstream.headers));
+    await pipelineQuietly(upstream.body, res);
+    if (status >= 400) {
+      session.recordRefusal(inspected, request, { lockfile: { opinion: 'Rejected', reason: `upstream answered HTTP ${status} for the declared URL` } }, download(status, upstream.headers, String(upstream.headers['content-type'] ?? '')));
+    } else {
+      this.o.log(`session ${session.id}: ${inspected.method} ${session.redactor.url(reportedUrl(url))}: HTTP ${status}, no artifact${status < 400 && location ? ` (redirect to ${session.redactor.url(String(location))})` : ''}`);
+    }
+  }
+
   /** Inspects, forwards (or refuses), streams back and records one request of a session. */
   private async handle(session: Session, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const started = new Date();
@@ -281,6 +313,10 @@ export class ProxyServer {
     }
 
     const contentType = String(upstream.headers['content-type'] ?? '');
+    if (session.declared.has(inspected.canonical) && !carriesArtifact(inspected.method, upstream.statusCode)) {
+      await this.relayWithoutArtifact(session, inspected, request, url, upstream, res, download);
+      return;
+    }
     const hashes = algorithmHashes(session.algorithmsFor(inspected.canonical));
     const spool = this.o.spoolData ? await openSpool(session.spoolPath) : NO_SPOOL;
     const holdBack = session.policy === 'strict' && verdictNeedsContent(inspected, session);
@@ -328,7 +364,8 @@ export class ProxyServer {
     const response = inspectResponse(inspected, { status: upstream.statusCode, contentType, digests, size }, session);
     const record = session.recordContent(inspected, request, response, { sha1: digests.get('sha1')!, sha256: digests.get('sha256')!, size, type: contentType }, download(upstream.statusCode, upstream.headers, contentType));
     await spool.keep(digests.get('sha256')!);
-    if (record.result === 'Rejected') session.rejectedUrls.add(inspected.canonical);
+    // Only bytes judged and refused make a URL refused for the rest of the session.
+    if (record.result === 'Rejected' && response.lockfile?.opinion === 'Rejected') session.rejectedUrls.add(inspected.canonical);
     if (holdBack && Object.values(response).some((i) => i.opinion === 'Rejected')) {
       this.o.log(`session ${session.id}: cut off ${session.redactor.url(reportedUrl(url))}: ${Object.values(response).map((i) => i.reason).join('; ')}`);
       res.destroy();
@@ -366,6 +403,11 @@ function logTarget(target: string | undefined): string {
   return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
 }
 
+/** Whether a response carries an artifact's bytes (not a HEAD, a redirect, an error or an empty answer). */
+function carriesArtifact(method: string, status: number): boolean {
+  return method !== 'HEAD' && status >= 200 && status < 300 && status !== 204;
+}
+
 /** Resolves when `res` can take more data, or is gone; leaves no listener behind. */
 function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -377,6 +419,16 @@ function drained(res: ServerResponse): Promise<void> {
     res.on('drain', done);
     res.on('close', done);
   });
+}
+
+/** Streams a small body (a redirect's, an error page) to the client; a client gone early is fine. */
+async function pipelineQuietly(body: Dispatcher.ResponseData['body'], res: ServerResponse): Promise<void> {
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) if (!res.write(chunk)) await drained(res);
+    res.end();
+  } catch {
+    res.destroy();
+  }
 }
 
 /** A duplex over `socket` that yields `first` before the socket's own data. */

@@ -62,7 +62,7 @@ export class Session implements InspectionContext {
     readonly policy: Policy,
     readonly timeoutS: number,
     readonly secrets: readonly Secret[],
-    readonly declared: ReadonlyMap<string, DeclaredArtifact>,
+    readonly declared: Map<string, DeclaredArtifact>,
     readonly allow: readonly string[],
     readonly spoolPath: string,
     /** More secrets to keep out of what the session writes (Hermetic's `redact-values`, e.g. lockfile credentials). */
@@ -80,6 +80,15 @@ export class Session implements InspectionContext {
 
   get expired(): boolean {
     return Date.now() - this.startTime.getTime() > this.timeoutS * 1000;
+  }
+
+  /**
+   * A declared URL answered with a redirect: its target is declared with the same checksums, so a
+   * release download that redirects (to a CDN, a signed URL) is fetched and judged by its final bytes.
+   */
+  followRedirect(fromCanonical: string, toCanonical: string): void {
+    const declared = this.declared.get(fromCanonical);
+    if (declared && !this.declared.has(toCanonical)) this.declared.set(toCanonical, { url: toCanonical, checksums: declared.checksums, redirectedFrom: declared.redirectedFrom ?? declared.url });
   }
 
   /** The algorithms the proxy must compute for a URL: sha1 and sha256 always, plus declared ones. */
