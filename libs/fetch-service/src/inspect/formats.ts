@@ -39,6 +39,8 @@ const REPOSITORY_PREFIX = /^(maven2?|m2|repository|repositories|repo|releases|sn
 export const mavenInspector = formatInspector('maven', 'the Maven artifact', (req) => {
   const path = decodedPath(req.url.pathname);
   if (path === undefined) return undefined;
+  // A checksum file beside an artifact is not the artifact: the checksum-file inspector names it.
+  if (/\.(sha1|sha256|sha512|md5|asc)$/.test(path)) return undefined;
   const m = MAVEN.exec(path);
   if (!m) {
     if (/\/maven-metadata\.xml$/.test(path)) return { name: path.split('/').slice(-2, -1)[0] ?? '', version: '', type: 'application/x.maven.metadata' };

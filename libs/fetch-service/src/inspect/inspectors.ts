@@ -1,10 +1,11 @@
 import { allowRulesInspector } from './allow-rules';
+import { checksumFileInspector } from './checksum-files';
 import { declaredInspector } from './declared';
 import { mavenInspector, npmInspector, pythonInspector } from './formats';
 import { ArtifactIdentity, InspectedRequest, InspectedResponse, Inspection, InspectionContext, Inspector, Opinion } from './types';
 
 /** The inspectors every session runs, in order; `default` answers only when none recognised the request. */
-export const INSPECTORS: readonly Inspector[] = [declaredInspector, allowRulesInspector, mavenInspector, npmInspector, pythonInspector];
+export const INSPECTORS: readonly Inspector[] = [declaredInspector, checksumFileInspector, allowRulesInspector, mavenInspector, npmInspector, pythonInspector];
 export const INSPECTOR_IDS = [...INSPECTORS.map((i) => i.id), 'default'];
 
 export type Inspections = Record<string, Inspection>;
@@ -51,5 +52,5 @@ export function resultOf(request: Inspections, response: Inspections): 'Approved
 
 /** Does the response's verdict depend on its bytes (so a strict proxy must hold the end back)? */
 export function verdictNeedsContent(req: InspectedRequest, ctx: InspectionContext): boolean {
-  return ctx.declared.has(req.canonical) && !allowRulesInspector.request(req, ctx);
+  return (ctx.declared.has(req.canonical) || !!checksumFileInspector.request(req, ctx)) && !allowRulesInspector.request(req, ctx);
 }

@@ -29,6 +29,8 @@ export interface InspectedResponse {
   contentType: string;
   digests: ReadonlyMap<string, string>;
   size: number;
+  /** The start of a small text body (checksum files), when an inspector needs to read it. */
+  text?: string;
 }
 
 /** Declared by the session's creator: a URL that may be downloaded if its bytes match. */
@@ -44,6 +46,8 @@ export interface DeclaredArtifact {
 export interface InspectionContext {
   declared: ReadonlyMap<string, DeclaredArtifact>;
   allow: readonly string[];
+  /** The digest the proxy computed for a URL's verified bytes earlier in the session, if any. */
+  fetchedDigest(canonical: string, algorithm: string): string | undefined;
 }
 
 /**

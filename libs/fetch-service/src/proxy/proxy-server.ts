@@ -10,6 +10,7 @@ import { TLSSocket } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { Algorithm, ALGORITHMS } from '@hermetic/core';
 import { LeafCertificates } from '../ca/certificate-authority';
+import { checksumFileInspector } from '../inspect/checksum-files';
 import { Inspections, inspectRequest, inspectResponse, requestAllowed, verdictNeedsContent } from '../inspect/inspectors';
 import { InspectedRequest } from '../inspect/types';
 import { Download, Session } from '../sessions/session';
@@ -322,11 +323,15 @@ export class ProxyServer {
     const holdBack = session.policy === 'strict' && verdictNeedsContent(inspected, session);
     let size = 0;
     let pending: Buffer | undefined;
+    // A checksum file is judged by what it says: keep the start of it (they are a line long).
+    const wantsText = !!checksumFileInspector.request(inspected, session);
+    let text = '';
     res.writeHead(upstream.statusCode, endToEnd(upstream.headers));
     try {
       for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
         size += chunk.length;
         for (const [, h] of hashes) h.update(chunk);
+        if (wantsText && text.length < 4096) text += chunk.subarray(0, 4096 - text.length).toString('latin1');
         if (spool.stream && !spool.stream.write(chunk)) await once(spool.stream, 'drain');
         // A strict session holds the last chunk back until the content is judged, so rejected
         // bytes of a declared artifact never reach the client whole.
@@ -361,9 +366,10 @@ export class ProxyServer {
       return;
     }
     const digests = new Map(hashes.map(([a, h]) => [a, h.digest('hex')]));
-    const response = inspectResponse(inspected, { status: upstream.statusCode, contentType, digests, size }, session);
+    const response = inspectResponse(inspected, { status: upstream.statusCode, contentType, digests, size, ...(wantsText ? { text } : {}) }, session);
     const record = session.recordContent(inspected, request, response, { sha1: digests.get('sha1')!, sha256: digests.get('sha256')!, size, type: contentType }, download(upstream.statusCode, upstream.headers, contentType));
     await spool.keep(digests.get('sha256')!);
+    if (record.result === 'Approved') session.noteDigests(inspected.canonical, digests);
     // Only bytes judged and refused make a URL refused for the rest of the session.
     if (record.result === 'Rejected' && response.lockfile?.opinion === 'Rejected') session.rejectedUrls.add(inspected.canonical);
     if (holdBack && Object.values(response).some((i) => i.opinion === 'Rejected')) {

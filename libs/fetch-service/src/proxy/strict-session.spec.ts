@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redirect, sequence, serveBytes, startTestServer, status, TestServer } from '@hermetic/core/testing/test-server';
+import { publishMaven, redirect, sequence, serveBytes, startTestServer, status, TestServer } from '@hermetic/core/testing/test-server';
 import { run, startService } from '../testing';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -80,5 +80,27 @@ describe('strict sessions', () => {
     const r = await curl(s.proxy, ['-X', 'PUT', '-H', 'Expect: 100-continue', '--data-binary', `@${file}`, `${origin.origin}/upload`]);
     expect(r.stdout.split('\n').pop()).toBe('200');
     await fs.teardown(s);
+  });
+
+  it('approves the checksum files Maven fetches beside a declared artifact, and reports them as checksum files', async () => {
+    const jar = randomBytes(20_000);
+    const path = publishMaven(origin, '/m2', { group: 'org.acme', artifact: 'core', version: '1.0' }, jar);
+    origin.route(`${path}.md5`, serveBytes(Buffer.from(`${createHash('md5').update(jar).digest('hex')}  core-1.0.jar\n`)));
+    origin.route(`${path}.sha512`, serveBytes(Buffer.from('0'.repeat(128))));
+    const s = await fs.session({ policy: 'strict', 'declared-artifacts': [declare(path, jar)] });
+    for (const suffix of ['', '.sha1', '.md5', '.sha256']) {
+      expect({ suffix, code: (await curl(s.proxy, [`${origin.origin}${path}${suffix}`])).stdout.split('\n').pop() }).toEqual({ suffix, code: '200' });
+    }
+    // A checksum file that does not hold the artifact's digest is cut off.
+    expect((await curl(s.proxy, [`${origin.origin}${path}.sha512`])).code).not.toBe(0);
+    const report = await fs.teardown(s);
+    const byUrl = Object.fromEntries(report.artifacts.map((a) => [a.downloads[0].url.split('/').pop(), a]));
+    expect(byUrl['core-1.0.jar'].result).toBe('Approved');
+    expect(byUrl['core-1.0.jar'].metadata.purl).toBe('pkg:maven/org.acme/core@1.0?type=jar');
+    for (const file of ['core-1.0.jar.sha1', 'core-1.0.jar.md5', 'core-1.0.jar.sha256']) {
+      expect({ file, result: byUrl[file].result, type: byUrl[file].metadata.type, purl: byUrl[file].metadata.purl }).toEqual({ file, result: 'Approved', type: 'text/x.checksum', purl: undefined });
+    }
+    expect(byUrl['core-1.0.jar.sha512'].result).toBe('Rejected');
+    expect(byUrl['core-1.0.jar.sha512']['response-inspection']['checksum-file'].reason).toMatch(/holds 0+, but the sha512 of the declared artifact is [0-9a-f]{128}/);
   });
 });

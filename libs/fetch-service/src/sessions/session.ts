@@ -91,10 +91,25 @@ export class Session implements InspectionContext {
     if (declared && !this.declared.has(toCanonical)) this.declared.set(toCanonical, { url: toCanonical, checksums: declared.checksums, redirectedFrom: declared.redirectedFrom ?? declared.url });
   }
 
-  /** The algorithms the proxy must compute for a URL: sha1 and sha256 always, plus declared ones. */
+  /**
+   * The algorithms the proxy must compute for a URL: sha1 and sha256 always, plus the declared ones,
+   * and for a declared URL those of the checksum files tools fetch beside it (md5, sha512).
+   */
   algorithmsFor(canonical: string): Algorithm[] {
-    const declared = this.declared.get(canonical)?.checksums.map((c) => c.slice(0, c.indexOf(':')) as Algorithm) ?? [];
-    return [...new Set<Algorithm>(['sha1', 'sha256', ...declared])];
+    const entry = this.declared.get(canonical);
+    const declared = entry?.checksums.map((c) => c.slice(0, c.indexOf(':')) as Algorithm) ?? [];
+    return [...new Set<Algorithm>(['sha1', 'sha256', ...declared, ...(entry ? (['md5', 'sha512'] as const) : [])])];
+  }
+
+  /** Digests of the approved bytes each URL delivered in this session (for its checksum files). */
+  private readonly digestsByUrl = new Map<string, ReadonlyMap<string, string>>();
+
+  noteDigests(canonical: string, digests: ReadonlyMap<string, string>): void {
+    this.digestsByUrl.set(canonical, digests);
+  }
+
+  fetchedDigest(canonical: string, algorithm: string): string | undefined {
+    return this.digestsByUrl.get(canonical)?.get(algorithm);
   }
 
   /** Records a delivered response under its content's sha256 (a repeat appends a download). */
