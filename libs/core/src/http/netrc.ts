@@ -20,7 +20,10 @@ export interface Netrc {
  * curl and ftp read it. Tokens may be quoted with double quotes.
  */
 export function parseNetrc(text: string): Netrc {
-  const tokens = [...text.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]));
+  // A macro runs from its `macdef` line to the next blank line; nothing of it concerns HTTP, and the
+  // entries after it are read as usual.
+  const withoutMacros = text.replace(/(^|\s)macdef[ \t]+[^\n]*(?:\n(?![ \t]*(?:\n|$))[^\n]*)*/g, '$1');
+  const tokens = [...withoutMacros.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]));
   const netrc: Netrc = { machines: new Map() };
   let current: { host?: string; entry: Partial<NetrcEntry> } | undefined;
   const flush = () => {
@@ -41,10 +44,6 @@ export function parseNetrc(text: string): Netrc {
     } else if (t === 'login' && current) current.entry.login = tokens[++i];
     else if (t === 'password' && current) current.entry.password = tokens[++i];
     else if (t === 'account') i++;
-    else if (t === 'macdef') {
-      // A macro runs to the next blank line; nothing of it concerns HTTP.
-      break;
-    }
   }
   flush();
   return netrc;
