@@ -185,6 +185,9 @@ async function fetchOne(
       await place(found.path);
       return { source: 'store', size: found.size };
     }
+    if (found.altered) {
+      o.reporter.warn(`${label}: the store's copy (${found.altered}) no longer matched its checksum and was removed; it is fetched again. Was a file it is linked to (under an output directory) edited in place?`);
+    }
     if (o.offline) {
       throw new HermeticError('OfflineMiss', `${label}: not in the store and offline mode forbids downloading ${a.url}`, {
         hints: [`run once with network access, or put the file in the store at ${o.store.objectPath(a.checksums[0])}`],

@@ -6,17 +6,29 @@ import { copyFile, link, lstat, rename, stat, unlink } from 'node:fs/promises';
 export type LinkMode = 'hardlink' | 'copy';
 
 /**
- * Places a store object at `target` atomically: link (or copy) to a temporary name beside the
- * target, then rename over it. Falls back to a copy where hard links are impossible (another
- * filesystem, or a filesystem without them). A target that already is this object is left alone.
+ * Places a store object at `target` atomically: clone, link (or copy) to a temporary name beside
+ * the target, then rename over it. In `hardlink` mode a copy-on-write clone comes first where the
+ * file system has them (btrfs, XFS, APFS…): no extra space, and editing the output cannot reach the
+ * store. Elsewhere a hard link to the read-only object (root ignores the mode: the store's
+ * re-verification then catches an edit and says so). A copy where links are impossible. A target
+ * that already is this object is left alone.
  */
-export async function materialize(object: string, target: string, mode: LinkMode): Promise<'linked' | 'copied' | 'present'> {
+export async function materialize(object: string, target: string, mode: LinkMode): Promise<'cloned' | 'linked' | 'copied' | 'present'> {
   const [src, existing] = await Promise.all([stat(object), lstat(target).catch(() => undefined)]);
   if (existing && existing.isFile() && existing.ino === src.ino && existing.dev === src.dev) return 'present';
   const temp = `${target}.hermetic-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    let how: 'linked' | 'copied' = 'copied';
+    let how: 'cloned' | 'linked' | 'copied' = 'copied';
     if (mode === 'hardlink') {
+      try {
+        await copyFile(object, temp, constants.COPYFILE_FICLONE_FORCE);
+        how = 'cloned';
+      } catch {
+        // No clones on this file system: a hard link (and no half-made clone in its way).
+        await unlink(temp).catch(() => undefined);
+      }
+    }
+    if (mode === 'hardlink' && how !== 'cloned') {
       try {
         await link(object, temp);
         how = 'linked';

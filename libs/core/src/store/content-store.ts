@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, rename, unlink, chmod } from 'node:fs/promises';
+import { chmod, link, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Algorithm, STRENGTH_ORDER } from '../checksum/algorithms';
 import { compareDigests, ChecksumMismatch, hashFile } from '../checksum/multi-hash';
@@ -21,9 +22,43 @@ export function byStrength(checksums: readonly Checksum[]): Checksum[] {
 
 export type StoreLookup =
   | { status: 'hit'; path: string; size: number; digests: Map<Algorithm, string> }
-  | { status: 'miss' }
+  /** `altered`: a stored copy no longer matched its own digest (edited in place through an output link?) and was dropped. */
+  | { status: 'miss'; altered?: string }
   /** The stored bytes match the key but not another checksum of the artifact: the lockfile disagrees with itself. */
   | { status: 'mismatch'; mismatches: ChecksumMismatch[] };
+
+/** A temporary of another machine, or one whose process may still be alive, is left this long before it counts as abandoned. */
+const FOREIGN_TEMPORARY_MS = 24 * 60 * 60_000;
+
+/** Whether process `pid` of this machine is gone. */
+function deadHere(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'EPERM';
+  }
+}
+
+/**
+ * Deletes the store's temporaries that nobody will finish: those of dead processes of this machine
+ * (`<host>-<pid>-….part`, or the older `<pid>-….part`), and any older than a day.
+ */
+export async function sweepTemporaries(dir: string, now: number = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const m = /^(?:(.+)-)?(\d+)-[0-9a-f]+\.part$/.exec(name);
+    if (!m) continue;
+    const [, host, pid] = m;
+    const path = join(dir, name);
+    const old = await stat(path).then((s) => now - s.mtimeMs > FOREIGN_TEMPORARY_MS, () => false);
+    if (((host === undefined || host === hostname()) && deadHere(Number(pid))) || old) {
+      await unlink(path).then(() => removed.push(name), () => undefined);
+    }
+  }
+  return removed;
+}
 
 /**
  * A content-addressed store of verified files, `objects/<algorithm>/<aa>/<digest>`. A file enters
@@ -51,12 +86,20 @@ export class ContentStore {
     return join(this.root, 'objects', c.algorithm, c.digest.slice(0, 2), c.digest);
   }
 
-  /** A fresh temporary path on the store's filesystem, so admission is a rename. */
+  /**
+   * A fresh temporary path on the store's filesystem, so admission is a rename. The first call of a
+   * process also sweeps the temporaries that dead processes left (a hard kill, a Ctrl-C that ended
+   * a task before its clean-up ran).
+   */
   async tempPath(): Promise<string> {
     const dir = join(this.root, 'tmp');
     await this.ensureDir(dir);
-    return join(dir, `${process.pid}-${randomBytes(6).toString('hex')}.part`);
+    this.swept ??= sweepTemporaries(dir).catch(() => undefined);
+    await this.swept;
+    return join(dir, `${hostname()}-${process.pid}-${randomBytes(6).toString('hex')}.part`);
   }
+
+  private swept?: Promise<unknown>;
 
   /** Serialises work on one artifact across processes; returns the release function. */
   async lock(checksums: readonly Checksum[], signal?: AbortSignal): Promise<() => Promise<void>> {
@@ -72,6 +115,7 @@ export class ContentStore {
    */
   async lookup(checksums: readonly Checksum[], extra: readonly Algorithm[] = []): Promise<StoreLookup> {
     const algorithms: Algorithm[] = [...checksums.map((c) => c.algorithm), ...extra];
+    let altered: string | undefined;
     for (const c of byStrength(checksums)) {
       const path = this.objectPath(c);
       let result;
@@ -82,8 +126,9 @@ export class ContentStore {
         throw err;
       }
       if (result.digests.get(c.algorithm) !== c.digest) {
-        // Corrupted or tampered entry: drop it so it is fetched again.
+        // Corrupted or tampered entry: drop it so it is fetched again (and say so).
         await unlink(path).catch(() => undefined);
+        altered = path;
         continue;
       }
       const mismatches = compareDigests(checksums, result.digests);
@@ -91,7 +136,7 @@ export class ContentStore {
       await this.fileUnderAll(path, checksums);
       return { status: 'hit', path, size: result.size, digests: result.digests };
     }
-    return { status: 'miss' };
+    return altered ? { status: 'miss', altered } : { status: 'miss' };
   }
 
   /** Moves a verified temporary file into the store under every checksum; returns its path. */
