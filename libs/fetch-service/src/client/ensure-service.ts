@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { embeddedAuth } from './embedded-auth';
@@ -43,20 +43,51 @@ export async function ensureEmbeddedService(o: EmbeddedServiceOptions): Promise<
   const client = new FetchServiceClient(`http://127.0.0.1:${o.controlPort}`, auth);
   if (await client.status()) return { client, started: false };
   const log = join(o.configDir, 'fetch-service.log');
-  const child = spawn(
-    process.execPath,
-    [serviceEntryPoint(), `--control-port=${o.controlPort}`, `--proxy-port=${o.proxyPort}`, `--config=${o.configDir}`, '--permissive-mode', `--idle-shutdown=${o.idleShutdownS ?? 300}`, `--log-file=${log}`],
-    { detached: true, stdio: 'ignore', env: { ...(o.env ?? process.env), FETCH_SERVICE_AUTH: auth } },
-  );
+  // This start's own output (a start error is printed there too), apart from earlier runs' log.
+  mkdirSync(o.configDir, { recursive: true, mode: 0o700 });
+  const startLog = join(o.configDir, 'fetch-service.start.log');
+  const out = openSync(startLog, 'w');
   let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  child.unref();
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
+  try {
+    const child = spawn(
+      process.execPath,
+      [serviceEntryPoint(), `--control-port=${o.controlPort}`, `--proxy-port=${o.proxyPort}`, `--config=${o.configDir}`, '--permissive-mode', `--idle-shutdown=${o.idleShutdownS ?? 300}`, `--log-file=${log}`],
+      { detached: true, stdio: ['ignore', out, out], env: { ...(o.env ?? process.env), FETCH_SERVICE_AUTH: auth } },
+    );
+    child.on('exit', (code) => (exited = code));
+    child.unref();
+  } finally {
+    closeSync(out);
+  }
+  const started = Date.now();
+  while (Date.now() - started < START_TIMEOUT_MS) {
     if (await client.status()) return { client, started: exited === undefined };
-    // Exit 1/2 = a port is taken: probably another build started the service; keep polling.
-    if (exited !== undefined && exited !== 1 && exited !== 2) break;
+    // Exit 1/2 = a port is taken: another build probably started the service, which answers within
+    // moments; anything else (or a port taken by something that never answers) is a failed start.
+    if (exited !== undefined && (exited !== 1 && exited !== 2 ? true : Date.now() - started > PORT_TAKEN_GRACE_MS)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new FetchServiceError(`the embedded fetch service did not start on port ${o.controlPort}; see ${log}`);
+  throw new FetchServiceError(startFailure(o.controlPort, o.proxyPort, exited, startLog));
+}
+
+/** Time for a starting service to answer; it needs well under a second (a new CA: a few). */
+const START_TIMEOUT_MS = 15_000;
+/** How long a taken port may stay without a Fetch Service answering on it. */
+const PORT_TAKEN_GRACE_MS = 3_000;
+
+/** Why the embedded service did not start, in one line with its own words. */
+function startFailure(controlPort: number, proxyPort: number, exited: number | null | undefined, startLog: string): string {
+  let said = '';
+  try {
+    said = readFileSync(startLog, 'utf8').trim().split('\n').filter(Boolean).slice(-3).join(' / ');
+  } catch {
+    // Nothing was written.
+  }
+  const why =
+    exited === undefined
+      ? `it did not answer on 127.0.0.1:${controlPort} within ${START_TIMEOUT_MS / 1000} s`
+      : exited === 1 || exited === 2
+        ? `port ${exited === 1 ? proxyPort : controlPort} is taken by something that is not a Fetch Service (it does not answer GET /status); free it, or move the service with HERMETIC_FETCH_SERVICE_${exited === 1 ? 'PROXY' : 'CONTROL'}_PORT`
+        : `it exited with code ${exited}`;
+  return `the embedded fetch service did not start: ${why}${said ? `: ${said}` : ''} (full output: ${startLog})`;
 }
