@@ -31,7 +31,7 @@ const { mkdirSync, writeFileSync } = require('node:fs');
   for (const url of (process.env.PACK_URLS || '').split(',').filter(Boolean)) {
     const res = await request(url, { dispatcher: agent });
     const body = Buffer.from(await res.body.arrayBuffer());
-    if (res.statusCode !== 200) { console.error('download failed: ' + url + ' HTTP ' + res.statusCode); process.exit(2); }
+    if (res.statusCode !== 200 && !process.env.PACK_TOLERATE) { console.error('download failed: ' + url + ' HTTP ' + res.statusCode); process.exit(2); }
     got.push(body);
   }
   await agent.close();
@@ -100,6 +100,16 @@ describe('pack with the Fetch Service', () => {
     expect(r.output).toContain(`- url: ${origin.origin}/undeclared.bin`);
     expect(r.output).toMatch(/declare it in apps\/app\/artifacts\.lock\.yaml \(nx g @hermetic\/nx:add-artifact --project app --url/);
     expect(r.output).toContain('The strict fetch-service session rejected downloads: pack fails.');
+  });
+
+  it('strict: an artifact packed with refused downloads is moved aside as .rejected, never left looking good', async () => {
+    const r = await pack('app', { PACK_URLS: `${origin.origin}/declared.bin,${origin.origin}/undeclared.bin`, PACK_TOLERATE: '1' }, ['--enable-fetch-service=strict']);
+    expect(r.code).not.toBe(0);
+    expect(existsSync(join(ws.root, 'dist/app/app.tgz'))).toBe(false);
+    expect(existsSync(join(ws.root, 'dist/app/app.tgz.json'))).toBe(false);
+    expect(existsSync(join(ws.root, 'dist/app/app.tgz.rejected'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(ws.root, 'dist/app/app.tgz.rejected.json'), 'utf8')).dependencies.some((d: { result: string }) => d.result === 'Rejected')).toBe(true);
+    expect(r.output).toContain('moved dist/app/app.tgz to dist/app/app.tgz.rejected');
   });
 
   it('permissive: the same build passes, warns with the list, and the manifest records the verdicts', async () => {

@@ -1,7 +1,7 @@
 import { ExecutorContext, logger, PromiseExecutor } from '../../utils/devkit';
 import { checksumKey, describeError, expandEnvTemplate, HermeticError, LOCKFILE_NAME, readLockfile, wireUrl } from '@hermetic/core';
 import { craftManifest, isRejected, rejectionReasons, rejectionsText, runUnderSession, SessionReport, sessionEnv, writeCombinedBundle } from '@hermetic/fetch-service/client';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pluginOptionsFromNxJson } from '../../utils/fetch-options';
@@ -164,13 +164,20 @@ const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context
     }
     if (outcome.error) throw outcome.error;
     const exit = outcome.result ?? 1;
-    if (report && exit === 0) {
-      for (const m of writeManifests(findArtifacts(context.root, patterns), report, context, projectRoot, options.version)) logger.info(`wrote ${relative(context.root, m)}`);
-    }
     const rejected = report ? rejectionList(report, relative(context.root, lockfilePath), context.projectName!) : '';
     if (rejected && policy === 'strict') {
+      // What was packed used refused downloads: it must not look like a good build.
+      for (const file of findArtifacts(context.root, patterns)) {
+        renameSync(file, `${file}.rejected`);
+        rmSync(`${file}.json`, { force: true });
+        if (report) writeManifests([`${file}.rejected`], report, context, projectRoot, options.version);
+        logger.error(`moved ${relative(context.root, file)} to ${relative(context.root, file)}.rejected (its manifest: .rejected.json)`);
+      }
       logger.error(`${rejected}\nThe strict fetch-service session rejected downloads: pack fails.`);
       return { success: false };
+    }
+    if (report && exit === 0) {
+      for (const m of writeManifests(findArtifacts(context.root, patterns), report, context, projectRoot, options.version)) logger.info(`wrote ${relative(context.root, m)}`);
     }
     if (rejected) logger.warn(`${rejected}\nThis build will fail on 'strict' fetch-service sessions.`);
     if (!report) logger.warn('no session report could be read (see the teardown errors above)');
