@@ -41,4 +41,21 @@ describe('ContentStore', () => {
     expect(await store.lookup([c.checksum])).toEqual({ status: 'miss', altered: path });
     expect(existsSync(path)).toBe(false);
   });
+
+  it('removes its in-flight temporaries when the process exits abruptly (process.exit on Ctrl-C)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'hermetic-store-exit-'));
+    const script = `
+      const { writeFileSync } = require('node:fs');
+      const { ContentStore } = require(${JSON.stringify(join(__dirname, 'content-store.ts'))});
+      new ContentStore(${JSON.stringify(root)}).tempPath().then((p) => { writeFileSync(p, 'partial'); console.log(p); process.exit(130); });
+    `;
+    const r = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, SWC_NODE_PROJECT: join(__dirname, '..', '..', '..', '..', 'tsconfig.base.json') },
+    });
+    expect(r.status).toBe(130);
+    const temp = r.stdout.trim();
+    expect(temp).toMatch(/\.part$/);
+    expect(existsSync(temp)).toBe(false);
+  }, 30_000);
 });

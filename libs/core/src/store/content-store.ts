@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Algorithm, STRENGTH_ORDER } from '../checksum/algorithms';
@@ -40,6 +41,31 @@ function deadHere(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code !== 'EPERM';
   }
 }
+
+/** Temporaries of this process not yet admitted: removed when the process exits however it exits. */
+const inFlight = new Set<string>();
+
+/**
+ * Remembers a temporary so that an exit this process did not plan (a task runner calling
+ * `process.exit` on Ctrl-C before the download's own clean-up ran) still removes it. Only what a
+ * SIGKILL leaves remains, and the next run's sweep takes it.
+ */
+function trackTemporary(path: string): void {
+  if (inFlight.size === 0 && !exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const p of inFlight) {
+        try {
+          unlinkSync(p);
+        } catch {
+          // Admitted or removed already.
+        }
+      }
+    });
+  }
+  inFlight.add(path);
+}
+let exitHookInstalled = false;
 
 /**
  * Deletes the store's temporaries that nobody will finish: those of dead processes of this machine
@@ -96,7 +122,9 @@ export class ContentStore {
     await this.ensureDir(dir);
     this.swept ??= sweepTemporaries(dir).catch(() => undefined);
     await this.swept;
-    return join(dir, `${hostname()}-${process.pid}-${randomBytes(6).toString('hex')}.part`);
+    const path = join(dir, `${hostname()}-${process.pid}-${randomBytes(6).toString('hex')}.part`);
+    trackTemporary(path);
+    return path;
   }
 
   private swept?: Promise<unknown>;
@@ -146,6 +174,7 @@ export class ContentStore {
     // Stored objects are read-only so an accidental in-place edit through a link fails loudly.
     await chmod(tempFile, 0o444);
     await rename(tempFile, primary);
+    inFlight.delete(tempFile);
     await this.fileUnderAll(primary, checksums);
     return primary;
   }
