@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, AddressInfo } from 'node:net';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publishMaven, serveBytes, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
+import { publishMaven, serveBytes, startTestServer, TestServer, freePort } from '@hermetic/core/testing/test-server';
 import { LocalRegistry } from './local-registry';
 import { run, userEnv } from './run';
 import { UserWorkspace } from './user-workspace';
@@ -17,13 +16,6 @@ jest.setTimeout(600_000);
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Packages a compiled file requires: bare specifiers reduced to their package name, builtins left out. */
 function requiredPackages(js: string): string[] {

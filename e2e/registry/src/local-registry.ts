@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from './run';
+import { freePort } from '@hermetic/core/testing/test-server';
 
 const REPO = join(__dirname, '..', '..', '..');
 
@@ -14,13 +14,6 @@ export const PACKAGES = [
   { lib: 'nx-plugin', name: '@hermetic/nx' },
 ] as const;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * A verdaccio registry on 127.0.0.1 that holds only `@hermetic/*` (no uplinks): a workspace that

@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveBytes, slowBody, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
+import { serveBytes, slowBody, startTestServer, TestServer, freePort } from '@hermetic/core/testing/test-server';
 import { ensureEmbeddedService, FetchServiceClient } from '@hermetic/fetch-service/client';
 import { NxWorkspace } from './nx-workspace';
 
@@ -13,13 +11,6 @@ jest.setTimeout(180_000);
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** A pack script: downloads $PACK_URLS through the environment's proxy, then writes the artifact. */
 const PACK_SCRIPT = `

@@ -8,27 +8,32 @@ export function isInside(root: string, child: string): boolean {
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
+type Stat = Awaited<ReturnType<typeof lstat>>;
+
 /**
- * Proves that the existing directories of `relDir` below `root` stay inside it: each component that
- * exists is checked, and a symlink that resolves outside `realRoot` (or a non-directory) fails with
- * PathOutsideRoot (exit 3) naming the path. Components that do not exist yet are fine.
+ * Walks the components of `relDir` below `root`, checking each that exists: a symlink that resolves
+ * outside `realRoot` fails with PathOutsideRoot (exit 3) naming it, a non-directory with InvalidInput.
+ * A missing component is handed to `missing`, which creates it (and returns what is there now) or
+ * ends the walk (undefined).
  */
-export async function checkInside(root: string, realRoot: string, relDir: string, context: string): Promise<void> {
+async function walkInside(root: string, realRoot: string, relDir: string, context: string, missing: (path: string) => Promise<Stat | 'made' | undefined>): Promise<void> {
   let current = root;
   for (const segment of relDir.split('/').filter(Boolean)) {
     current = join(current, segment);
-    let info;
+    let info: Stat | 'made' | undefined;
     try {
       info = await lstat(current);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      info = await missing(current);
+      if (info === undefined) return;
+      if (info === 'made') continue;
     }
     await checkEntry(current, info, root, realRoot, context);
   }
 }
 
-async function checkEntry(current: string, info: Awaited<ReturnType<typeof lstat>>, root: string, realRoot: string, context: string): Promise<void> {
+async function checkEntry(current: string, info: Stat, root: string, realRoot: string, context: string): Promise<void> {
   if (info.isSymbolicLink()) {
     const target = await realpath(current).catch(() => undefined);
     if (!target || !isInside(realRoot, target)) {
@@ -42,28 +47,26 @@ async function checkEntry(current: string, info: Awaited<ReturnType<typeof lstat
 }
 
 /**
+ * Proves that the existing directories of `relDir` below `root` stay inside it (before a delete, say);
+ * components that do not exist yet are fine. `realRoot` is `root` with symlinks resolved.
+ */
+export function checkInside(root: string, realRoot: string, relDir: string, context: string): Promise<void> {
+  return walkInside(root, realRoot, relDir, context, async () => undefined);
+}
+
+/**
  * Creates the directories of `relDir` below `root` one segment at a time, refusing to follow a
  * symlink that leads out of `root` (so a planted link cannot redirect a download elsewhere).
- * `realRoot` is `root` with symlinks resolved (computed once per run by the caller).
  */
-export async function mkdirInside(root: string, realRoot: string, relDir: string, context: string): Promise<void> {
-  let current = root;
-  for (const segment of relDir.split('/').filter(Boolean)) {
-    current = join(current, segment);
-    let info;
+export function mkdirInside(root: string, realRoot: string, relDir: string, context: string): Promise<void> {
+  return walkInside(root, realRoot, relDir, context, async (path) => {
     try {
-      info = await lstat(current);
+      await mkdir(path);
+      return 'made';
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      try {
-        await mkdir(current);
-        continue;
-      } catch (mkdirErr) {
-        // Another artifact of the same run made it in between: check what is there now.
-        if ((mkdirErr as NodeJS.ErrnoException).code !== 'EEXIST') throw mkdirErr;
-        info = await lstat(current);
-      }
+      // Another artifact of the same run made it in between: check what is there now.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      return lstat(path);
     }
-    await checkEntry(current, info, root, realRoot, context);
-  }
+  });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 
@@ -181,4 +181,13 @@ export function endlessBody(sent: { bytes: number }): Handler {
     res.on('close', () => res.destroy());
     pump();
   };
+}
+
+/** A port nothing listens on right now, on 127.0.0.1 (for services a test starts in another process). */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

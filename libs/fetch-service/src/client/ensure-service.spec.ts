@@ -3,6 +3,7 @@ import { createServer, AddressInfo, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureEmbeddedService } from './ensure-service';
+import { freePort } from '@hermetic/core/testing/test-server';
 
 async function listen(): Promise<{ server: Server; port: number }> {
   const server = createServer((socket) => socket.on('error', () => undefined));
@@ -10,11 +11,6 @@ async function listen(): Promise<{ server: Server; port: number }> {
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-async function freePort(): Promise<number> {
-  const { server, port } = await listen();
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** A service that cannot start fails the caller within seconds, with the cause in the message. */
 describe('ensureEmbeddedService when the service cannot start', () => {

@@ -1,22 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { serveBytes, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
+import { serveBytes, startTestServer, TestServer, freePort } from '@hermetic/core/testing/test-server';
 import { parseServiceAuth } from '../auth';
 import { embeddedAuthPath } from '../client/embedded-auth';
 import { ensureEmbeddedService } from '../client/ensure-service';
 import { run, startService } from '../testing';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** Secrets given to a session, or sent by a build through it, never reach its report, spool or log. */
 describe('secrets in sessions', () => {
