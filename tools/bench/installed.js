@@ -32,8 +32,13 @@ function wall(cmd, args, opts = {}, expect = 0) {
 function sideBySide(runs, a, b) {
   const [as, bs] = [[], []];
   for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) as.push(a()), bs.push(b());
-    else bs.push(b()), as.push(a());
+    if (i % 2 === 0) {
+      as.push(a());
+      bs.push(b());
+    } else {
+      bs.push(b());
+      as.push(a());
+    }
   }
   return [median(as), median(bs)];
 }
@@ -107,15 +112,28 @@ async function installedBench() {
     writeFileSync(join(root, 'bad.lock.yaml'), 'metadata:\n  version: 1.0\nartifacts: []\n');
     const node = () => wall(process.execPath, ['-e', '0']);
     const [help, bare] = sideBySide(STARTUP_RUNS, () => wall(bin, ['--help'], { cwd: root }), node);
-    const [invalid, bare2] = sideBySide(STARTUP_RUNS, () => wall(bin, ['fetch-deps', '--lockfile', 'bad.lock.yaml', '--output', 'out'], { cwd: root }, 14), node);
+    const [invalid, bare2] = sideBySide(
+      STARTUP_RUNS,
+      () => wall(bin, ['fetch-deps', '--lockfile', 'bad.lock.yaml', '--output', 'out'], { cwd: root }, 14),
+      node,
+    );
     writeProjects(root);
-    const graph = (cold) => sideBySide(GRAPH_RUNS, () => showProjects(root, ['@hermetic/nx'], cold), () => showProjects(root, [], cold));
+    const graph = (cold) =>
+      sideBySide(
+        GRAPH_RUNS,
+        () => showProjects(root, ['@hermetic/nx'], cold),
+        () => showProjects(root, [], cold),
+      );
     const [coldWith, coldWithout] = graph(true);
     // Warm each side's data once (they share the folder: the plugin's cache survives the other side's runs).
     showProjects(root, ['@hermetic/nx'], false);
     const [warmWith, warmWithout] = graph(false);
     writeFloorPlugin(root);
-    const [floor, floorWithout] = sideBySide(GRAPH_RUNS, () => showProjects(root, ['hermetic-bench-floor'], false), () => showProjects(root, [], false));
+    const [floor, floorWithout] = sideBySide(
+      GRAPH_RUNS,
+      () => showProjects(root, ['hermetic-bench-floor'], false),
+      () => showProjects(root, [], false),
+    );
     const ms = (s) => `${(s * 1000).toFixed(0)} ms`;
     const plus = (a, b) => `+${((a - b) * 1000).toFixed(0)} ms`;
     return [

@@ -28,7 +28,9 @@ async function waitForStatus(url) {
       const r = await request(`${url}/status`);
       await r.body.dump();
       if (r.statusCode === 200) return;
-    } catch {}
+    } catch {
+      // Not listening yet.
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('fetch service did not start');
@@ -72,23 +74,47 @@ async function proxyBench() {
   const certPath = join(FIXTURES, 'test-cert.pem');
   const plain = startProcess(process.execPath, [join(__dirname, 'serve.js'), work]);
   // BENCH_TLS_PORT=443 (needs root) measures the proxy's native TLS path, used for port 443 only.
-  const tls = startProcess(process.execPath, [join(__dirname, 'serve.js'), work, '--tls', certPath, join(FIXTURES, 'test-key.pem')], { BENCH_LISTEN_PORT: process.env.BENCH_TLS_PORT ?? '0' });
+  const tls = startProcess(process.execPath, [join(__dirname, 'serve.js'), work, '--tls', certPath, join(FIXTURES, 'test-key.pem')], {
+    BENCH_LISTEN_PORT: process.env.BENCH_TLS_PORT ?? '0',
+  });
   const [httpPort, httpsPort] = [await firstLine(plain), await firstLine(tls)];
   const cfg = join(work, 'fs');
-  const service = startProcess(process.execPath, [join(REPO, 'libs/fetch-service/bin/hermetic-fetch-service.js'), '--config', cfg, '--control-port', '23555', '--proxy-port', '23444', '--permissive-mode', '--log-file', join(work, 'fs.log')], {
-    FETCH_SERVICE_AUTH: 'bench:bench',
-    NODE_EXTRA_CA_CERTS: certPath,
-  });
+  const service = startProcess(
+    process.execPath,
+    [
+      join(REPO, 'libs/fetch-service/bin/hermetic-fetch-service.js'),
+      '--config',
+      cfg,
+      '--control-port',
+      '23555',
+      '--proxy-port',
+      '23444',
+      '--permissive-mode',
+      '--log-file',
+      join(work, 'fs.log'),
+    ],
+    {
+      FETCH_SERVICE_AUTH: 'bench:bench',
+      NODE_EXTRA_CA_CERTS: certPath,
+    },
+  );
   const rows = [];
   try {
     await waitForStatus('http://127.0.0.1:23555');
-    const s = await request('http://127.0.0.1:23555/session', { method: 'POST', body: '{"policy":"permissive"}', headers: { authorization: `Basic ${Buffer.from('bench:bench').toString('base64')}` } });
+    const s = await request('http://127.0.0.1:23555/session', {
+      method: 'POST',
+      body: '{"policy":"permissive"}',
+      headers: { authorization: `Basic ${Buffer.from('bench:bench').toString('base64')}` },
+    });
     const { id, token } = await s.body.json();
     const ca = readFileSync(join(cfg, 'ca.pem'), 'utf8');
     const testCa = readFileSync(certPath, 'utf8');
     const direct = new Agent({ connections: 16, connect: { ca: testCa } });
     const proxied = new ProxyAgent({ uri: `http://${id}:${token}@127.0.0.1:23444`, connections: 16, requestTls: { ca } });
-    for (const [scheme, port] of [['http', httpPort], ['https', httpsPort]]) {
+    for (const [scheme, port] of [
+      ['http', httpPort],
+      ['https', httpsPort],
+    ]) {
       const base = `${scheme}://127.0.0.1:${port}`;
       // Warm up both paths (connections, leaf certificate), then alternate.
       await smallRequests(`${base}/small/4096`, direct, 200);
@@ -103,7 +129,14 @@ async function proxyBench() {
       const dMiBs = 256 / med(d);
       const pMiBs = 256 / med(p);
       const label = scheme === 'https' && port === '443' ? 'HTTPS :443' : scheme.toUpperCase();
-      rows.push([`proxy ${label} 256 MiB`, `${pMiBs.toFixed(0)} MiB/s`, `${dMiBs.toFixed(0)} MiB/s`, `${((pMiBs / dMiBs) * 100).toFixed(0)} % (goal >= 70 % for HTTPS)`, '', '']);
+      rows.push([
+        `proxy ${label} 256 MiB`,
+        `${pMiBs.toFixed(0)} MiB/s`,
+        `${dMiBs.toFixed(0)} MiB/s`,
+        `${((pMiBs / dMiBs) * 100).toFixed(0)} % (goal >= 70 % for HTTPS)`,
+        '',
+        '',
+      ]);
       const sd = await smallRequests(`${base}/small/4096`, direct, 3000);
       const sp = await smallRequests(`${base}/small/4096`, proxied, 3000);
       rows.push([

@@ -46,9 +46,7 @@ function makeFiles(dir, prefix, count, size) {
 /** Runs a command under /usr/bin/time; returns wall seconds and peak RSS in KiB (summed over a pipeline is not needed: each step is timed). */
 function timed(cmd, args, opts = {}) {
   const start = process.hrtime.bigint();
-  const r = TIME
-    ? spawnSync(TIME, ['-f', '%M', cmd, ...args], { encoding: 'utf8', ...opts })
-    : spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  const r = TIME ? spawnSync(TIME, ['-f', '%M', cmd, ...args], { encoding: 'utf8', ...opts }) : spawnSync(cmd, args, { encoding: 'utf8', ...opts });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
   const rssKiB = TIME ? Number(r.stderr.trim().split('\n').pop()) : NaN;
@@ -72,7 +70,10 @@ function curlAndSha(files, base, run) {
   const args = ['--parallel', '--parallel-max', String(CONCURRENCY), '-sSf'];
   for (const f of files) args.push('-o', join(out, f.name), `${base}/${f.name}`);
   const curl = timed('curl', args);
-  const sum = timed('sha256sum', files.map((f) => join(out, f.name)));
+  const sum = timed(
+    'sha256sum',
+    files.map((f) => join(out, f.name)),
+  );
   rmSync(out, { recursive: true, force: true });
   return { wall: curl.wall + sum.wall, rssKiB: Math.max(curl.rssKiB, sum.rssKiB) };
 }
@@ -113,7 +114,14 @@ async function main() {
       }
       const hw = median(h.map((x) => x.wall));
       const bw = median(b.map((x) => x.wall));
-      rows.push([c.name, `${hw.toFixed(2)} s`, `${bw.toFixed(2)} s`, `${(hw / bw).toFixed(2)}x (goal <= 1.2x)`, mib(median(h.map((x) => x.rssKiB))), mib(median(b.map((x) => x.rssKiB)))]);
+      rows.push([
+        c.name,
+        `${hw.toFixed(2)} s`,
+        `${bw.toFixed(2)} s`,
+        `${(hw / bw).toFixed(2)}x (goal <= 1.2x)`,
+        mib(median(h.map((x) => x.rssKiB))),
+        mib(median(b.map((x) => x.rssKiB))),
+      ]);
     }
   } finally {
     server.kill();
@@ -129,7 +137,9 @@ async function main() {
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
-  console.log(`\nmedian of ${RUNS} runs each, concurrency ${CONCURRENCY}, node ${process.version}, ${execFileSync('nproc').toString().trim()} cores${TIME ? '' : '; install `time` for peak RSS'}`);
+  console.log(
+    `\nmedian of ${RUNS} runs each, concurrency ${CONCURRENCY}, node ${process.version}, ${execFileSync('nproc').toString().trim()} cores${TIME ? '' : '; install `time` for peak RSS'}`,
+  );
 }
 
 main().catch((err) => {

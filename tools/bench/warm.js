@@ -34,11 +34,17 @@ async function warmBench() {
   const ws = new NxWorkspace();
   const lock = (last) =>
     `metadata:\n  version: "1.0"\nartifacts:\n${Array.from({ length: 100 }, (_, i) => (i === 99 ? last : i))
-      .map((i) => `  - download_url: http://127.0.0.1:${port}/a${i}.bin\n    checksum: sha256:${createHash('sha256').update(bodies[i]).digest('hex')}\n    filename: a${i === 100 ? 99 : i}.bin\n`)
+      .map(
+        (i) =>
+          `  - download_url: http://127.0.0.1:${port}/a${i}.bin\n    checksum: sha256:${createHash('sha256').update(bodies[i]).digest('hex')}\n    filename: a${i === 100 ? 99 : i}.bin\n`,
+      )
       .join('')}`;
   try {
     mkdirSync(join(ws.root, 'apps/w'), { recursive: true });
-    ws.write('apps/w/project.json', { name: 'w', targets: { baseline: { executor: 'nx:run-commands', options: { command: 'true' }, cache: true, inputs: [] } } });
+    ws.write('apps/w/project.json', {
+      name: 'w',
+      targets: { baseline: { executor: 'nx:run-commands', options: { command: 'true' }, cache: true, inputs: [] } },
+    });
     ws.write('apps/w/artifacts.lock.yaml', lock(99));
     nx(ws, ['run', 'w:fetch-deps']);
     nx(ws, ['run', 'w:baseline']);
@@ -58,7 +64,14 @@ async function warmBench() {
       changed.push(nx(ws, ['run', 'w:fetch-generic']));
     }
     const b = median(base);
-    const row = (name, t) => [name, `${t.toFixed(2)} s`, `${b.toFixed(2)} s (Nx, cached no-op)`, `+${(((t - b) / b) * 100).toFixed(0)} % (goal <= +10 %)`, '', ''];
+    const row = (name, t) => [
+      name,
+      `${t.toFixed(2)} s`,
+      `${b.toFixed(2)} s (Nx, cached no-op)`,
+      `+${(((t - b) / b) * 100).toFixed(0)} % (goal <= +10 %)`,
+      '',
+      '',
+    ];
     return [
       row('warm fetch-generic, 100 artifacts, nothing changed', median(hit)),
       row('warm fetch-deps (hits + re-verify 100 files + SBOM hit)', median(deps)),

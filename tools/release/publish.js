@@ -15,7 +15,14 @@ const ROOT = join(__dirname, '..', '..');
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   strict: false,
-  options: { registry: { type: 'string' }, tag: { type: 'string' }, access: { type: 'string' }, otp: { type: 'string' }, dryRun: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+  options: {
+    registry: { type: 'string' },
+    tag: { type: 'string' },
+    access: { type: 'string' },
+    otp: { type: 'string' },
+    dryRun: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+  },
 });
 const projectRoot = positionals[0];
 const packageDir = join(ROOT, 'dist', projectRoot ?? '');

@@ -65,7 +65,10 @@ class HermeticVersionActions extends VersionActions {
 
   async updateProjectDependencies(tree, projectGraph, dependenciesToUpdate) {
     const names = Object.fromEntries(
-      Object.entries(dependenciesToUpdate).map(([project, version]) => [readJson(tree, join(projectGraph.nodes[project].data.root, 'package.json')).name, version]),
+      Object.entries(dependenciesToUpdate).map(([project, version]) => [
+        readJson(tree, join(projectGraph.nodes[project].data.root, 'package.json')).name,
+        version,
+      ]),
     );
     const logs = [];
     for (const { manifestPath } of this.manifestsToUpdate) {
@@ -74,7 +77,10 @@ class HermeticVersionActions extends VersionActions {
       for (const collection of COLLECTIONS) {
         for (const [name, version] of Object.entries(names)) {
           // The three packages are released together: they pin each other exactly.
-          if (manifest[collection]?.[name]) (manifest[collection][name] = version), count++;
+          if (manifest[collection]?.[name]) {
+            manifest[collection][name] = version;
+            count++;
+          }
         }
       }
       if (count) {

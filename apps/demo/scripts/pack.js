@@ -27,7 +27,11 @@ async function main() {
   cpSync(join(root, 'apps/demo/src'), join(top, 'src'), { recursive: true });
   cpSync(join(root, 'dist/hermetic/apps/demo/deps'), join(top, 'deps'), { recursive: true, dereference: true });
   writeFileSync(join(top, 'NOTICE.txt'), body);
-  const tar = execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--mode=u+rw,go+r', '-C', stage, '-cf', '-', 'demo-1.0.0'], { maxBuffer: 1 << 30 });
+  const tar = execFileSync(
+    'tar',
+    ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--mode=u+rw,go+r', '-C', stage, '-cf', '-', 'demo-1.0.0'],
+    { maxBuffer: 1 << 30 },
+  );
   const out = join(root, 'dist/packages/demo');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'demo-1.0.0.tgz'), gzipSync(tar, { level: 9 }));

@@ -16,13 +16,17 @@ jest.setTimeout(600_000);
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-
 /** Packages a compiled file requires: bare specifiers reduced to their package name, builtins left out. */
 function requiredPackages(js: string): string[] {
   return [...js.matchAll(/require\("([^"]+)"\)/g)]
     .map((m) => m[1])
     .filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !builtinModules.includes(s))
-    .map((s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/'));
+    .map((s) =>
+      s
+        .split('/')
+        .slice(0, s.startsWith('@') ? 2 : 1)
+        .join('/'),
+    );
 }
 
 /** The project graph's view of one project (`nx show project <p> --json`). */
@@ -41,10 +45,14 @@ describe('installed from a registry', () => {
   const jar = randomBytes(12_000);
 
   beforeAll(async () => {
-    const build = await run(process.execPath, [join(REPO, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run-many', '-t', 'build', '-p', 'core', 'fetch-service', 'nx-plugin'], {
-      cwd: REPO,
-      env: userEnv({ NX_CACHE_DIRECTORY: process.env.NX_CACHE_DIRECTORY }),
-    });
+    const build = await run(
+      process.execPath,
+      [join(REPO, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run-many', '-t', 'build', '-p', 'core', 'fetch-service', 'nx-plugin'],
+      {
+        cwd: REPO,
+        env: userEnv({ NX_CACHE_DIRECTORY: process.env.NX_CACHE_DIRECTORY }),
+      },
+    );
     if (build.code !== 0) throw new Error(`build failed:\n${build.output}`);
     await registry.start();
     await registry.publishBuilt(version);
@@ -118,7 +126,17 @@ describe('installed from a registry', () => {
     it('configuration and add-artifact author the lockfile (a URL and a Maven artifact from a loopback server)', async () => {
       await ws.nx(['g', '@hermetic/nx:configuration', 'web', '--no-interactive']);
       await ws.nx(['g', '@hermetic/nx:add-artifact', '--project', 'web', '--url', `${origin.origin}/releases/tool-2.0.tgz`, '--no-interactive']);
-      await ws.nx(['g', '@hermetic/nx:add-artifact', '--project', 'web', '--maven', 'org.example:widget:1.4.0', '--repository', `${origin.origin}/m2`, '--no-interactive']);
+      await ws.nx([
+        'g',
+        '@hermetic/nx:add-artifact',
+        '--project',
+        'web',
+        '--maven',
+        'org.example:widget:1.4.0',
+        '--repository',
+        `${origin.origin}/m2`,
+        '--no-interactive',
+      ]);
       const lock = ws.read('apps/web/artifacts.lock.yaml');
       expect(lock).toContain(`sha256:${sha256(tool)}`);
       expect(lock).toContain(`sha256:${sha256(jar)}`);
@@ -168,7 +186,17 @@ describe('installed from a registry', () => {
 
     it('npx hermetic runs the installed CLI', async () => {
       expect(await ws.ok('npx', ['--no-install', 'hermetic', '--help'])).toMatch(/fetch-deps/);
-      const out = await ws.ok('npx', ['--no-install', 'hermetic', 'fetch-deps', '--lockfile', 'apps/web/artifacts.lock.yaml', '--output', 'cli-output', '--store', '.nx/hermetic/store']);
+      const out = await ws.ok('npx', [
+        '--no-install',
+        'hermetic',
+        'fetch-deps',
+        '--lockfile',
+        'apps/web/artifacts.lock.yaml',
+        '--output',
+        'cli-output',
+        '--store',
+        '.nx/hermetic/store',
+      ]);
       expect(out).toMatch(/2 files/);
       expect(readFileSync(join(ws.root, 'cli-output/deps/generic/tool-2.0.tgz')).equals(tool)).toBe(true);
     });

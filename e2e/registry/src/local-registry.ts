@@ -14,7 +14,6 @@ export const PACKAGES = [
   { lib: 'nx-plugin', name: '@hermetic/nx' },
 ] as const;
 
-
 /**
  * A verdaccio registry on 127.0.0.1 that holds only `@hermetic/*` (no uplinks): a workspace that
  * sends just that scope here (`@hermetic:registry=` in its .npmrc) takes everything else from its

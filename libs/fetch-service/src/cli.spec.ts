@@ -45,7 +45,9 @@ describe('hermetic-fetch-service CLI', () => {
 
   it('creates the CA on first start (key mode 0600), serves, and stops on idle shutdown with no live session', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hermetic-fscli-'));
-    const r = await cli(['--config', dir, '--proxy-port', '0', '--control-port', '0', '--idle-shutdown=1', '--log-file', join(dir, 'log.txt')], { FETCH_SERVICE_AUTH: 'u:p' });
+    const r = await cli(['--config', dir, '--proxy-port', '0', '--control-port', '0', '--idle-shutdown=1', '--log-file', join(dir, 'log.txt')], {
+      FETCH_SERVICE_AUTH: 'u:p',
+    });
     expect(r.code).toBe(0);
     expect(statSync(join(dir, 'ca.key.pem')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(dir, 'ca.pem'), 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);

@@ -87,7 +87,15 @@ export class FetchService {
     const ca = await loadOrCreateCa(this.o.cert, this.o.key);
     const registry = new SessionRegistry(this.o.spool, !!this.o.permissiveMode);
     this.upstream = createDispatcher({ connections: 32, connectTimeoutMs: 30_000, env });
-    this.proxy = new ProxyServer({ registry, leafs: new LeafCertificates(ca), upstream: this.upstream, log: this.log, spoolData: this.o.spoolData, idleTimeoutMs: this.o.idleTimeoutMs, maxConnections: this.o.maxConnections });
+    this.proxy = new ProxyServer({
+      registry,
+      leafs: new LeafCertificates(ca),
+      upstream: this.upstream,
+      log: this.log,
+      spoolData: this.o.spoolData,
+      idleTimeoutMs: this.o.idleTimeoutMs,
+      maxConnections: this.o.maxConnections,
+    });
     let idleSince = Date.now();
     const startTime = new Date();
     this.control = createControlServer({

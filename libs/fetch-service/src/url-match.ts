@@ -9,7 +9,10 @@ import { globToRegExp } from './glob';
  */
 export function matchForm(url: URL): string {
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  const decoded = url.pathname.replace(/%2f|%5c/gi, '/').replace(/%2e/gi, '.').replace(/\\/g, '/');
+  const decoded = url.pathname
+    .replace(/%2f|%5c/gi, '/')
+    .replace(/%2e/gi, '.')
+    .replace(/\\/g, '/');
   const resolved = posix.normalize(decoded.startsWith('/') ? decoded : `/${decoded}`).replace(/^(\/\.\.)+(?=\/|$)/, '') || '/';
   // normalize keeps a trailing slash, and resolves '..' above the root to the root.
   return `${url.protocol}//${url.hostname.toLowerCase()}:${port}${resolved}${url.search}`;

@@ -66,7 +66,10 @@ describe('verified deps across the monorepo', () => {
   const files = Array.from({ length: 50 }, (_, i) => randomBytes(2_000 + i));
   const lock = (indices: number[], comment = '', rename = '') =>
     `${comment}metadata:\n  version: "1.0"\nartifacts:\n${indices
-      .map((i) => `  - download_url: ${server.origin}/f${i}.bin\n    checksum: sha256:${sha256(files[i])}\n${rename && i === indices[0] ? `    filename: ${rename}\n` : ''}`)
+      .map(
+        (i) =>
+          `  - download_url: ${server.origin}/f${i}.bin\n    checksum: sha256:${sha256(files[i])}\n${rename && i === indices[0] ? `    filename: ${rename}\n` : ''}`,
+      )
       .join('')}`;
   const hits = () => files.map((_, i) => server.hits(`/f${i}.bin`));
 
@@ -107,7 +110,9 @@ describe('verified deps across the monorepo', () => {
       const restored = await ws.nx(['run', 'a:fetch-deps']);
       expect(restored.output).toMatch(cached('a:fetch-generic'));
       expect(restored.code).not.toBe(0);
-      expect(restored.output).toMatch(/ChecksumVerificationFailed: 1 fetched file\(s\) of apps\/a\/artifacts\.lock\.yaml do not match it:\n\s+dist\/hermetic\/apps\/a\/deps\/generic\/f1\.bin: sha256 expected [0-9a-f]{64}, got [0-9a-f]{64}/);
+      expect(restored.output).toMatch(
+        /ChecksumVerificationFailed: 1 fetched file\(s\) of apps\/a\/artifacts\.lock\.yaml do not match it:\n\s+dist\/hermetic\/apps\/a\/deps\/generic\/f1\.bin: sha256 expected [0-9a-f]{64}, got [0-9a-f]{64}/,
+      );
     } finally {
       ws.dispose();
     }

@@ -50,7 +50,9 @@ describe('fetch-maven', () => {
     publishMaven(server, '/m2', { group: 'org.acme', artifact: 'core', version: '2.0' }, jar);
     publishMaven(server, '/m2', { group: 'org.acme', artifact: 'acme-parent', version: '2.0', ext: 'pom' }, parent);
     const auth = `Basic ${Buffer.from(`ci:${SECRET}`).toString('base64')}`;
-    publishMaven(server, '/private', { group: 'org.acme', artifact: 'secret', version: '1.0' }, privateJar, { guard: (h) => requireHeader('authorization', auth, h) });
+    publishMaven(server, '/private', { group: 'org.acme', artifact: 'secret', version: '1.0' }, privateJar, {
+      guard: (h) => requireHeader('authorization', auth, h),
+    });
     ws = new NxWorkspace({ mavenLayout: true, verifySidecars: true });
     ws.write('apps/svc/project.json', { name: 'svc', targets: {} });
     ws.write(
@@ -116,7 +118,9 @@ artifacts:
         `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion><parent><groupId>org.acme</groupId><artifactId>acme-parent</artifactId><version>${parentVersion}</version></parent><artifactId>consumer</artifactId></project>\n`,
       );
     const mvn = (args: string[]) =>
-      new Promise<number>((resolve) => execFile('mvn', ['-B', '-q', '-f', join(ws.root, 'consumer/pom.xml'), ...args, 'validate'], (err) => resolve(err ? 1 : 0)));
+      new Promise<number>((resolve) =>
+        execFile('mvn', ['-B', '-q', '-f', join(ws.root, 'consumer/pom.xml'), ...args, 'validate'], (err) => resolve(err ? 1 : 0)),
+      );
     consumer('2.0');
     expect(await mvn(['-o', `-Dmaven.repo.local=${join(ws.root, layout)}`])).toBe(0);
     expect(await mvn(['-s', join(ws.root, layout, 'settings.xml'), `-Dmaven.repo.local=${join(ws.root, 'tmp-m2')}`])).toBe(0);

@@ -50,7 +50,9 @@ describe('generators from a clean workspace', () => {
     const bom = JSON.parse(ws.read('dist/hermetic/libs/p/bom.json').toString());
     const validate = cycloneDx16Validator();
     expect(validate(bom)).toBe(true);
-    expect(bom.components[0].purl).toBe(`pkg:generic/tool-3.1.tgz?checksum=sha256:${createHash('sha256').update(tool).digest('hex')}&download_url=${server.origin}/downloads/tool-3.1.tgz`);
+    expect(bom.components[0].purl).toBe(
+      `pkg:generic/tool-3.1.tgz?checksum=sha256:${createHash('sha256').update(tool).digest('hex')}&download_url=${server.origin}/downloads/tool-3.1.tgz`,
+    );
   });
 
   it('update-checksums confirms the lockfile matches upstream', async () => {

@@ -53,7 +53,16 @@ export class NxWorkspace {
         {
           cwd: this.root,
           // Nx 24 shares one cache between checkouts by default; each test workspace keeps its own.
-          env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', HERMETIC_STORE_DIR: '', NX_CACHE_DIRECTORY: join(this.root, '.nx', 'cache'), ...env },
+          env: {
+            ...process.env,
+            NX_DAEMON: 'false',
+            NX_NO_CLOUD: 'true',
+            NX_TUI: 'false',
+            CI: 'true',
+            HERMETIC_STORE_DIR: '',
+            NX_CACHE_DIRECTORY: join(this.root, '.nx', 'cache'),
+            ...env,
+          },
           maxBuffer: 16 * 1024 * 1024,
           timeout: 120_000,
         },

@@ -11,7 +11,6 @@ jest.setTimeout(180_000);
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-
 /** A pack script: downloads $PACK_URLS through the environment's proxy, then writes the artifact. */
 const PACK_SCRIPT = `
 const { EnvHttpProxyAgent, request } = require('undici');
@@ -50,7 +49,12 @@ describe('pack with the Fetch Service', () => {
     origin.route('/undeclared.bin', serveBytes(undeclared));
     origin.route('/slow.bin', slowBody(undeclared, 200, 100));
     const [control, proxy] = [await freePort(), await freePort()];
-    env = { HERMETIC_FETCH_SERVICE_CONTROL_PORT: String(control), HERMETIC_FETCH_SERVICE_PROXY_PORT: String(proxy), HERMETIC_FETCH_SERVICE_DIR: serviceDir, FETCH_SERVICE_AUTH: 'e2e:e2e' };
+    env = {
+      HERMETIC_FETCH_SERVICE_CONTROL_PORT: String(control),
+      HERMETIC_FETCH_SERVICE_PROXY_PORT: String(proxy),
+      HERMETIC_FETCH_SERVICE_DIR: serviceDir,
+      FETCH_SERVICE_AUTH: 'e2e:e2e',
+    };
     // Started here so every test can use it alone (a managed pack would start or reuse it too).
     client = (await ensureEmbeddedService({ controlPort: control, proxyPort: proxy, configDir: serviceDir, auth: 'e2e:e2e', idleShutdownS: 120 })).client;
     ws = new NxWorkspace();
@@ -58,9 +62,18 @@ describe('pack with the Fetch Service', () => {
     for (const name of ['app', 'other']) {
       ws.write(`apps/${name}/project.json`, {
         name,
-        targets: { pack: { executor: '@hermetic/nx:pack', options: { command: `node pack.js dist/${name}`, artifacts: [`dist/${name}/app.tgz`] }, outputs: [`{workspaceRoot}/dist/${name}`] } },
+        targets: {
+          pack: {
+            executor: '@hermetic/nx:pack',
+            options: { command: `node pack.js dist/${name}`, artifacts: [`dist/${name}/app.tgz`] },
+            outputs: [`{workspaceRoot}/dist/${name}`],
+          },
+        },
       });
-      ws.write(`apps/${name}/artifacts.lock.yaml`, `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${origin.origin}/declared.bin\n    checksum: sha256:${sha256(declared)}\n`);
+      ws.write(
+        `apps/${name}/artifacts.lock.yaml`,
+        `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${origin.origin}/declared.bin\n    checksum: sha256:${sha256(declared)}\n`,
+      );
     }
   });
   afterAll(async () => {
@@ -70,7 +83,8 @@ describe('pack with the Fetch Service', () => {
     ws.dispose();
   });
 
-  const pack = (project: string, extra: NodeJS.ProcessEnv, args: string[] = []) => ws.nx(['run', `${project}:pack`, '--skip-nx-cache', ...args], { ...env, ...extra });
+  const pack = (project: string, extra: NodeJS.ProcessEnv, args: string[] = []) =>
+    ws.nx(['run', `${project}:pack`, '--skip-nx-cache', ...args], { ...env, ...extra });
   const manifest = (project: string) => JSON.parse(readFileSync(join(ws.root, `dist/${project}/app.tgz.json`), 'utf8'));
   const live = async () => ((await client.status())?.['active-sessions'] ?? []).length;
 
@@ -80,7 +94,13 @@ describe('pack with the Fetch Service', () => {
     expect(r.output).toMatch(/fetch service: strict session [0-9a-f]{32} opened/);
     const m = manifest('app');
     expect(m).toMatchObject({ 'component-name': 'app', 'metadata-generator': 'Hermetic', 'component-id': { hashes: { sha256: sha256(declared) } } });
-    expect(m.dependencies).toEqual([expect.objectContaining({ url: [`${origin.origin}/declared.bin`], result: 'Approved', 'component-id': { hashes: expect.objectContaining({ sha256: sha256(declared) }) } })]);
+    expect(m.dependencies).toEqual([
+      expect.objectContaining({
+        url: [`${origin.origin}/declared.bin`],
+        result: 'Approved',
+        'component-id': { hashes: expect.objectContaining({ sha256: sha256(declared) }) },
+      }),
+    ]);
     expect(await live()).toBe(0);
   });
 
@@ -94,12 +114,16 @@ describe('pack with the Fetch Service', () => {
   });
 
   it('strict: an artifact packed with refused downloads is moved aside as .rejected, never left looking good', async () => {
-    const r = await pack('app', { PACK_URLS: `${origin.origin}/declared.bin,${origin.origin}/undeclared.bin`, PACK_TOLERATE: '1' }, ['--enable-fetch-service=strict']);
+    const r = await pack('app', { PACK_URLS: `${origin.origin}/declared.bin,${origin.origin}/undeclared.bin`, PACK_TOLERATE: '1' }, [
+      '--enable-fetch-service=strict',
+    ]);
     expect(r.code).not.toBe(0);
     expect(existsSync(join(ws.root, 'dist/app/app.tgz'))).toBe(false);
     expect(existsSync(join(ws.root, 'dist/app/app.tgz.json'))).toBe(false);
     expect(existsSync(join(ws.root, 'dist/app/app.tgz.rejected'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(ws.root, 'dist/app/app.tgz.rejected.json'), 'utf8')).dependencies.some((d: { result: string }) => d.result === 'Rejected')).toBe(true);
+    expect(
+      JSON.parse(readFileSync(join(ws.root, 'dist/app/app.tgz.rejected.json'), 'utf8')).dependencies.some((d: { result: string }) => d.result === 'Rejected'),
+    ).toBe(true);
     expect(r.output).toContain('moved dist/app/app.tgz to dist/app/app.tgz.rejected');
   });
 
@@ -108,7 +132,10 @@ describe('pack with the Fetch Service', () => {
     expect(r.code).toBe(0);
     expect(r.output).toContain("This build will fail on 'strict' fetch-service sessions.");
     const deps = manifest('app').dependencies;
-    expect(deps.find((d: { url: string[] }) => d.url[0].endsWith('/undeclared.bin'))).toMatchObject({ result: 'Rejected', 'rejection-reasons': ['the artifact format is unknown', 'the request was not recognized by any format inspector'] });
+    expect(deps.find((d: { url: string[] }) => d.url[0].endsWith('/undeclared.bin'))).toMatchObject({
+      result: 'Rejected',
+      'rejection-reasons': ['the artifact format is unknown', 'the request was not recognized by any format inspector'],
+    });
   });
 
   it('a pack that fails mid-way still closes its session', async () => {
@@ -119,12 +146,25 @@ describe('pack with the Fetch Service', () => {
   });
 
   it('Ctrl-C closes the session', async () => {
-    const child = spawn(process.execPath, [join(ws.root, 'node_modules/nx/dist/bin/nx.js'), 'run', 'app:pack', '--skip-nx-cache', '--enable-fetch-service=permissive'], {
-      cwd: ws.root,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', ...env, PACK_URLS: `${origin.origin}/declared.bin`, PACK_SLEEP: '30000' },
-      detached: true,
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ws.root, 'node_modules/nx/dist/bin/nx.js'), 'run', 'app:pack', '--skip-nx-cache', '--enable-fetch-service=permissive'],
+      {
+        cwd: ws.root,
+        env: {
+          ...process.env,
+          NX_DAEMON: 'false',
+          NX_NO_CLOUD: 'true',
+          NX_TUI: 'false',
+          CI: 'true',
+          ...env,
+          PACK_URLS: `${origin.origin}/declared.bin`,
+          PACK_SLEEP: '30000',
+        },
+        detached: true,
+        stdio: 'ignore',
+      },
+    );
     const until = Date.now() + 60_000;
     while ((await live()) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
     expect(await live()).toBe(1);
@@ -138,9 +178,18 @@ describe('pack with the Fetch Service', () => {
   it('two projects packing in parallel each get only their own traffic', async () => {
     ws.write('apps/other/project.json', {
       name: 'other',
-      targets: { pack: { executor: '@hermetic/nx:pack', options: { command: `PACK_URLS=${origin.origin}/undeclared.bin node pack.js dist/other`, artifacts: ['dist/other/app.tgz'] }, outputs: ['{workspaceRoot}/dist/other'] } },
+      targets: {
+        pack: {
+          executor: '@hermetic/nx:pack',
+          options: { command: `PACK_URLS=${origin.origin}/undeclared.bin node pack.js dist/other`, artifacts: ['dist/other/app.tgz'] },
+          outputs: ['{workspaceRoot}/dist/other'],
+        },
+      },
     });
-    const r = await ws.nx(['run-many', '-t', 'pack', '--parallel=2', '--skip-nx-cache', '--enable-fetch-service=permissive'], { ...env, PACK_URLS: `${origin.origin}/declared.bin` });
+    const r = await ws.nx(['run-many', '-t', 'pack', '--parallel=2', '--skip-nx-cache', '--enable-fetch-service=permissive'], {
+      ...env,
+      PACK_URLS: `${origin.origin}/declared.bin`,
+    });
     expect(r.code).toBe(0);
     expect(manifest('app').dependencies.map((d: { url: string[] }) => d.url)).toEqual([[`${origin.origin}/declared.bin`]]);
     expect(manifest('other').dependencies.map((d: { url: string[] }) => d.url)).toEqual([[`${origin.origin}/undeclared.bin`]]);
@@ -149,9 +198,20 @@ describe('pack with the Fetch Service', () => {
   it('caches the report with the artifact, keyed by the session policy', async () => {
     ws.write('apps/cached/project.json', {
       name: 'cached',
-      targets: { pack: { executor: '@hermetic/nx:pack', cache: true, inputs: [], options: { command: 'node pack.js dist/cached', artifacts: ['dist/cached/app.tgz'] }, outputs: ['{workspaceRoot}/dist/cached'] } },
+      targets: {
+        pack: {
+          executor: '@hermetic/nx:pack',
+          cache: true,
+          inputs: [],
+          options: { command: 'node pack.js dist/cached', artifacts: ['dist/cached/app.tgz'] },
+          outputs: ['{workspaceRoot}/dist/cached'],
+        },
+      },
     });
-    ws.write('apps/cached/artifacts.lock.yaml', `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${origin.origin}/declared.bin\n    checksum: sha256:${sha256(declared)}\n`);
+    ws.write(
+      'apps/cached/artifacts.lock.yaml',
+      `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${origin.origin}/declared.bin\n    checksum: sha256:${sha256(declared)}\n`,
+    );
     const run = (policy: string) => ws.nx(['run', 'cached:pack', `--enable-fetch-service=${policy}`], { ...env, PACK_URLS: `${origin.origin}/declared.bin` });
     const first = await run('strict');
     expect(first.code).toBe(0);
@@ -169,7 +229,13 @@ describe('pack with the Fetch Service', () => {
     const s = await client.createSession({ policy: 'permissive' });
     const proxy = `http://${s.id}:${s.token}@127.0.0.1:${env.HERMETIC_FETCH_SERVICE_PROXY_PORT}/`;
     const ca = join(serviceDir, 'ca.pem');
-    const r = await pack('other', { CRAFT_USE_EXTERNAL_FETCH_SERVICE: '1', http_proxy: proxy, https_proxy: proxy, CRAFT_PROXY_CERT: ca, PACK_URLS: `${origin.origin}/undeclared.bin` });
+    const r = await pack('other', {
+      CRAFT_USE_EXTERNAL_FETCH_SERVICE: '1',
+      http_proxy: proxy,
+      https_proxy: proxy,
+      CRAFT_PROXY_CERT: ca,
+      PACK_URLS: `${origin.origin}/undeclared.bin`,
+    });
     expect(r.code).toBe(0);
     expect(r.output).toContain('Using the external fetch-service session');
     expect(existsSync(join(ws.root, 'dist/other/app.tgz.json'))).toBe(false);

@@ -30,7 +30,17 @@ const ALIASES: Readonly<Record<string, Algorithm>> = {
 
 /** Strongest first: the order in which a store lookup tries an artifact's checksums. */
 export const STRENGTH_ORDER: readonly Algorithm[] = [
-  'sha512', 'sha3-512', 'blake2b', 'sha384', 'sha3-384', 'sha256', 'sha3-256', 'blake2s', 'sha224', 'sha1', 'md5',
+  'sha512',
+  'sha3-512',
+  'blake2b',
+  'sha384',
+  'sha3-384',
+  'sha256',
+  'sha3-256',
+  'blake2s',
+  'sha224',
+  'sha1',
+  'md5',
 ];
 
 /** Resolves an algorithm name as written in a lockfile, or undefined if unknown. Case-sensitive, as upstream. */

@@ -9,9 +9,7 @@ export interface Checksum {
   readonly text: string;
 }
 
-export type ChecksumParseResult =
-  | { ok: true; checksum: Checksum; warning?: string }
-  | { ok: false; message: string; fix: string };
+export type ChecksumParseResult = { ok: true; checksum: Checksum; warning?: string } | { ok: false; message: string; fix: string };
 
 const HEX = /^[0-9a-f]+$/;
 const EXAMPLE = 'sha256:<64 lower-case hex characters>';
@@ -40,9 +38,7 @@ export function parseChecksum(text: string): ChecksumParseResult {
     return {
       ok: false,
       message: `checksum algorithm '${name}' is not supported`,
-      fix: lower
-        ? `algorithm names are lower-case: write '${lower}:${digest}'`
-        : `use one of ${Object.keys(ALGORITHMS).join(', ')} (sha256 recommended)`,
+      fix: lower ? `algorithm names are lower-case: write '${lower}:${digest}'` : `use one of ${Object.keys(ALGORITHMS).join(', ')} (sha256 recommended)`,
     };
   }
   if (digest.length === 0) {

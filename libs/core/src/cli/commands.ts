@@ -41,7 +41,8 @@ function fail(err: unknown, io: CliIo): number {
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new HermeticError('InvalidInput', `--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new HermeticError('InvalidInput', `--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
 }
 
@@ -114,10 +115,7 @@ export async function fetchDeps(v: CliValues, io: CliIo): Promise<number> {
       import('../http/netrc'),
       import('../sbom/write-sbom'),
     ]);
-    const rules = resolveNetworkRules(
-      { mirrors: parseMirrors((v.mirror ?? []).join(';')), allowHosts: v['allow-host'], blockHosts: v['block-host'] },
-      io.env,
-    );
+    const rules = resolveNetworkRules({ mirrors: parseMirrors((v.mirror ?? []).join(';')), allowHosts: v['allow-host'], blockHosts: v['block-host'] }, io.env);
     const netrc = loadNetrc(io.env, v.netrc ? resolve(io.cwd, v.netrc) : undefined);
     const result = await fetchArtifacts(lockfile, {
       outputDir: output,

@@ -36,7 +36,10 @@ describe('hermetic CLI', () => {
   it('fetch-deps writes the Hermeto layout from a lockfile', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
     const lock = join(dir, 'artifacts.lock.yaml');
-    writeFileSync(lock, `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${createHash('sha256').update(body).digest('hex')}\n`);
+    writeFileSync(
+      lock,
+      `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${createHash('sha256').update(body).digest('hex')}\n`,
+    );
     const r = await cli(['fetch-deps', '--lockfile', lock, '--output', join(dir, 'out')], dir);
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toMatch(/downloaded tool\.tgz/);
@@ -44,13 +47,20 @@ describe('hermetic CLI', () => {
     expect(readFileSync(join(dir, 'out/deps/generic/tool.tgz')).equals(body)).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'out/.build-config.json'), 'utf8'))).toEqual({ environment_variables: [], project_files: [] });
     const bom = JSON.parse(readFileSync(join(dir, 'out/bom.json'), 'utf8'));
-    expect(bom).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6', components: [{ name: 'tool.tgz', purl: expect.stringMatching(/^pkg:generic\/tool\.tgz\?checksum=sha256:/) }] });
+    expect(bom).toMatchObject({
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      components: [{ name: 'tool.tgz', purl: expect.stringMatching(/^pkg:generic\/tool\.tgz\?checksum=sha256:/) }],
+    });
   });
 
   it('writes SPDX on request, reproducibly, and merges CycloneDX SBOMs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
     const digest = createHash('sha256').update(body).digest('hex');
-    writeFileSync(join(dir, 'a.lock.yaml'), `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${digest}\n`);
+    writeFileSync(
+      join(dir, 'a.lock.yaml'),
+      `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${digest}\n`,
+    );
     const spdx = await cli(['fetch-deps', '--lockfile', 'a.lock.yaml', '--output', 'spdx', '--sbom-format', 'spdx', '--reproducible', '--name', 'demo'], dir);
     expect(spdx.code).toBe(0);
     const first = readFileSync(join(dir, 'spdx/bom.json'), 'utf8');
@@ -68,23 +78,45 @@ describe('hermetic CLI', () => {
 
   it('verify re-hashes the output against the lockfile and names what changed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
-    writeFileSync(join(dir, 'artifacts.lock.yaml'), `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${createHash('sha256').update(body).digest('hex')}\n`);
+    writeFileSync(
+      join(dir, 'artifacts.lock.yaml'),
+      `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${createHash('sha256').update(body).digest('hex')}\n`,
+    );
     expect((await cli(['fetch-deps', '--output', 'out', '--copy'], dir)).code).toBe(0);
     expect(await cli(['verify', '--output', 'out'], dir)).toMatchObject({ code: 0, out: 'verified 1 file(s) against artifacts.lock.yaml\n' });
     writeFileSync(join(dir, 'out/deps/generic/tool.tgz'), 'changed');
     const bad = await cli(['verify', '--output', 'out'], dir);
     expect(bad.code).toBe(10);
-    expect(bad.err).toMatch(/ChecksumVerificationFailed: 1 fetched file\(s\) of artifacts\.lock\.yaml do not match it:\n\s+out\/deps\/generic\/tool\.tgz: sha256 expected/);
+    expect(bad.err).toMatch(
+      /ChecksumVerificationFailed: 1 fetched file\(s\) of artifacts\.lock\.yaml do not match it:\n\s+out\/deps\/generic\/tool\.tgz: sha256 expected/,
+    );
   });
 
   it('takes mirror, host and Maven layout options', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
     const lock = join(dir, 'artifacts.lock.yaml');
-    writeFileSync(lock, `metadata:\n  version: "1.0"\nartifacts:\n  - type: maven\n    checksum: sha256:${createHash('sha256').update(body).digest('hex')}\n    attributes: { repository_url: "https://repo.invalid/m2", group_id: g, artifact_id: tool, version: "1" }\n`);
+    writeFileSync(
+      lock,
+      `metadata:\n  version: "1.0"\nartifacts:\n  - type: maven\n    checksum: sha256:${createHash('sha256').update(body).digest('hex')}\n    attributes: { repository_url: "https://repo.invalid/m2", group_id: g, artifact_id: tool, version: "1" }\n`,
+    );
     server.route('/mirror/g/tool/1/tool-1.jar', serveBytes(body));
     const blocked = await cli(['fetch-deps', '--lockfile', lock, '--block-host', 'repo.invalid'], dir);
     expect(blocked).toMatchObject({ code: 4, err: expect.stringMatching(/host repo\.invalid is blocked/) });
-    const r = await cli(['fetch-deps', '--lockfile', lock, '--output', join(dir, 'out'), '--mirror', `https://repo.invalid/m2/=${server.origin}/mirror/`, '--block-host', 'repo.invalid', '--maven-layout'], dir);
+    const r = await cli(
+      [
+        'fetch-deps',
+        '--lockfile',
+        lock,
+        '--output',
+        join(dir, 'out'),
+        '--mirror',
+        `https://repo.invalid/m2/=${server.origin}/mirror/`,
+        '--block-host',
+        'repo.invalid',
+        '--maven-layout',
+      ],
+      dir,
+    );
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(readFileSync(join(dir, 'out/deps/maven/g/tool/1/tool-1.jar')).equals(body)).toBe(true);
     expect(existsSync(join(dir, 'out/deps/maven/settings.xml'))).toBe(true);
@@ -103,7 +135,10 @@ describe('hermetic CLI', () => {
   it('says LockfileNotFound (13) and usage errors (2) plainly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
     expect((await cli(['fetch-deps'], dir)).code).toBe(13);
-    expect(await cli(['fetch-deps', '--concurrency', '0'], dir)).toMatchObject({ code: 4, err: expect.stringMatching(/--concurrency must be a positive integer/) });
+    expect(await cli(['fetch-deps', '--concurrency', '0'], dir)).toMatchObject({
+      code: 4,
+      err: expect.stringMatching(/--concurrency must be a positive integer/),
+    });
     expect(await cli(['frobnicate'], dir)).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command 'frobnicate'/) });
     expect(await cli(['--bogus'], dir)).toMatchObject({ code: 2 });
     expect(await cli(['--help'], dir)).toMatchObject({ code: 0, out: expect.stringMatching(/Usage: hermetic fetch-deps/) });
@@ -119,7 +154,10 @@ describe('hermetic CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
     const big = randomBytes(2_000_000);
     server.route('/slow.bin', slowBody(big, 100, 100));
-    writeFileSync(join(dir, 'artifacts.lock.yaml'), `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/slow.bin\n    checksum: sha256:${createHash('sha256').update(big).digest('hex')}\n`);
+    writeFileSync(
+      join(dir, 'artifacts.lock.yaml'),
+      `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/slow.bin\n    checksum: sha256:${createHash('sha256').update(big).digest('hex')}\n`,
+    );
     const bin = join(__dirname, '..', '..', 'bin', 'hermetic.js');
     const child = spawn(process.execPath, [bin, 'fetch-deps', '--store', join(dir, 'store')], { cwd: dir, env: { ...process.env, CI: '1' } });
     let stderr = '';

@@ -41,13 +41,22 @@ describe('fetchArtifacts', () => {
 
   function lockfile(entries: Array<{ path: string; checksum: string | string[]; filename?: string }>) {
     const body = entries
-      .map((e) => `  - download_url: ${server.origin}${e.path}\n    checksum: ${JSON.stringify(e.checksum)}\n${e.filename ? `    filename: ${e.filename}\n` : ''}`)
+      .map(
+        (e) => `  - download_url: ${server.origin}${e.path}\n    checksum: ${JSON.stringify(e.checksum)}\n${e.filename ? `    filename: ${e.filename}\n` : ''}`,
+      )
       .join('');
     return parseLockfile(`metadata:\n  version: "1.0"\nartifacts:\n${body || ' []\n'}`, 'p/artifacts.lock.yaml', { env: {} });
   }
 
   function run(l: ReturnType<typeof lockfile>, extra: Partial<FetchOptions> = {}) {
-    return fetchArtifacts(l, { outputDir: join(root, 'out'), store: new ContentStore(join(root, 'store')), recordName: 'fetch-generic', policy: fast, env: {}, ...extra });
+    return fetchArtifacts(l, {
+      outputDir: join(root, 'out'),
+      store: new ContentStore(join(root, 'store')),
+      recordName: 'fetch-generic',
+      policy: fast,
+      env: {},
+      ...extra,
+    });
   }
 
   it('verifies every checksum, lays files out like Hermeto and records them', async () => {
@@ -182,13 +191,21 @@ describe('fetchArtifacts', () => {
     mkdirSync(join(root, 'out/deps/generic'), { recursive: true });
     writeFileSync(join(root, 'out/deps/generic/tools'), 'not a directory');
     const err: HermeticError = await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}`, filename: 'tools/c.bin' }])).catch((e) => e);
-    expect(err).toMatchObject({ code: 'InvalidInput', message: expect.stringMatching(/artifacts\[0\] \(tools\/c\.bin\): .*deps\/generic\/tools exists and is not a directory/) });
+    expect(err).toMatchObject({
+      code: 'InvalidInput',
+      message: expect.stringMatching(/artifacts\[0\] \(tools\/c\.bin\): .*deps\/generic\/tools exists and is not a directory/),
+    });
     expect(err.hints).toEqual(['remove it or choose another filename']);
     expect(files(join(root, 'store/tmp'))).toEqual([]);
   });
 
   it('removes files of an earlier run that the lockfile no longer lists', async () => {
-    await run(lockfile([{ path: '/b.bin', checksum: `sha256:${sha256(b)}` }, { path: '/c.bin', checksum: `sha256:${sha256(c)}` }]));
+    await run(
+      lockfile([
+        { path: '/b.bin', checksum: `sha256:${sha256(b)}` },
+        { path: '/c.bin', checksum: `sha256:${sha256(c)}` },
+      ]),
+    );
     const r = await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]));
     expect(r.removed).toEqual(['generic/b.bin']);
     expect(files(join(root, 'out/deps/generic'))).toEqual(['c.bin']);
@@ -249,12 +266,16 @@ describe('fetchArtifacts', () => {
   });
 
   it('caps an artifact at HERMETIC_MAX_ARTIFACT_SIZE: a clear error, nothing left behind', async () => {
-    const err: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]), { env: { HERMETIC_MAX_ARTIFACT_SIZE: '64K' } }).catch((e) => e);
+    const err: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]), { env: { HERMETIC_MAX_ARTIFACT_SIZE: '64K' } }).catch(
+      (e) => e,
+    );
     expect(err).toMatchObject({ code: 'FetchError', exitCode: 15 });
     expect(err.message).toMatch(/100000 bytes \(Content-Length\), over the 65536-byte limit/);
     expect(files(join(root, 'out'))).toEqual([]);
     expect(files(join(root, 'store/tmp'))).toEqual([]);
-    const bad: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]), { env: { HERMETIC_MAX_ARTIFACT_SIZE: 'lots' } }).catch((e) => e);
+    const bad: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]), {
+      env: { HERMETIC_MAX_ARTIFACT_SIZE: 'lots' },
+    }).catch((e) => e);
     expect(bad).toMatchObject({ code: 'InvalidInput', message: expect.stringMatching(/HERMETIC_MAX_ARTIFACT_SIZE must be a positive number of bytes/) });
   });
 });

@@ -96,7 +96,10 @@ function attemptToError(lockfile: Lockfile, p: Planned, err: AttemptError): Herm
   const a = p.artifact;
   const via = p.source === wireUrl(a.url) ? '' : ` (mirror of ${a.url})`;
   const what = `${describe(a)}: cannot download ${p.source}${via}: ${err.message}`;
-  if (err.kind === 'disk') return new HermeticError('StorageError', `${describe(a)}: ${err.message}`, { hints: ['check free space and permissions of the store and output directories'] });
+  if (err.kind === 'disk')
+    return new HermeticError('StorageError', `${describe(a)}: ${err.message}`, {
+      hints: ['check free space and permissions of the store and output directories'],
+    });
   if (err.kind === 'auth') {
     const fix = p.headers
       ? `check the credentials used for ${new URL(p.source).host} (the 'auth' section of ${describe(a)}, or its ~/.netrc entry)`
@@ -104,7 +107,9 @@ function attemptToError(lockfile: Lockfile, p: Planned, err: AttemptError): Herm
     return new HermeticError('AuthenticationFailed', what, { hints: [fix] });
   }
   if (err.kind === 'limit') {
-    return new HermeticError('FetchError', what, { hints: [`if ${describe(a)} really is that large, raise the cap; otherwise the server sends something else than the lockfile expects`] });
+    return new HermeticError('FetchError', what, {
+      hints: [`if ${describe(a)} really is that large, raise the cap; otherwise the server sends something else than the lockfile expects`],
+    });
   }
   const hints =
     err.extra.status !== undefined && err.extra.status < 500
@@ -124,7 +129,9 @@ function plan(lockfile: Lockfile, artifacts: readonly Artifact[], o: Resolved): 
     try {
       own = sourceUrl.origin === new URL(original).origin ? authHeaders(artifact.auth, o.env) : undefined;
     } catch (err) {
-      throw new HermeticError('InvalidLockfileFormat', `${lockfile.path}: ${describe(artifact)}: ${(err as Error).message}`, { hints: ['export the variable before running'] });
+      throw new HermeticError('InvalidLockfileFormat', `${lockfile.path}: ${describe(artifact)}: ${(err as Error).message}`, {
+        hints: ['export the variable before running'],
+      });
     }
     const headers = own ?? (o.netrc ? netrcHeaders(o.netrc, sourceUrl.hostname) : undefined);
     const mavenPath = o.mavenLayout && artifact.kind === 'maven' ? mavenRepositoryPath(artifact.maven) : undefined;
@@ -186,7 +193,9 @@ async function fetchOne(
       return { source: 'store', size: found.size };
     }
     if (found.altered) {
-      o.reporter.warn(`${label}: the store's copy (${found.altered}) no longer matched its checksum and was removed; it is fetched again. Was a file it is linked to (under an output directory) edited in place?`);
+      o.reporter.warn(
+        `${label}: the store's copy (${found.altered}) no longer matched its checksum and was removed; it is fetched again. Was a file it is linked to (under an output directory) edited in place?`,
+      );
     }
     if (o.offline) {
       throw new HermeticError('OfflineMiss', `${label}: not in the store and offline mode forbids downloading ${a.url}`, {
@@ -223,7 +232,10 @@ async function fetchOne(
     if (err instanceof AttemptError) throw attemptToError(lockfile, p, err);
     const e = err as NodeJS.ErrnoException;
     if (e.code && e.syscall) {
-      throw new HermeticError('StorageError', `${label}: ${e.message}`, { hints: ['check free space and permissions of the store and output directories'], cause: err });
+      throw new HermeticError('StorageError', `${label}: ${e.message}`, {
+        hints: ['check free space and permissions of the store and output directories'],
+        cause: err,
+      });
     }
     throw err;
   } finally {
@@ -307,11 +319,16 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   const generic = join(o.outputDir, GENERIC_DEPS_DIR);
   const maven = join(o.outputDir, MAVEN_DEPS_DIR);
   const hasMaven = planned.some((p) => p.mavenPath);
-  const dirs = { generic, realGeneric: await prepareDir(out, GENERIC_DEPS_DIR, artifacts.length > 0), maven, realMaven: await prepareDir(out, MAVEN_DEPS_DIR, hasMaven) };
+  const dirs = {
+    generic,
+    realGeneric: await prepareDir(out, GENERIC_DEPS_DIR, artifacts.length > 0),
+    maven,
+    realMaven: await prepareDir(out, MAVEN_DEPS_DIR, hasMaven),
+  };
 
   const concurrency = o.concurrency ?? 8;
   let own: Dispatcher | undefined;
-  const dispatcher = () => (o.dispatcher ?? (own ??= createDispatcher({ connections: concurrency, connectTimeoutMs: policy.connectTimeoutMs, env: o.env })));
+  const dispatcher = () => o.dispatcher ?? (own ??= createDispatcher({ connections: concurrency, connectTimeoutMs: policy.connectTimeoutMs, env: o.env }));
 
   const failures: Array<{ index: number; error: HermeticError }> = [];
   const sizes = new Map<Artifact, number>();
@@ -347,10 +364,22 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
     await own?.destroy().catch(() => undefined);
   }
 
-  const summary: FetchSummary = { files: artifacts.length, downloaded, fromStore, failed: failures.length, bytes, bytesDownloaded, durationMs: Date.now() - started };
+  const summary: FetchSummary = {
+    files: artifacts.length,
+    downloaded,
+    fromStore,
+    failed: failures.length,
+    bytes,
+    bytesDownloaded,
+    durationMs: Date.now() - started,
+  };
   o.reporter.summary(summary);
   // Lockfile order, whatever order the downloads finished in.
-  if (failures.length) throw combineFailures(lockfile, failures.sort((x, y) => x.index - y.index).map((f) => f.error));
+  if (failures.length)
+    throw combineFailures(
+      lockfile,
+      failures.sort((x, y) => x.index - y.index).map((f) => f.error),
+    );
 
   if (hasMaven) await writeFile(join(maven, 'settings.xml'), mavenSettingsXml(dirs.realMaven));
   await mkdirInside(out.dir, out.real, RECORD_DIR, 'output directory');

@@ -25,7 +25,9 @@ describe('fetching Maven artifacts', () => {
   let mirror: TestServer;
   let root: string;
   const jar = randomBytes(40_000);
-  const pom = Buffer.from('<project><modelVersion>4.0.0</modelVersion><groupId>org.example</groupId><artifactId>lib</artifactId><version>1.2</version></project>\n');
+  const pom = Buffer.from(
+    '<project><modelVersion>4.0.0</modelVersion><groupId>org.example</groupId><artifactId>lib</artifactId><version>1.2</version></project>\n',
+  );
   const sources = randomBytes(9_000);
   const zip = randomBytes(7_000);
 
@@ -53,7 +55,15 @@ describe('fetching Maven artifacts', () => {
   }
   const lib = (extra = '', base?: string) => entry('org.example', 'lib', '1.2', jar, extra, base);
   function run(l: ReturnType<typeof maven>, extra: Partial<FetchOptions> = {}) {
-    return fetchArtifacts(l, { outputDir: join(root, 'out'), store: new ContentStore(join(root, 'store')), kinds: ['maven'], recordName: 'fetch-maven', policy: fast, env: ENV, ...extra });
+    return fetchArtifacts(l, {
+      outputDir: join(root, 'out'),
+      store: new ContentStore(join(root, 'store')),
+      kinds: ['maven'],
+      recordName: 'fetch-maven',
+      policy: fast,
+      env: ENV,
+      ...extra,
+    });
   }
 
   it('fetches jar, pom, classifier and non-jar types into deps/generic and, opt-in, a Maven repository layout', async () => {
@@ -79,7 +89,9 @@ describe('fetching Maven artifacts', () => {
 
   it('reports an auth variable unset at fetch time as a lockfile problem, naming only the variable', async () => {
     const l = maven('2.0', [lib('    auth: { bearer: { value: "$TOKEN" } }\n')]);
-    await expect(run(l, { env: {} })).rejects.toThrow(/app\/artifacts\.lock\.yaml: artifacts\[0\] \(lib-1\.2\.jar\): environment variable 'TOKEN' referenced in auth config is not set/);
+    await expect(run(l, { env: {} })).rejects.toThrow(
+      /app\/artifacts\.lock\.yaml: artifacts\[0\] \(lib-1\.2\.jar\): environment variable 'TOKEN' referenced in auth config is not set/,
+    );
   });
 
   it('removes the Maven layout files when the layout is switched off', async () => {
@@ -99,7 +111,9 @@ describe('fetching Maven artifacts', () => {
     });
 
     it('fails when the repository disagrees with the lockfile, naming both values, and leaves nothing', async () => {
-      const err: HermeticError = await run(maven('1.0', [entry('org.example', 'lib', '1.2', sources, '      classifier: sources\n')]), { verifySidecars: true }).catch((e) => e);
+      const err: HermeticError = await run(maven('1.0', [entry('org.example', 'lib', '1.2', sources, '      classifier: sources\n')]), {
+        verifySidecars: true,
+      }).catch((e) => e);
       expect(err.code).toBe('ChecksumVerificationFailed');
       expect(err.message).toContain(`lib-1.2-sources.jar.sha1 says ${'f'.repeat(40)}, the verified bytes have sha1 ${hash('sha1', sources)}`);
       expect(existsSync(join(root, 'out/deps/generic/lib-1.2-sources.jar'))).toBe(false);
@@ -127,17 +141,22 @@ describe('fetching Maven artifacts', () => {
     it('never sends lockfile credentials to a mirror; the mirror gets its .netrc entry', async () => {
       const path = '/central/org/example/lib/1.2/lib-1.2.jar';
       mirror.route(path, requireHeader('authorization', basic('mirror-user', 'mirror-pw'), serveBytes(jar)));
-      const l = maven('2.0', [lib("    auth: { bearer: { value: \"Bearer $TOKEN\" } }\n", 'https://repo1.invalid')]);
+      const l = maven('2.0', [lib('    auth: { bearer: { value: "Bearer $TOKEN" } }\n', 'https://repo1.invalid')]);
       const netrc = parseNetrc(`machine 127.0.0.1 login mirror-user password mirror-pw`);
       const before = mirror.requests.length;
       await run(l, { mirrors: [{ from: 'https://repo1.invalid/m2/', to: `${mirror.origin}/central/` }], netrc });
-      const seen = mirror.requests.slice(before).filter((q) => q.path === path).map((q) => q.headers.authorization);
+      const seen = mirror.requests
+        .slice(before)
+        .filter((q) => q.path === path)
+        .map((q) => q.headers.authorization);
       expect(seen).toEqual([basic('mirror-user', 'mirror-pw')]);
     });
 
     it('refuses forbidden hosts before downloading anything', async () => {
       const before = repo.requests.length;
-      const err: HermeticError = await run(maven('1.0', [lib(), entry('org.example', 'lib', '1.2', pom, '      type: pom\n')]), { hosts: { block: ['127.0.0.1'] } }).catch((e) => e);
+      const err: HermeticError = await run(maven('1.0', [lib(), entry('org.example', 'lib', '1.2', pom, '      type: pom\n')]), {
+        hosts: { block: ['127.0.0.1'] },
+      }).catch((e) => e);
       expect(err.code).toBe('InvalidInput');
       expect(err.message).toMatch(/2 artifact\(s\) would contact a forbidden host/);
       expect(err.message).toMatch(/host 127\.0\.0\.1 is blocked \(rule '127\.0\.0\.1'\)/);
@@ -168,14 +187,20 @@ describe('fetching Maven artifacts', () => {
       const err: HermeticError = await run(maven('1.0', [secret('private', '')])).catch((e) => e);
       expect(err.code).toBe('AuthenticationFailed');
       expect(err.hints.join()).toMatch(/add an 'auth' section/);
-      const ok = await run(maven('2.0', [secret('private', '    auth: { basic: { username: deployer, password: "$REPO_PW" } }\n')]), { outputDir: join(root, 'ok') });
+      const ok = await run(maven('2.0', [secret('private', '    auth: { basic: { username: deployer, password: "$REPO_PW" } }\n')]), {
+        outputDir: join(root, 'ok'),
+      });
       expect(ok.summary.downloaded).toBe(1);
     });
 
     it('bearer with a custom header, and .netrc for hosts without lockfile auth', async () => {
       const ok = await run(maven('2.0', [secret('bearer', '    auth: { bearer: { header: X-Token, value: "$TOKEN" } }\n')]));
       expect(ok.summary.downloaded).toBe(1);
-      const viaNetrc = await run(maven('1.0', [secret('private', '')]), { netrc: parseNetrc('machine 127.0.0.1 login deployer password pw-for-repo'), outputDir: join(root, 'n'), store: new ContentStore(join(root, 'store2')) });
+      const viaNetrc = await run(maven('1.0', [secret('private', '')]), {
+        netrc: parseNetrc('machine 127.0.0.1 login deployer password pw-for-repo'),
+        outputDir: join(root, 'n'),
+        store: new ContentStore(join(root, 'store2')),
+      });
       expect(viaNetrc.summary.downloaded).toBe(1);
     });
 
@@ -189,7 +214,9 @@ describe('fetching Maven artifacts', () => {
 
     it('never puts a secret in an error message', async () => {
       repo.route('/denied/m2/org/example/secret/1.0/secret-1.0.jar', status(403));
-      const err: HermeticError = await run(maven('2.0', [secret('denied', '    auth: { basic: { username: deployer, password: "$REPO_PW" } }\n')])).catch((e) => e);
+      const err: HermeticError = await run(maven('2.0', [secret('denied', '    auth: { basic: { username: deployer, password: "$REPO_PW" } }\n')])).catch(
+        (e) => e,
+      );
       expect(err.code).toBe('AuthenticationFailed');
       expect(`${err.message}\n${err.hints.join('\n')}`).not.toMatch(/pw-for-repo|s3cr3t-token|ZGVwbG95ZXI/);
     });

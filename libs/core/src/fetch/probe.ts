@@ -47,9 +47,15 @@ export async function probeUrl(url: string, o: ProbeOptions): Promise<ProbeResul
   const dispatcher = createDispatcher({ connections: 1, connectTimeoutMs: policy.connectTimeoutMs, env: o.env });
   const temp = await o.store.tempPath();
   try {
-    const result = await downloadFile({ url: source, originHeaders: headers, destination: temp, algorithms: o.algorithms, signal: o.signal }, dispatcher, policy);
+    const result = await downloadFile(
+      { url: source, originHeaders: headers, destination: temp, algorithms: o.algorithms, signal: o.signal },
+      dispatcher,
+      policy,
+    );
     if (result.contentType && /text\/html/i.test(result.contentType) && !/\.html?$/i.test(new URL(wire).pathname)) {
-      throw new HermeticError('FetchError', `${source} answered with an HTML page, not a file`, { hints: ['probably a login or error page: check the URL and credentials'] });
+      throw new HermeticError('FetchError', `${source} answered with an HTML page, not a file`, {
+        hints: ['probably a login or error page: check the URL and credentials'],
+      });
     }
     const checksums: Checksum[] = [...result.digests].map(([algorithm, digest]) => ({ algorithm, digest, text: `${algorithm}:${digest}` }));
     await o.store.admit(temp, checksums);

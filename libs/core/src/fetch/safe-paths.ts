@@ -16,7 +16,13 @@ type Stat = Awaited<ReturnType<typeof lstat>>;
  * A missing component is handed to `missing`, which creates it (and returns what is there now) or
  * ends the walk (undefined).
  */
-async function walkInside(root: string, realRoot: string, relDir: string, context: string, missing: (path: string) => Promise<Stat | 'made' | undefined>): Promise<void> {
+async function walkInside(
+  root: string,
+  realRoot: string,
+  relDir: string,
+  context: string,
+  missing: (path: string) => Promise<Stat | 'made' | undefined>,
+): Promise<void> {
   let current = root;
   for (const segment of relDir.split('/').filter(Boolean)) {
     current = join(current, segment);

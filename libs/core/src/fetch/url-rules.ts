@@ -31,7 +31,10 @@ export function parseMirrors(text: string | undefined): MirrorRule[] {
     .filter(Boolean)
     .map((pair) => {
       const at = pair.search(/=https?:\/\//);
-      if (at <= 0) throw new HermeticError('InvalidInput', `mirror rule '${pair}' is not 'from=to'`, { hints: [`write e.g. ${MIRRORS_ENV}="https://repo1.maven.org/maven2/=https://nexus.example/repository/central/"`] });
+      if (at <= 0)
+        throw new HermeticError('InvalidInput', `mirror rule '${pair}' is not 'from=to'`, {
+          hints: [`write e.g. ${MIRRORS_ENV}="https://repo1.maven.org/maven2/=https://nexus.example/repository/central/"`],
+        });
       return checkMirror({ from: pair.slice(0, at), to: pair.slice(at + 1) });
     });
 }
@@ -55,7 +58,10 @@ export function checkMirror(rule: MirrorRule): MirrorRule {
 
 /** Splits a comma/space separated host list (for the env variables). */
 export function parseHostList(text: string | undefined): string[] {
-  return (text ?? '').split(/[\s,;]+/).map((h) => h.trim().toLowerCase()).filter(Boolean);
+  return (text ?? '')
+    .split(/[\s,;]+/)
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** The URL to download from: the first matching mirror's rewrite, or the URL itself. */

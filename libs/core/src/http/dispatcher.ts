@@ -22,7 +22,7 @@ function trustStore(env: NodeJS.ProcessEnv): string[] | undefined {
   try {
     return [...rootCertificates, readFileSync(extra, 'utf8')];
   } catch (err) {
-    throw new Error(`cannot read NODE_EXTRA_CA_CERTS=${extra}: ${(err as Error).message}`);
+    throw new Error(`cannot read NODE_EXTRA_CA_CERTS=${extra}: ${(err as Error).message}`, { cause: err });
   }
 }
 

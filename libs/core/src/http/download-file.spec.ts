@@ -6,7 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Dispatcher } from 'undici';
-import { cutAfter, endlessBody, largeBody, redirect, sequence, serveBytes, slowBody, startTestServer, status, TEST_CERT_PATH, TestServer } from '../testing/test-server';
+import {
+  cutAfter,
+  endlessBody,
+  largeBody,
+  redirect,
+  sequence,
+  serveBytes,
+  slowBody,
+  startTestServer,
+  status,
+  TEST_CERT_PATH,
+  TestServer,
+} from '../testing/test-server';
 import { createDispatcher } from './dispatcher';
 import { AttemptError, downloadFile, DownloadAborted, DownloadRequest } from './download-file';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
@@ -43,7 +55,9 @@ describe('downloadFile against a loopback server with faults', () => {
       server.route('/limit/big.bin', serveBytes(randomBytes(10_000)));
       const err: AttemptError = await get('/limit/big.bin', {}, { ...policy, maxArtifactBytes: 4096 }).catch((e) => e);
       expect(err).toMatchObject({ kind: 'limit', retryable: false });
-      expect(err.message).toMatch(/10000 bytes \(Content-Length\), over the 4096-byte limit \(raise it with the maxArtifactSize option, --max-artifact-size or HERMETIC_MAX_ARTIFACT_SIZE\)/);
+      expect(err.message).toMatch(
+        /10000 bytes \(Content-Length\), over the 4096-byte limit \(raise it with the maxArtifactSize option, --max-artifact-size or HERMETIC_MAX_ARTIFACT_SIZE\)/,
+      );
       expect(server.hits('/limit/big.bin')).toBe(1);
     });
 
@@ -51,7 +65,10 @@ describe('downloadFile against a loopback server with faults', () => {
       const sent = { bytes: 0 };
       server.route('/limit/endless', endlessBody(sent));
       const destination = join(dir, 'endless');
-      const err: AttemptError = await downloadFile({ url: `${server.origin}/limit/endless`, destination, algorithms: ['sha256'] }, dispatcher, { ...policy, maxArtifactBytes: 1 << 20 }).catch((e) => e);
+      const err: AttemptError = await downloadFile({ url: `${server.origin}/limit/endless`, destination, algorithms: ['sha256'] }, dispatcher, {
+        ...policy,
+        maxArtifactBytes: 1 << 20,
+      }).catch((e) => e);
       expect(err).toMatchObject({ kind: 'limit', retryable: false });
       expect(err.message).toMatch(/over 1048576 bytes and still sending/);
       expect(statSync(destination).size).toBeLessThanOrEqual(1 << 20);
@@ -108,7 +125,10 @@ describe('downloadFile against a loopback server with faults', () => {
     server.route('/private', status(401));
     await expect(get('/private')).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(/wants credentials/) });
     server.route('/forbidden', status(403));
-    await expect(get('/forbidden', { originHeaders: { authorization: 'Bearer x' } })).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(/credentials were refused/) });
+    await expect(get('/forbidden', { originHeaders: { authorization: 'Bearer x' } })).rejects.toMatchObject({
+      kind: 'auth',
+      message: expect.stringMatching(/credentials were refused/),
+    });
   });
 
   it('gives up after the configured attempts', async () => {
@@ -208,7 +228,9 @@ describe('downloadFile against a loopback server with faults', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const err = await downloadFile({ url: `http://127.0.0.1:${port}/x`, destination: join(dir, 'refused'), algorithms: ['sha256'] }, dispatcher, policy).catch((e) => e);
+    const err = await downloadFile({ url: `http://127.0.0.1:${port}/x`, destination: join(dir, 'refused'), algorithms: ['sha256'] }, dispatcher, policy).catch(
+      (e) => e,
+    );
     expect(err).toMatchObject({ kind: 'network', message: expect.stringMatching(/ECONNREFUSED.*after 4 attempts/) });
   });
 
@@ -280,9 +302,9 @@ describe('downloadFile over TLS and proxies', () => {
     const dispatcher = createDispatcher({ connections: 1, connectTimeoutMs: 2000, env: {} });
     try {
       tls.route('/x', serveBytes(body));
-      await expect(downloadFile({ url: `${tls.origin}/x`, destination: join(dir, 'c'), algorithms: ['sha256'] }, dispatcher, { ...policy, attempts: 1 })).rejects.toThrow(
-        /certificate/i,
-      );
+      await expect(
+        downloadFile({ url: `${tls.origin}/x`, destination: join(dir, 'c'), algorithms: ['sha256'] }, dispatcher, { ...policy, attempts: 1 }),
+      ).rejects.toThrow(/certificate/i);
     } finally {
       await dispatcher.close();
       await tls.close();

@@ -178,7 +178,11 @@ function rateGuard(policy: RetryPolicy, now: () => number = Date.now): (bytes: n
     if (elapsed < policy.rateWindowMs) return;
     const rate = (windowBytes * 1000) / elapsed;
     if (rate < policy.minBytesPerSecond) {
-      throw new AttemptError(`too slow: ${Math.round(rate)} bytes/s over ${Math.round(elapsed / 1000)} s, below the ${policy.minBytesPerSecond} bytes/s minimum`, 'network', true);
+      throw new AttemptError(
+        `too slow: ${Math.round(rate)} bytes/s over ${Math.round(elapsed / 1000)} s, below the ${policy.minBytesPerSecond} bytes/s minimum`,
+        'network',
+        true,
+      );
     }
     windowStart = now();
     windowBytes = 0;

@@ -23,7 +23,9 @@ macdef init
   });
 
   it('reads the machines after a macro (a macdef ends at the next blank line)', () => {
-    const n = parseNetrc('machine a.example login a password 1\nmacdef upload\n  cd /pub\n  put machine evil login x password y\n\nmachine b.example login b password 2\n');
+    const n = parseNetrc(
+      'machine a.example login a password 1\nmacdef upload\n  cd /pub\n  put machine evil login x password y\n\nmachine b.example login b password 2\n',
+    );
     expect(n.machines.get('b.example')).toEqual({ login: 'b', password: '2' });
     expect(n.machines.has('evil')).toBe(false);
   });
@@ -31,14 +33,18 @@ macdef init
   it('never throws, and reads back the entries it is given (property)', () => {
     const word = fc.stringMatching(/^[A-Za-z0-9._@-]{1,20}$/).filter((w) => !['machine', 'default', 'login', 'password', 'account', 'macdef'].includes(w));
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(word, word, word), { selector: ([host]) => host.toLowerCase(), maxLength: 6 }), fc.string({ maxLength: 200 }), (entries, noise) => {
-        parseNetrc(noise);
-        const n = parseNetrc(entries.map(([host, login, password]) => `machine ${host}\n  login ${login}\n  password ${password}\n`).join(''));
-        return entries.every(([host, login, password]) => {
-          const e = n.machines.get(host.toLowerCase());
-          return e?.login === login && e.password === password;
-        });
-      }),
+      fc.property(
+        fc.uniqueArray(fc.tuple(word, word, word), { selector: ([host]) => host.toLowerCase(), maxLength: 6 }),
+        fc.string({ maxLength: 200 }),
+        (entries, noise) => {
+          parseNetrc(noise);
+          const n = parseNetrc(entries.map(([host, login, password]) => `machine ${host}\n  login ${login}\n  password ${password}\n`).join(''));
+          return entries.every(([host, login, password]) => {
+            const e = n.machines.get(host.toLowerCase());
+            return e?.login === login && e.password === password;
+          });
+        },
+      ),
       { numRuns: 300, seed: 20261202 },
     );
   });

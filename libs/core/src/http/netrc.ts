@@ -56,7 +56,9 @@ export function loadNetrc(env: NodeJS.ProcessEnv, file?: string): Netrc {
     return parseNetrc(readFileSync(path, 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { machines: new Map() };
-    throw new HermeticError('InvalidInput', `cannot read netrc file ${path}: ${(err as Error).message}`, { hints: ['fix its permissions or point NETRC / the netrcFile option elsewhere'] });
+    throw new HermeticError('InvalidInput', `cannot read netrc file ${path}: ${(err as Error).message}`, {
+      hints: ['fix its permissions or point NETRC / the netrcFile option elsewhere'],
+    });
   }
 }
 

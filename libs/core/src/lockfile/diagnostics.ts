@@ -5,7 +5,10 @@ import { formatPointer, YamlPath, YamlSource } from './yaml-source';
 export class DiagnosticSink {
   readonly items: Diagnostic[] = [];
 
-  constructor(readonly file: string, readonly source?: YamlSource) {}
+  constructor(
+    readonly file: string,
+    readonly source?: YamlSource,
+  ) {}
 
   error(path: YamlPath, message: string, fix?: string, options: { key?: boolean } = {}): void {
     this.add('error', path, message, fix, options);

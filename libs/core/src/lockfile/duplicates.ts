@@ -34,7 +34,11 @@ export function reportDuplicates(artifacts: readonly Artifact[], sink: Diagnosti
     const key = artifact.filename.normalize('NFC').toLowerCase();
     const other = folded.get(key);
     if (other && other.filename !== artifact.filename) {
-      sink.warn(['artifacts', artifact.index], `target '${artifact.filename}' differs from '${other.filename}' (artifacts[${other.index}]) only by case or Unicode normalisation`, 'give them clearly different names, or they collide on case-insensitive file systems');
+      sink.warn(
+        ['artifacts', artifact.index],
+        `target '${artifact.filename}' differs from '${other.filename}' (artifacts[${other.index}]) only by case or Unicode normalisation`,
+        'give them clearly different names, or they collide on case-insensitive file systems',
+      );
     } else if (!other) {
       folded.set(key, artifact);
     }
@@ -45,7 +49,11 @@ export function reportDuplicates(artifacts: readonly Artifact[], sink: Diagnosti
     for (let i = 1; i < segments.length; i++) {
       const parent = byTarget.get(segments.slice(0, i).join('/'));
       if (parent) {
-        sink.error(['artifacts', artifact.index], `target '${artifact.filename}' is inside '${parent.filename}', the file of artifacts[${parent.index}]`, "give one of them a different 'filename'");
+        sink.error(
+          ['artifacts', artifact.index],
+          `target '${artifact.filename}' is inside '${parent.filename}', the file of artifacts[${parent.index}]`,
+          "give one of them a different 'filename'",
+        );
       }
     }
   }

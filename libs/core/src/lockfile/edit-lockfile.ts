@@ -8,8 +8,7 @@ import { lastPathSegment } from './url';
 
 /** An artifact to add to a lockfile, with the checksum already computed. */
 export type NewArtifact =
-  | { kind: 'url'; url: string; checksum: string; filename?: string }
-  | ({ kind: 'maven'; checksum: string; filename?: string } & MavenCoordinates);
+  { kind: 'url'; url: string; checksum: string; filename?: string } | ({ kind: 'maven'; checksum: string; filename?: string } & MavenCoordinates);
 
 /** A double-quoted scalar: how versions, checksums and URLs are always written (never read as numbers). */
 function quoted(value: string): Scalar {
@@ -65,7 +64,9 @@ export function checkCanAdd(text: string | undefined, file: string, artifact: Ne
   const filename = written?.ok ? written.filename : artifact.kind === 'url' ? lastPathSegment(new URL(url)) : mavenFileName(artifact);
   const sameTarget = current.artifacts.find((a) => a.filename === filename);
   if (sameTarget) {
-    throw new HermeticError('InvalidInput', `${file} already writes ${filename} (artifacts[${sameTarget.index}], ${sameTarget.url})`, { hints: ['pass --filename to choose another target'] });
+    throw new HermeticError('InvalidInput', `${file} already writes ${filename} (artifacts[${sameTarget.index}], ${sameTarget.url})`, {
+      hints: ['pass --filename to choose another target'],
+    });
   }
   return { current, url };
 }

@@ -41,7 +41,13 @@ describe('parseLockfile: valid lockfiles', () => {
     );
     expect(l.version).toBe('1.0');
     expect(l.artifacts).toEqual([
-      expect.objectContaining({ kind: 'url', index: 0, filename: 'tools/tool.tar.gz', filenameExplicit: true, url: 'https://example.com/releases/tool-1.4.2.tar.gz' }),
+      expect.objectContaining({
+        kind: 'url',
+        index: 0,
+        filename: 'tools/tool.tar.gz',
+        filenameExplicit: true,
+        url: 'https://example.com/releases/tool-1.4.2.tar.gz',
+      }),
       expect.objectContaining({
         kind: 'maven',
         index: 1,
@@ -215,7 +221,11 @@ describe('parseLockfile: every problem, with line, column, pointer and fix', () 
     ['two checksums of one algorithm', `  - download_url: https://h/x\n    checksum: [${SHA256}, ${SHA256B}]\n`, /two sha256 checksums/],
     ['auth in 1.0', `  - download_url: https://h/x\n    checksum: ${SHA256}\n    auth: { bearer: { value: x } }\n`, /'auth' needs lockfile version "2.0"/],
   ])('rejects an artifact with %s', (_name, artifacts, message) => {
-    expect(problems(lock(artifacts)).map((x) => x.message).join('\n')).toMatch(message);
+    expect(
+      problems(lock(artifacts))
+        .map((x) => x.message)
+        .join('\n'),
+    ).toMatch(message);
   });
 
   it.each([
@@ -224,8 +234,14 @@ describe('parseLockfile: every problem, with line, column, pointer and fix', () 
     ['group starting with /', 'version: "1"\n      group_id: /etc', /would produce a wrong repository path/],
     ['numeric classifier', 'version: "1"\n      classifier: 7', /expected a string, got the number 7/],
   ])('rejects a Maven artifact with %s', (_name, extra, message) => {
-    const text = lock(`  - type: maven\n    checksum: ${SHA256}\n    attributes:\n      repository_url: https://repo/m2\n      artifact_id: a\n      ${extra.includes('group_id') ? '' : 'group_id: g\n      '}${extra}\n`);
-    expect(problems(text).map((x) => x.message).join('\n')).toMatch(message);
+    const text = lock(
+      `  - type: maven\n    checksum: ${SHA256}\n    attributes:\n      repository_url: https://repo/m2\n      artifact_id: a\n      ${extra.includes('group_id') ? '' : 'group_id: g\n      '}${extra}\n`,
+    );
+    expect(
+      problems(text)
+        .map((x) => x.message)
+        .join('\n'),
+    ).toMatch(message);
   });
 
   it('rejects a Maven repository URL with a query, and a Maven artifact with download_url', () => {
@@ -314,7 +330,8 @@ describe('readLockfile', () => {
 
 describe('target names the file system would refuse or confuse', () => {
   const lock = (entries: string) => `metadata:\n  version: "1.0"\nartifacts:\n${entries}`;
-  const entry = (url: string, filename: string) => `  - download_url: "${url}"\n    checksum: "sha256:${'a'.repeat(64)}"\n    filename: ${JSON.stringify(filename)}\n`;
+  const entry = (url: string, filename: string) =>
+    `  - download_url: "${url}"\n    checksum: "sha256:${'a'.repeat(64)}"\n    filename: ${JSON.stringify(filename)}\n`;
 
   it('rejects an over-long filename before any download (exit 14), naming the field', () => {
     const err = (() => {
@@ -330,12 +347,22 @@ describe('target names the file system would refuse or confuse', () => {
   });
 
   it('rejects an over-long name derived from a URL too', () => {
-    expect(() => parseLockfile(lock(`  - download_url: "https://e.com/${'y'.repeat(300)}"\n    checksum: "sha256:${'a'.repeat(64)}"\n`), 'p/artifacts.lock.yaml', { env: {} })).toThrow(/300 bytes/);
+    expect(() =>
+      parseLockfile(lock(`  - download_url: "https://e.com/${'y'.repeat(300)}"\n    checksum: "sha256:${'a'.repeat(64)}"\n`), 'p/artifacts.lock.yaml', {
+        env: {},
+      }),
+    ).toThrow(/300 bytes/);
   });
 
   it('warns when names differ only by case or Unicode normalisation, or hold a line break or a backslash', () => {
     const l = parseLockfile(
-      lock(entry('https://e.com/1', 'Tool.tgz') + entry('https://e.com/2', 'tool.tgz') + entry('https://e.com/3', 'caf\u00e9') + entry('https://e.com/4', 'cafe\u0301') + entry('https://e.com/5', 'a\\\\b')),
+      lock(
+        entry('https://e.com/1', 'Tool.tgz') +
+          entry('https://e.com/2', 'tool.tgz') +
+          entry('https://e.com/3', 'caf\u00e9') +
+          entry('https://e.com/4', 'cafe\u0301') +
+          entry('https://e.com/5', 'a\\\\b'),
+      ),
       'p/artifacts.lock.yaml',
       { env: {} },
     );
@@ -367,7 +394,10 @@ describe('lockfiles that would exhaust the process', () => {
   it('refuses an alias bomb with exit 14 and no stack trace', () => {
     let bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n';
     const names = 'abcdefghijkl';
-    for (let i = 1; i < names.length; i++) bomb += `${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(',')}]\n`;
+    for (let i = 1; i < names.length; i++)
+      bomb += `${names[i]}: &${names[i]} [${Array(9)
+        .fill(`*${names[i - 1]}`)
+        .join(',')}]\n`;
     const err = reject(`metadata:\n  version: "1.0"\nartifacts: []\n${bomb}`);
     expect(err.exitCode).toBe(14);
     expect(err.message).toMatch(/the YAML cannot be expanded: .*alias/i);

@@ -78,11 +78,16 @@ function validateArtifact(item: unknown, index: number, version: LockfileVersion
     return undefined;
   }
   if (version === '1.0' && 'auth' in raw) {
-    sink.error([...base, 'auth'], "'auth' needs lockfile version \"2.0\"", 'set metadata.version: "2.0"', { key: true });
+    sink.error([...base, 'auth'], '\'auth\' needs lockfile version "2.0"', 'set metadata.version: "2.0"', { key: true });
   }
   const isMaven = raw.type === 'maven';
   if (isMaven && 'download_url' in raw) {
-    sink.error([...base, 'download_url'], "a Maven artifact has no 'download_url'; its URL comes from 'attributes'", "remove 'download_url', or remove 'type: maven' for a plain URL artifact", { key: true });
+    sink.error(
+      [...base, 'download_url'],
+      "a Maven artifact has no 'download_url'; its URL comes from 'attributes'",
+      "remove 'download_url', or remove 'type: maven' for a plain URL artifact",
+      { key: true },
+    );
     return undefined;
   }
   const schema = isMaven ? ARTIFACT_SCHEMAS[version].maven : ARTIFACT_SCHEMAS[version].url;
@@ -108,18 +113,36 @@ export function parseLockfile(text: string, file: string, options: ParseLockfile
   const env = options.env === undefined ? process.env : options.env;
   const depth = nestingDepth(text);
   if (depth > MAX_NESTING) {
-    throw new LockfileError(file, [{ severity: 'error', file, pointer: '', message: `the YAML nests ${depth} levels deep; a lockfile needs 4 (at most ${MAX_NESTING} are read)`, fix: 'this is not a lockfile: check what wrote it' }]);
+    throw new LockfileError(file, [
+      {
+        severity: 'error',
+        file,
+        pointer: '',
+        message: `the YAML nests ${depth} levels deep; a lockfile needs 4 (at most ${MAX_NESTING} are read)`,
+        fix: 'this is not a lockfile: check what wrote it',
+      },
+    ]);
   }
   const source = new YamlSource(text);
   const sink = new DiagnosticSink(file, source);
 
   for (const e of source.doc.errors) {
     const at = source.position(e.pos[0]);
-    sink.items.push({ severity: 'error', file, line: at.line, column: at.column, pointer: '', message: `YAML: ${e.message.split('\n')[0]}`, fix: 'fix the YAML syntax' });
+    sink.items.push({
+      severity: 'error',
+      file,
+      line: at.line,
+      column: at.column,
+      pointer: '',
+      message: `YAML: ${e.message.split('\n')[0]}`,
+      fix: 'fix the YAML syntax',
+    });
   }
   if (sink.errorCount) throw new LockfileError(file, sink.items);
   if (source.doc.contents === null || (isScalar(source.doc.contents) && source.doc.contents.value === null)) {
-    throw new LockfileError(file, [{ severity: 'error', file, pointer: '', message: 'lockfile is empty', fix: 'start with:\nmetadata:\n  version: "2.0"\nartifacts: []' }]);
+    throw new LockfileError(file, [
+      { severity: 'error', file, pointer: '', message: 'lockfile is empty', fix: 'start with:\nmetadata:\n  version: "2.0"\nartifacts: []' },
+    ]);
   }
   const version = checkVersion(source, sink);
   if (!version) throw new LockfileError(file, sink.items);
@@ -129,7 +152,15 @@ export function parseLockfile(text: string, file: string, options: ParseLockfile
     data = source.doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     // yaml's alias budget (a "billion laughs" document), or anything else it cannot expand.
-    throw new LockfileError(file, [{ severity: 'error', file, pointer: '', message: `the YAML cannot be expanded: ${(err as Error).message}`, fix: "remove the anchors and aliases ('&name', '*name'); a lockfile needs none" }]);
+    throw new LockfileError(file, [
+      {
+        severity: 'error',
+        file,
+        pointer: '',
+        message: `the YAML cannot be expanded: ${(err as Error).message}`,
+        fix: "remove the anchors and aliases ('&name', '*name'); a lockfile needs none",
+      },
+    ]);
   }
   const top = topLevelSchema.safeParse(data);
   if (!top.success) {
@@ -158,7 +189,9 @@ export async function readLockfile(path: string, options: ParseLockfileOptions =
     info = await stat(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new HermeticError('LockfileNotFound', `lockfile not found: ${file}`, { hints: [`create it (see the README), or point the 'lockfile' option at an existing ${LOCKFILE_NAME}`] });
+      throw new HermeticError('LockfileNotFound', `lockfile not found: ${file}`, {
+        hints: [`create it (see the README), or point the 'lockfile' option at an existing ${LOCKFILE_NAME}`],
+      });
     }
     throw new HermeticError('InvalidInput', `cannot read lockfile ${file}: ${(err as Error).message}`, { cause: err });
   }

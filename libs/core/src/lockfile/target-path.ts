@@ -43,7 +43,11 @@ export function checkTargetFilename(filename: string): TargetCheck {
     };
   }
   if (Buffer.byteLength(normalised) > MAX_PATH_BYTES) {
-    return { ok: false, message: `filename '${normalised.slice(0, 40)}…' is ${Buffer.byteLength(normalised)} bytes long; at most ${MAX_PATH_BYTES} are allowed`, fix: "set a shorter 'filename'" };
+    return {
+      ok: false,
+      message: `filename '${normalised.slice(0, 40)}…' is ${Buffer.byteLength(normalised)} bytes long; at most ${MAX_PATH_BYTES} are allowed`,
+      fix: "set a shorter 'filename'",
+    };
   }
   return { ok: true, filename: normalised };
 }

@@ -101,7 +101,11 @@ function checkFilename(written: unknown, derived: string, base: YamlPath, ctx: A
     return undefined;
   }
   for (const warning of targetNameWarnings(result.filename)) {
-    ctx.sink.warn(explicit ? [...base, 'filename'] : base, `target file name '${JSON.stringify(result.filename).slice(1, -1)}' ${warning}`, "set a plain 'filename'");
+    ctx.sink.warn(
+      explicit ? [...base, 'filename'] : base,
+      `target file name '${JSON.stringify(result.filename).slice(1, -1)}' ${warning}`,
+      "set a plain 'filename'",
+    );
   }
   if (!explicit && /%[0-9A-Fa-f]{2}/.test(result.filename)) {
     ctx.sink.warn(base, `derived file name '${result.filename}' keeps its percent-escapes (as Hermeto does)`, "set 'filename' to choose a readable name");
@@ -142,7 +146,9 @@ export function validateMavenArtifact(input: Loose<MavenArtifactInput>, ctx: Art
 
   for (const key of Object.keys(a)) {
     if (!(KNOWN_MAVEN_ATTRIBUTES as readonly string[]).includes(key)) {
-      ctx.sink.warn([...attrs, key], `unknown Maven attribute '${key}' is ignored`, `did you mean one of: ${KNOWN_MAVEN_ATTRIBUTES.join(', ')}?`, { key: true });
+      ctx.sink.warn([...attrs, key], `unknown Maven attribute '${key}' is ignored`, `did you mean one of: ${KNOWN_MAVEN_ATTRIBUTES.join(', ')}?`, {
+        key: true,
+      });
     }
   }
   const repo = isString(a.repository_url) ? checkHttpUrl(a.repository_url) : ({ ok: false, message: '', fix: '' } as const);
@@ -152,7 +158,11 @@ export function validateMavenArtifact(input: Loose<MavenArtifactInput>, ctx: Art
     ctx.sink.error([...attrs, 'repository_url'], repo.message, repo.fix);
     ok = false;
   } else if (repo.url.search || repo.url.hash) {
-    ctx.sink.error([...attrs, 'repository_url'], 'a repository URL must not have a query or fragment', 'give the plain repository root, e.g. https://repo1.maven.org/maven2');
+    ctx.sink.error(
+      [...attrs, 'repository_url'],
+      'a repository URL must not have a query or fragment',
+      'give the plain repository root, e.g. https://repo1.maven.org/maven2',
+    );
     ok = false;
   }
   for (const key of ['group_id', 'artifact_id', 'version', 'classifier', 'type'] as const) {
@@ -163,7 +173,11 @@ export function validateMavenArtifact(input: Loose<MavenArtifactInput>, ctx: Art
       ctx.sink.error([...attrs, key], `'${key}' must not be empty`);
       ok = false;
     } else if (v.split('/').includes('..') || v.startsWith('/') || /[\s:?#\\]/.test(v)) {
-      ctx.sink.error([...attrs, key], `'${key}' '${v}' would produce a wrong repository path`, "use plain Maven coordinates (no '/', '..', ':', '?', '#', '\\' or spaces)");
+      ctx.sink.error(
+        [...attrs, key],
+        `'${key}' '${v}' would produce a wrong repository path`,
+        "use plain Maven coordinates (no '/', '..', ':', '?', '#', '\\' or spaces)",
+      );
       ok = false;
     }
   }

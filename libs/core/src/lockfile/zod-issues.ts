@@ -28,13 +28,7 @@ function valueAt(root: unknown, path: YamlPath): unknown {
  * Reports zod issues as lockfile diagnostics with plain wording and a fix, instead of zod's
  * internal vocabulary. `base` is where the validated value sits in the document.
  */
-export function reportZodIssues(
-  sink: DiagnosticSink,
-  issues: readonly z.core.$ZodIssue[],
-  base: YamlPath,
-  input: unknown,
-  allowedKeys: AllowedKeys,
-): void {
+export function reportZodIssues(sink: DiagnosticSink, issues: readonly z.core.$ZodIssue[], base: YamlPath, input: unknown, allowedKeys: AllowedKeys): void {
   for (const issue of issues) {
     const rel = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     const path = [...base, ...rel];
@@ -55,7 +49,11 @@ export function reportZodIssues(
           sink.error(path, `expected a string, got ${describeValue(sink.source, path, value)}`, `quote it: ${field}: "${text}"`);
         } else {
           const expected = issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
-          sink.error(path, `expected ${expected}, got ${describeValue(sink.source, path, value)}`, issue.expected === 'array' ? 'use [] for an empty list' : undefined);
+          sink.error(
+            path,
+            `expected ${expected}, got ${describeValue(sink.source, path, value)}`,
+            issue.expected === 'array' ? 'use [] for an empty list' : undefined,
+          );
         }
         break;
       case 'invalid_union':
@@ -64,7 +62,7 @@ export function reportZodIssues(
           sink.error(path, `missing required field '${field}'`, `add '${field}: "sha256:<hex>"'`);
           break;
         }
-        sink.error(path, `expected 'algorithm:hash' or a list of them, got ${describeValue(sink.source, path, value)}`, "write e.g. checksum: \"sha256:<hex>\"");
+        sink.error(path, `expected 'algorithm:hash' or a list of them, got ${describeValue(sink.source, path, value)}`, 'write e.g. checksum: "sha256:<hex>"');
         break;
       case 'too_small':
         sink.error(path, `'${field}' must not be empty`, field === 'checksum' ? 'give at least one checksum' : undefined);

@@ -94,7 +94,10 @@ export class TerminalReporter implements ProgressReporter {
       lines.push(`  ${name} ${formatBytes(l.received)}${of}${pct} ${formatRate(l.received, now - l.started)}`.slice(0, width));
     }
     for (const l of this.live.values()) active += l.received;
-    if (this.live.size) lines.push(`  total ${formatBytes(this.doneBytes + active)} at ${formatRate(this.doneBytes + active, now - this.begun)}, ${this.live.size} active`.slice(0, width));
+    if (this.live.size)
+      lines.push(
+        `  total ${formatBytes(this.doneBytes + active)} at ${formatRate(this.doneBytes + active, now - this.begun)}, ${this.live.size} active`.slice(0, width),
+      );
     if (lines.length) this.out.write(`${lines.join('\n')}\n`);
     this.drawn = lines.length;
   }
@@ -139,7 +142,13 @@ export class TerminalReporter implements ProgressReporter {
 
 /** Reports nothing (library use, tests). */
 export const silentReporter: ProgressReporter = {
-  start() {}, progress() {}, done() {}, retry() {}, failed() {}, warn() {}, summary() {},
+  start() {},
+  progress() {},
+  done() {},
+  retry() {},
+  failed() {},
+  warn() {},
+  summary() {},
 };
 
 /** The live display on an interactive terminal, plain lines in CI or when output is piped. */

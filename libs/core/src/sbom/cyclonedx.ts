@@ -37,10 +37,7 @@ export function cycloneDxComponent(c: SbomComponent, o: SbomOptions): CycloneDxC
     ...(c.version !== undefined ? { version: c.version } : {}),
     properties: [{ name: `${tool}:found_by`, value: tool }],
     type: c.type,
-    externalReferences: [
-      { url: c.url, type: 'distribution' },
-      ...(c.fetchedFrom ? [{ url: c.fetchedFrom, type: 'distribution', comment: 'proxy URL' }] : []),
-    ],
+    externalReferences: [{ url: c.url, type: 'distribution' }, ...(c.fetchedFrom ? [{ url: c.fetchedFrom, type: 'distribution', comment: 'proxy URL' }] : [])],
     ...(hashes.length ? { hashes } : {}),
   };
 }
@@ -62,7 +59,12 @@ export function toCycloneDx(components: readonly SbomComponent[], o: SbomOptions
   const timestamp = timestampOf(o);
   const comps = dedupeByPurl(components.map((c) => cycloneDxComponent(c, o)));
   const refs = comps.map((c) => c['bom-ref']);
-  const subject = { 'bom-ref': subjectRef(o.subject.name), type: 'application', name: o.subject.name, ...(o.subject.version ? { version: o.subject.version } : {}) };
+  const subject = {
+    'bom-ref': subjectRef(o.subject.name),
+    type: 'application',
+    name: o.subject.name,
+    ...(o.subject.version ? { version: o.subject.version } : {}),
+  };
   const body = {
     bomFormat: 'CycloneDX',
     ...(refs.length

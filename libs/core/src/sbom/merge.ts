@@ -22,7 +22,9 @@ export function mergeCycloneDx(boms: ReadonlyArray<{ file: string; bom: CycloneD
   const projects: CycloneDxComponent[] = [];
   for (const { file, bom } of boms) {
     if (bom.bomFormat !== 'CycloneDX' || !Array.isArray(bom.components)) {
-      throw new HermeticError('InvalidInput', `${file} is not a CycloneDX JSON SBOM`, { hints: ['merge the bom.json files written by the sbom targets in CycloneDX format'] });
+      throw new HermeticError('InvalidInput', `${file} is not a CycloneDX JSON SBOM`, {
+        hints: ['merge the bom.json files written by the sbom targets in CycloneDX format'],
+      });
     }
     components.push(...bom.components);
     const subject = (bom.metadata as { component?: CycloneDxComponent } | undefined)?.component;
@@ -41,7 +43,12 @@ export function mergeCycloneDx(boms: ReadonlyArray<{ file: string; bom: CycloneD
       }
     }
   }
-  const workspace = { 'bom-ref': subjectRef(o.subject.name), type: 'application', name: o.subject.name, ...(o.subject.version ? { version: o.subject.version } : {}) };
+  const workspace = {
+    'bom-ref': subjectRef(o.subject.name),
+    type: 'application',
+    name: o.subject.name,
+    ...(o.subject.version ? { version: o.subject.version } : {}),
+  };
   const projectComponents = dedupeByPurl(projects);
   dependencies.unshift({ ref: workspace['bom-ref'], dependsOn: projectComponents.map((p) => p['bom-ref']) });
   const body = {

@@ -25,13 +25,7 @@ function strip(text: string): string {
  * segments and name encoded, qualifiers with empty values dropped, keys lower-cased and sorted.
  */
 export function formatPurl(p: PackageURL): string {
-  const namespace = p.namespace
-    ? `${strip(p.namespace)
-        .split('/')
-        .filter(Boolean)
-        .map(encodePurlPart)
-        .join('/')}/`
-    : '';
+  const namespace = p.namespace ? `${strip(p.namespace).split('/').filter(Boolean).map(encodePurlPart).join('/')}/` : '';
   const name = strip(encodePurlPart(p.name));
   const version = p.version ? `@${encodePurlPart(p.version.trim())}` : '';
   const qualifiers = Object.entries(p.qualifiers ?? {})
@@ -49,7 +43,10 @@ export function genericPurl(name: string, checksum: string, downloadUrl: string)
 }
 
 /** `pkg:maven/<group>/<artifact>@<version>?checksum=…[&classifier=…]&repository_url=…&type=…`. */
-export function mavenPurl(c: { groupId: string; artifactId: string; version: string; classifier: string; type: string; repositoryUrl: string }, checksum: string): string {
+export function mavenPurl(
+  c: { groupId: string; artifactId: string; version: string; classifier: string; type: string; repositoryUrl: string },
+  checksum: string,
+): string {
   const qualifiers: Record<string, string> = { checksum, repository_url: c.repositoryUrl, type: c.type };
   if (c.classifier) qualifiers.classifier = c.classifier;
   return formatPurl(new PackageURL('maven', c.groupId, c.artifactId, c.version, qualifiers, undefined));

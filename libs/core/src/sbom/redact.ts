@@ -1,5 +1,6 @@
 /** Query parameters that carry credentials in signed or tokenised download URLs. */
-const SECRET_PARAMS = /^(token|access[_-]?token|auth|authorization|password|passwd|pwd|secret|signature|sig|key|api[_-]?key|private[_-]?token|x-amz-(signature|credential|security-token)|x-goog-(signature|credential)|x-ms-signature|jwt|session)$/i;
+const SECRET_PARAMS =
+  /^(token|access[_-]?token|auth|authorization|password|passwd|pwd|secret|signature|sig|key|api[_-]?key|private[_-]?token|x-amz-(signature|credential|security-token)|x-goog-(signature|credential)|x-ms-signature|jwt|session)$/i;
 
 /** The placeholder written instead of a secret query value. */
 export const REDACTED = 'REDACTED';

@@ -21,19 +21,30 @@ const spdx23 = z.object({
   dataLicense: z.literal('CC0-1.0'),
   name: z.string(),
   documentNamespace: z.string().url(),
-  creationInfo: z.object({ creators: z.array(z.string().regex(/^(Tool|Organization|Person): /)).min(1), created: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) }),
+  creationInfo: z.object({
+    creators: z.array(z.string().regex(/^(Tool|Organization|Person): /)).min(1),
+    created: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+  }),
   packages: z.array(
     z.object({
       SPDXID: spdxId,
       name: z.string(),
       versionInfo: z.string().optional(),
       downloadLocation: z.string().min(1),
-      externalRefs: z.array(z.object({ referenceCategory: z.enum(['SECURITY', 'PACKAGE-MANAGER', 'PERSISTENT-ID', 'OTHER']), referenceType: z.string(), referenceLocator: z.string() })),
+      externalRefs: z.array(
+        z.object({
+          referenceCategory: z.enum(['SECURITY', 'PACKAGE-MANAGER', 'PERSISTENT-ID', 'OTHER']),
+          referenceType: z.string(),
+          referenceLocator: z.string(),
+        }),
+      ),
       annotations: z.array(z.object({ annotator: z.string(), annotationType: z.enum(['REVIEW', 'OTHER']), comment: z.string(), annotationDate: z.string() })),
       checksums: z.array(z.object({ algorithm: z.string(), checksumValue: z.string().regex(/^[0-9a-f]+$/) })).optional(),
     }),
   ),
-  relationships: z.array(z.object({ spdxElementId: spdxId, relationshipType: z.enum(['DESCRIBES', 'CONTAINS']), relatedSpdxElement: spdxId, comment: z.string() })),
+  relationships: z.array(
+    z.object({ spdxElementId: spdxId, relationshipType: z.enum(['DESCRIBES', 'CONTAINS']), relatedSpdxElement: spdxId, comment: z.string() }),
+  ),
 });
 
 function demoLockfile() {
@@ -59,7 +70,7 @@ artifacts:
 
 describe('purls (byte-identical to Hermeto)', () => {
   it.each([
-    ['&+ !\'(*', '%26%2B%20%21%27%28%2A'],
+    ["&+ !'(*", '%26%2B%20%21%27%28%2A'],
     ['https://example.com/f/a.tar.gz?foo=bar#frag', 'https://example.com/f/a.tar.gz%3Ffoo%3Dbar%23frag'],
     ['sha256:ABCdef', 'sha256:ABCdef'],
     ['é', '%C3%A9'],
@@ -68,12 +79,30 @@ describe('purls (byte-identical to Hermeto)', () => {
   });
 
   it('builds the documented generic and Maven purls', () => {
-    expect(genericPurl('ant.jar', `sha256:${HEX}`, 'https://example.com/dl/ant.jar')).toBe(`pkg:generic/ant.jar?checksum=sha256:${HEX}&download_url=https://example.com/dl/ant.jar`);
-    expect(genericPurl('a%20b.txt', 'sha256:x', 'https://example.com/a%20b.txt')).toBe('pkg:generic/a%2520b.txt?checksum=sha256:x&download_url=https://example.com/a%2520b.txt');
+    expect(genericPurl('ant.jar', `sha256:${HEX}`, 'https://example.com/dl/ant.jar')).toBe(
+      `pkg:generic/ant.jar?checksum=sha256:${HEX}&download_url=https://example.com/dl/ant.jar`,
+    );
+    expect(genericPurl('a%20b.txt', 'sha256:x', 'https://example.com/a%20b.txt')).toBe(
+      'pkg:generic/a%2520b.txt?checksum=sha256:x&download_url=https://example.com/a%2520b.txt',
+    );
     expect(
-      mavenPurl({ groupId: 'io.netty', artifactId: 'netty-transport-native-epoll', version: '4.1.100.Final', classifier: 'sources', type: 'jar', repositoryUrl: 'https://repo1.maven.org/maven2' }, `sha256:${HEX}`),
-    ).toBe(`pkg:maven/io.netty/netty-transport-native-epoll@4.1.100.Final?checksum=sha256:${HEX}&classifier=sources&repository_url=https://repo1.maven.org/maven2&type=jar`);
-    expect(mavenPurl({ groupId: 'g', artifactId: 'a', version: '1+x', classifier: '', type: 'jar', repositoryUrl: 'https://r/' }, 'sha1:x')).toBe('pkg:maven/g/a@1%2Bx?checksum=sha1:x&repository_url=https://r/&type=jar');
+      mavenPurl(
+        {
+          groupId: 'io.netty',
+          artifactId: 'netty-transport-native-epoll',
+          version: '4.1.100.Final',
+          classifier: 'sources',
+          type: 'jar',
+          repositoryUrl: 'https://repo1.maven.org/maven2',
+        },
+        `sha256:${HEX}`,
+      ),
+    ).toBe(
+      `pkg:maven/io.netty/netty-transport-native-epoll@4.1.100.Final?checksum=sha256:${HEX}&classifier=sources&repository_url=https://repo1.maven.org/maven2&type=jar`,
+    );
+    expect(mavenPurl({ groupId: 'g', artifactId: 'a', version: '1+x', classifier: '', type: 'jar', repositoryUrl: 'https://r/' }, 'sha1:x')).toBe(
+      'pkg:maven/g/a@1%2Bx?checksum=sha1:x&repository_url=https://r/&type=jar',
+    );
   });
 
   it('round-trips every component purl through packageurl-js to the same parts', () => {
@@ -85,7 +114,12 @@ describe('purls (byte-identical to Hermeto)', () => {
       expect(p.version ?? undefined).toBe(c.version);
       expect(p.qualifiers?.checksum).toBe(a.checksums.map((x) => x.text).join(','));
       if (a.kind === 'maven') {
-        expect([p.type, p.namespace, p.qualifiers?.repository_url, p.qualifiers?.classifier]).toEqual(['maven', a.maven.groupId, a.maven.repositoryUrl, a.maven.classifier]);
+        expect([p.type, p.namespace, p.qualifiers?.repository_url, p.qualifiers?.classifier]).toEqual([
+          'maven',
+          a.maven.groupId,
+          a.maven.repositoryUrl,
+          a.maven.classifier,
+        ]);
       } else {
         expect([p.type, p.qualifiers?.download_url]).toEqual(['generic', c.url]);
       }
@@ -143,7 +177,11 @@ describe('CycloneDX 1.6', () => {
   });
 
   it('is byte-identical for the same inputs in reproducible mode, and stamped otherwise', () => {
-    const again = toCycloneDx(lockfileComponents(demoLockfile(), new Map([['https://example.com/dl/ant.jar', 'https://mirror.corp/dl/ant.jar']])), { subject: { name: 'web' }, reproducible: true, env: {} });
+    const again = toCycloneDx(lockfileComponents(demoLockfile(), new Map([['https://example.com/dl/ant.jar', 'https://mirror.corp/dl/ant.jar']])), {
+      subject: { name: 'web' },
+      reproducible: true,
+      env: {},
+    });
     expect(serializeSbom(again)).toBe(serializeSbom(bom));
     expect(bom.serialNumber).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const stamped = toCycloneDx(components, { subject: { name: 'web' }, now: () => new Date('2026-01-02T03:04:05.678Z') });
@@ -191,7 +229,13 @@ describe('merged workspace SBOM', () => {
     const all = lockfileComponents(demoLockfile());
     const web = toCycloneDx(all.slice(0, 3), { subject: { name: 'web' }, reproducible: true, env: {} });
     const api = toCycloneDx(all.slice(1), { subject: { name: 'api' }, reproducible: true, env: {} });
-    const merged = mergeCycloneDx([{ file: 'web/bom.json', bom: web }, { file: 'api/bom.json', bom: api }], { subject: { name: 'workspace' }, reproducible: true, env: {} });
+    const merged = mergeCycloneDx(
+      [
+        { file: 'web/bom.json', bom: web },
+        { file: 'api/bom.json', bom: api },
+      ],
+      { subject: { name: 'workspace' }, reproducible: true, env: {} },
+    );
     expect(cycloneDxValidator()(merged)).toBe(true);
     const purls = merged.components.filter((c) => c.type !== 'application').map((c) => c.purl);
     expect(purls).toHaveLength(4);
@@ -205,6 +249,8 @@ describe('merged workspace SBOM', () => {
   });
 
   it('refuses a file that is not a CycloneDX SBOM', () => {
-    expect(() => mergeCycloneDx([{ file: 'x.json', bom: { spdxVersion: 'SPDX-2.3' } as never }], { subject: { name: 'w' } })).toThrow(/x\.json is not a CycloneDX JSON SBOM/);
+    expect(() => mergeCycloneDx([{ file: 'x.json', bom: { spdxVersion: 'SPDX-2.3' } as never }], { subject: { name: 'w' } })).toThrow(
+      /x\.json is not a CycloneDX JSON SBOM/,
+    );
   });
 });

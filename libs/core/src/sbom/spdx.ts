@@ -46,7 +46,12 @@ export function toSpdx(components: readonly SbomComponent[], o: SbomOptions): Re
       externalRefs: [{ referenceLocator: c.purl, referenceType: 'purl', referenceCategory: 'PACKAGE-MANAGER' }],
       annotations: [
         { annotator: `Tool: ${tool}:backend`, annotationType: 'OTHER', comment: `${tool}:backend:generic`, annotationDate: created },
-        { annotator: `Tool: ${tool}:jsonencoded`, annotationType: 'OTHER', comment: pythonJsonDumps({ name: `${tool}:found_by`, value: tool }), annotationDate: created },
+        {
+          annotator: `Tool: ${tool}:jsonencoded`,
+          annotationType: 'OTHER',
+          comment: pythonJsonDumps({ name: `${tool}:found_by`, value: tool }),
+          annotationDate: created,
+        },
       ],
       downloadLocation: 'NOASSERTION',
       ...(checksums.length ? { checksums } : {}),
@@ -54,8 +59,8 @@ export function toSpdx(components: readonly SbomComponent[], o: SbomOptions): Re
   });
   const root = { SPDXID: 'SPDXRef-DocumentRoot-File-', name: '', versionInfo: '', externalRefs: [], annotations: [], downloadLocation: 'NOASSERTION' };
   const sorted = [root, ...packages].sort((a, b) => {
-    const ka = `${a.name}\0${'versionInfo' in a ? a.versionInfo ?? '' : ''}`;
-    const kb = `${b.name}\0${'versionInfo' in b ? b.versionInfo ?? '' : ''}`;
+    const ka = `${a.name}\0${'versionInfo' in a ? (a.versionInfo ?? '') : ''}`;
+    const kb = `${b.name}\0${'versionInfo' in b ? (b.versionInfo ?? '') : ''}`;
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
   const relationships = [

@@ -27,9 +27,13 @@ async function fetchedArtifacts(lockfile: Lockfile, outputDir: string): Promise<
   const fetched = new Map(records.flatMap((r) => r.files.map((f) => [`${f.url}\n${f.filename}\n${f.checksums.join(',')}`, f] as const)));
   const missing = lockfile.artifacts.filter((a) => !fetched.has(`${a.url}\n${a.filename}\n${a.checksums.map(checksumKey).join(',')}`));
   if (missing.length) {
-    throw new HermeticError('InvalidInput', `the SBOM of ${lockfile.path} needs its artifacts fetched and verified first; missing in ${outputDir}: ${missing.map((a) => `artifacts[${a.index}] (${a.filename})`).join(', ')}`, {
-      hints: ['run the fetch targets first (nx run <project>:fetch-deps, or hermetic fetch-deps)'],
-    });
+    throw new HermeticError(
+      'InvalidInput',
+      `the SBOM of ${lockfile.path} needs its artifacts fetched and verified first; missing in ${outputDir}: ${missing.map((a) => `artifacts[${a.index}] (${a.filename})`).join(', ')}`,
+      {
+        hints: ['run the fetch targets first (nx run <project>:fetch-deps, or hermetic fetch-deps)'],
+      },
+    );
   }
   return new Map(records.flatMap((r) => r.files.flatMap((f) => (f.fetchedFrom ? [[f.url, f.fetchedFrom] as const] : []))));
 }

@@ -78,9 +78,15 @@ export async function sweepTemporaries(dir: string, now: number = Date.now()): P
     if (!m) continue;
     const [, host, pid] = m;
     const path = join(dir, name);
-    const old = await stat(path).then((s) => now - s.mtimeMs > FOREIGN_TEMPORARY_MS, () => false);
+    const old = await stat(path).then(
+      (s) => now - s.mtimeMs > FOREIGN_TEMPORARY_MS,
+      () => false,
+    );
     if (((host === undefined || host === hostname()) && deadHere(Number(pid))) || old) {
-      await unlink(path).then(() => removed.push(name), () => undefined);
+      await unlink(path).then(
+        () => removed.push(name),
+        () => undefined,
+      );
     }
   }
   return removed;

@@ -25,7 +25,9 @@ describe('acquireLock', () => {
     await pause(100);
     order.push('first releases');
     await release();
-    await (await second)();
+    await (
+      await second
+    )();
     expect(order).toEqual(['first releases', 'second']);
   });
 
@@ -37,20 +39,26 @@ describe('acquireLock', () => {
     await pause(700);
     expect(taken).toBe(false);
     await release();
-    await (await other)();
+    await (
+      await other
+    )();
   });
 
   it('breaks a lock of a dead process of this machine at once, and says who it waits for otherwise', async () => {
     const path = join(dir(), 'x.lock');
     writeFileSync(path, `${hostname()}:${deadPid()}:abc`);
-    await (await acquireLock(path))();
+    await (
+      await acquireLock(path)
+    )();
     writeFileSync(path, `elsewhere:1:abc`);
     const waits: string[] = [];
     const pending = acquireLock(path, { staleMs: 300, onWait: (owner) => waits.push(owner) });
     await pause(100);
     // Another machine's fresh lock: pid 1 means nothing here, only its age counts.
     expect(waits).toEqual(['elsewhere:1:abc']);
-    await (await pending)();
+    await (
+      await pending
+    )();
   });
 
   it('two waiters breaking the same stale lock end up one at a time (property of the rename-and-check)', async () => {

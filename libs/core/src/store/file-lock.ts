@@ -95,10 +95,13 @@ async function breakLock(path: string, owner: string): Promise<void> {
 
 /** The release function of a held lock; until then the lock file's time is refreshed. */
 function holdWithHeartbeat(path: string, token: string, staleMs: number): () => Promise<void> {
-  const timer = setInterval(() => {
-    const now = new Date();
-    void utimes(path, now, now).catch(() => undefined);
-  }, Math.max(50, Math.floor(staleMs / 4)));
+  const timer = setInterval(
+    () => {
+      const now = new Date();
+      void utimes(path, now, now).catch(() => undefined);
+    },
+    Math.max(50, Math.floor(staleMs / 4)),
+  );
   timer.unref();
   return async () => {
     clearInterval(timer);

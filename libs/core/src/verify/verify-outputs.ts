@@ -14,7 +14,8 @@ import { FileToVerify, verifyFiles } from './verify-files';
  */
 export async function verifyOutputs(lockfile: Lockfile, outputDir: string, options: { threads?: number; cwd?: string } = {}): Promise<{ files: number }> {
   const mavenPaths = new Map<string, string>();
-  for (const { record } of await readAllRecords(outputDir)) for (const f of record.files) if (f.mavenPath) mavenPaths.set(`${f.url}\n${f.filename}`, f.mavenPath);
+  for (const { record } of await readAllRecords(outputDir))
+    for (const f of record.files) if (f.mavenPath) mavenPaths.set(`${f.url}\n${f.filename}`, f.mavenPath);
   const files: FileToVerify[] = lockfile.artifacts.flatMap((a) => {
     const maven = mavenPaths.get(`${a.url}\n${a.filename}`);
     return [
@@ -28,7 +29,11 @@ export async function verifyOutputs(lockfile: Lockfile, outputDir: string, optio
     throw new HermeticError(
       'ChecksumVerificationFailed',
       `${problems.length} fetched file(s) of ${lockfile.path} do not match it:\n${problems.map((p) => `  ${show(p.path)}: ${p.problem === 'missing' ? `missing (${p.detail})` : p.detail}`).join('\n')}`,
-      { hints: ['a cache entry or an output was altered: they are not used. Re-fetch with --skip-nx-cache (the store re-verifies what it serves), and check who writes into the output directory'] },
+      {
+        hints: [
+          'a cache entry or an output was altered: they are not used. Re-fetch with --skip-nx-cache (the store re-verifies what it serves), and check who writes into the output directory',
+        ],
+      },
     );
   }
   return { files: files.length };

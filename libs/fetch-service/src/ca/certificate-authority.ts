@@ -24,7 +24,11 @@ function serial(): string {
 
 /** RSA keys come from Node's native generator (fast); forge only builds and signs the certificates. */
 function rsaKeyPair(bits: number): { privatePem: string; publicPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: bits,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
   return { privatePem: privateKey, publicPem: publicKey };
 }
 

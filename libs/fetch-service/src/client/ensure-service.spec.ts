@@ -11,14 +11,18 @@ async function listen(): Promise<{ server: Server; port: number }> {
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-
 /** A service that cannot start fails the caller within seconds, with the cause in the message. */
 describe('ensureEmbeddedService when the service cannot start', () => {
   it('names a control port taken by something that is not a Fetch Service', async () => {
     const taken = await listen();
     const started = Date.now();
     try {
-      const err: Error = await ensureEmbeddedService({ controlPort: taken.port, proxyPort: await freePort(), configDir: mkdtempSync(join(tmpdir(), 'hermetic-ensure-')), auth: 'u:p' }).catch((e) => e);
+      const err: Error = await ensureEmbeddedService({
+        controlPort: taken.port,
+        proxyPort: await freePort(),
+        configDir: mkdtempSync(join(tmpdir(), 'hermetic-ensure-')),
+        auth: 'u:p',
+      }).catch((e) => e);
       expect(err.message).toMatch(new RegExp(`port ${taken.port} is taken by something that is not a Fetch Service .*HERMETIC_FETCH_SERVICE_CONTROL_PORT`));
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {

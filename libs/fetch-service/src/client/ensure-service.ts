@@ -51,7 +51,15 @@ export async function ensureEmbeddedService(o: EmbeddedServiceOptions): Promise<
   try {
     const child = spawn(
       process.execPath,
-      [serviceEntryPoint(), `--control-port=${o.controlPort}`, `--proxy-port=${o.proxyPort}`, `--config=${o.configDir}`, '--permissive-mode', `--idle-shutdown=${o.idleShutdownS ?? 300}`, `--log-file=${log}`],
+      [
+        serviceEntryPoint(),
+        `--control-port=${o.controlPort}`,
+        `--proxy-port=${o.proxyPort}`,
+        `--config=${o.configDir}`,
+        '--permissive-mode',
+        `--idle-shutdown=${o.idleShutdownS ?? 300}`,
+        `--log-file=${log}`,
+      ],
       { detached: true, stdio: ['ignore', out, out], env: { ...(o.env ?? process.env), FETCH_SERVICE_AUTH: auth } },
     );
     child.on('exit', (code) => (exited = code));

@@ -34,7 +34,12 @@ export function dependencyOf(a: ReportArtifact, extras: boolean): Record<string,
     url: (a.downloads ?? []).map((d) => d.url ?? ''),
   };
   if (!extras) return base;
-  return { ...base, ...(a.result ? { result: a.result } : {}), ...(isRejected(a) ? { 'rejection-reasons': rejectionReasons(a) } : {}), ...(m.purl ? { purl: m.purl } : {}) };
+  return {
+    ...base,
+    ...(a.result ? { result: a.result } : {}),
+    ...(isRejected(a) ? { 'rejection-reasons': rejectionReasons(a) } : {}),
+    ...(m.purl ? { purl: m.purl } : {}),
+  };
 }
 
 /**

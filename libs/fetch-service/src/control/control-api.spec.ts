@@ -24,7 +24,13 @@ describe('control API', () => {
     const r = await fs.control('GET', '/status', undefined, null);
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ uptime: expect.any(Number), 'start-time': expect.any(String), 'session-count': expect.any(Number) });
-    expect(r.json['active-sessions']).toContainEqual({ 'session-id': s.id, 'start-time': expect.any(String), policy: 'strict', age: expect.any(Number), timeout: 60 });
+    expect(r.json['active-sessions']).toContainEqual({
+      'session-id': s.id,
+      'start-time': expect.any(String),
+      policy: 'strict',
+      age: expect.any(Number),
+      timeout: 60,
+    });
     await fs.teardown(s);
   });
 
@@ -50,15 +56,26 @@ describe('control API', () => {
     expect(await fs.control('GET', `/session/${s.id}`, {})).toMatchObject({ status: 400, text: 'session token is active\n' });
     expect(await fs.control('DELETE', `/session/${s.id}/token`, { token: 'wrong' })).toMatchObject({ status: 400, text: 'invalid session token\n' });
     const revoked = await fs.control('DELETE', `/session/${s.id}/token`, { token: s.token });
-    expect(revoked.json).toEqual({ 'session-id': s.id, 'start-time': expect.any(String), 'end-time': expect.any(String), 'spool-path': join(fs.dir, 'spool', s.id) });
+    expect(revoked.json).toEqual({
+      'session-id': s.id,
+      'start-time': expect.any(String),
+      'end-time': expect.any(String),
+      'spool-path': join(fs.dir, 'spool', s.id),
+    });
     // After revocation the proxy refuses the session.
     expect((await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-x', s.proxy, `${origin.origin}/hello.txt`])).stdout).toBe('407');
     const report = await fs.control('GET', `/session/${s.id}`, {});
-    expect(report.json).toMatchObject({ 'session-id': s.id, policy: 'permissive', comment: 'Metadata format is unstable and may change without prior notice.' });
+    expect(report.json).toMatchObject({
+      'session-id': s.id,
+      policy: 'permissive',
+      comment: 'Metadata format is unstable and may change without prior notice.',
+    });
     expect(await fs.control('DELETE', `/resources/${s.id}`)).toMatchObject({ status: 400, text: 'session is not finished\n' });
     expect((await fs.control('DELETE', `/session/${s.id}`)).status).toBe(200);
     const spool = join(fs.dir, 'spool', s.id);
-    expect(readdirSync(spool).sort()).toEqual(expect.arrayContaining(['session.json', expect.stringMatching(/^[0-9a-f]{64}\.data$/), expect.stringMatching(/^[0-9a-f]{64}\.json$/)]));
+    expect(readdirSync(spool).sort()).toEqual(
+      expect.arrayContaining(['session.json', expect.stringMatching(/^[0-9a-f]{64}\.data$/), expect.stringMatching(/^[0-9a-f]{64}\.json$/)]),
+    );
     expect((await fs.control('GET', `/session/${s.id}`, {})).status).toBe(404);
     expect((await fs.control('DELETE', `/resources/${s.id}`)).status).toBe(200);
     expect(existsSync(spool)).toBe(false);
@@ -78,7 +95,10 @@ describe('control API', () => {
     expect(await fs.control('POST', '/session', { policy: 'relaxed' })).toMatchObject({ status: 400, text: 'Invalid session policy\n' });
     expect(await fs.control('POST', '/session', [1, 2])).toMatchObject({ status: 400 });
     expect(await fs.control('POST', '/session', { policy: 'strict', timeout: -3 })).toMatchObject({ status: 400 });
-    expect(await fs.control('POST', '/session', { policy: 'strict', 'declared-artifacts': [{ url: 'https://x/y', checksum: 'nope' }] })).toMatchObject({ status: 400, text: expect.stringMatching(/invalid checksum/) });
+    expect(await fs.control('POST', '/session', { policy: 'strict', 'declared-artifacts': [{ url: 'https://x/y', checksum: 'nope' }] })).toMatchObject({
+      status: 400,
+      text: expect.stringMatching(/invalid checksum/),
+    });
     expect((await fs.control('GET', '/session/unknown', {})).status).toBe(404);
     expect((await fs.control('DELETE', '/session/unknown/token', { token: 'x' })).status).toBe(404);
     expect((await fs.control('GET', '/nowhere')).status).toBe(404);

@@ -97,7 +97,12 @@ export function createControlServer(o: ControlOptions): Server {
       session.endTime ??= new Date();
       o.log(`revoked token of session ${session.id}`);
       o.onChange();
-      return send(res, 200, { 'session-id': session.id, 'start-time': session.startTime.toISOString(), 'end-time': session.endTime.toISOString(), 'spool-path': session.spoolPath });
+      return send(res, 200, {
+        'session-id': session.id,
+        'start-time': session.startTime.toISOString(),
+        'end-time': session.endTime.toISOString(),
+        'spool-path': session.spoolPath,
+      });
     }
 
     if (!authorized(req)) {

@@ -10,8 +10,12 @@ export const declaredInspector: Inspector = {
     const declared = ctx.declared.get(req.canonical);
     if (!declared) return undefined;
     // A declared artifact is fetched, never written to: a body sent to it would leave unchecked.
-    if (req.method !== 'GET' && req.method !== 'HEAD') return { opinion: 'Rejected', reason: `a declared artifact is fetched with GET or HEAD, not ${req.method}` };
-    return { opinion: 'Pending', reason: declared.redirectedFrom ? `the URL is where the declared ${declared.redirectedFrom} redirects` : 'the URL is declared in the session (lockfile)' };
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return { opinion: 'Rejected', reason: `a declared artifact is fetched with GET or HEAD, not ${req.method}` };
+    return {
+      opinion: 'Pending',
+      reason: declared.redirectedFrom ? `the URL is where the declared ${declared.redirectedFrom} redirects` : 'the URL is declared in the session (lockfile)',
+    };
   },
   response(req, res, ctx) {
     const declared = ctx.declared.get(req.canonical);

@@ -33,7 +33,8 @@ function decodedPath(path: string): string | undefined {
 const MAVEN = /^\/((?:[^/]+\/)+)([^/]+)\/([^/]+)\/\2-\3(?:-([^/]+?))?\.(jar|pom|war|ear|aar|zip|tar\.gz|module|klib)(?:\.(?:sha1|sha256|sha512|md5|asc))?$/;
 
 /** Leading path segments of common repository managers' URLs, which are not part of the group. */
-const REPOSITORY_PREFIX = /^(maven2?|m2|repository|repositories|repo|releases|snapshots|public|content|groups|artifactory|nexus|api|libs-release|[a-z0-9]+-(remote|releases?|snapshots|central|public|maven))$/;
+const REPOSITORY_PREFIX =
+  /^(maven2?|m2|repository|repositories|repo|releases|snapshots|public|content|groups|artifactory|nexus|api|libs-release|[a-z0-9]+-(remote|releases?|snapshots|central|public|maven))$/;
 
 /** Maven repository layout: `<group path>/<artifact>/<version>/<artifact>-<version>[-classifier].<ext>`. */
 export const mavenInspector = formatInspector('maven', 'the Maven artifact', (req) => {
@@ -66,7 +67,8 @@ export const npmInspector = formatInspector('npm', 'the npm package', (req) => {
     return { name, version, purl: `pkg:npm/${name.startsWith('@') ? `%40${name.slice(1)}` : name}@${version}`, type: 'application/x.npm.tarball' };
   }
   const packument = /^\/((?:@[^/]+\/)?[^/@][^/]*)$/.exec(path);
-  if (packument && !/\.[a-z0-9]{1,5}$/i.test(packument[1]) && req.method === 'GET') return { name: packument[1], version: '', type: 'application/x.npm.packument' };
+  if (packument && !/\.[a-z0-9]{1,5}$/i.test(packument[1]) && req.method === 'GET')
+    return { name: packument[1], version: '', type: 'application/x.npm.packument' };
   return undefined;
 });
 

@@ -7,7 +7,18 @@ import { isSecretHeaderName, Redactor } from '../sessions/redaction';
  * proxy answers `100-continue` itself (Node does, for a server without a checkContinue listener),
  * and the upstream client refuses to send it.
  */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+]);
 
 /** Headers whose values are credentials: kept out of every report. */
 const SENSITIVE = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'private-token', 'x-auth-token']);
@@ -16,7 +27,13 @@ type AnyHeaders = IncomingHttpHeaders | Record<string, string | string[] | undef
 
 /** The end-to-end headers of a message, for forwarding. */
 export function endToEnd(headers: AnyHeaders): Record<string, string | string[]> {
-  const named = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
+  const named = new Set(
+    String(headers.connection ?? '')
+      .toLowerCase()
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(headers)) {
     const key = k.toLowerCase();

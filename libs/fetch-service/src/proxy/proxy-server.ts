@@ -67,7 +67,9 @@ export class ProxyServer {
 
   constructor(private readonly o: ProxyOptions) {
     this.server = createServer((req, res) => this.contained(req, res, () => this.onRequest(req, res)));
-    this.server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => this.containedConnect(req, socket, () => this.onConnect(req, socket, head)));
+    this.server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.containedConnect(req, socket, () => this.onConnect(req, socket, head)),
+    );
     this.server.on('clientError', (_err, socket) => badRequest(socket));
     this.inner = createServer((req, res) => this.contained(req, res, () => this.onTunnelRequest(req, res)));
     this.inner.on('clientError', (_err, socket) => badRequest(socket));
@@ -121,7 +123,9 @@ export class ProxyServer {
     }
     const session = this.o.registry.authenticate(req.headers['proxy-authorization']);
     if (!session) {
-      res.writeHead(407, { 'proxy-authenticate': AUTH_REALM, 'content-type': 'text/plain' }).end('407 Proxy Authentication Required: use http://<session-id>:<token>@<proxy>/\n');
+      res
+        .writeHead(407, { 'proxy-authenticate': AUTH_REALM, 'content-type': 'text/plain' })
+        .end('407 Proxy Authentication Required: use http://<session-id>:<token>@<proxy>/\n');
       return;
     }
     let url: URL;
@@ -143,27 +147,30 @@ export class ProxyServer {
     }
     const target = connectTarget(req.url);
     if (!target) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nCONNECT needs host:port with a valid host and a port from 1 to 65535\n');
+      socket.end(
+        'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nCONNECT needs host:port with a valid host and a port from 1 to 65535\n',
+      );
       return;
     }
     const { host, port } = target;
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     // A tunnel may carry TLS (intercepted with a leaf certificate for the host) or plain HTTP
     // (undici's ProxyAgent tunnels http:// URLs too): the first byte tells (0x16 = TLS handshake).
-    const start = (first: Buffer) => this.containedConnect(req, socket, () => {
-      socket.pause();
-      if (first[0] === 0x16) {
-        // The peeked bytes are already out of the socket's handle, so TLS runs over a stream that
-        // replays them first (wrapping the socket itself would lose them).
-        this.intercept(replaying(socket, first), session, host, port);
-        socket.resume();
-      } else {
-        socket.unshift(first);
-        this.tunnels.set(socket, { session, host, port, scheme: 'http' });
-        this.inner.emit('connection', socket);
-        socket.resume();
-      }
-    });
+    const start = (first: Buffer) =>
+      this.containedConnect(req, socket, () => {
+        socket.pause();
+        if (first[0] === 0x16) {
+          // The peeked bytes are already out of the socket's handle, so TLS runs over a stream that
+          // replays them first (wrapping the socket itself would lose them).
+          this.intercept(replaying(socket, first), session, host, port);
+          socket.resume();
+        } else {
+          socket.unshift(first);
+          this.tunnels.set(socket, { session, host, port, scheme: 'http' });
+          this.inner.emit('connection', socket);
+          socket.resume();
+        }
+      });
     if (head.length) start(head);
     else if (port === '443') this.intercept(socket, session, host, port);
     else socket.once('data', start);
@@ -210,7 +217,9 @@ export class ProxyServer {
       if (!(req.url ?? '').startsWith('/')) throw new TypeError('not origin-form');
       url = new URL(`${tunnel.scheme}://${host}:${tunnel.port}${req.url}`);
     } catch {
-      res.writeHead(400, { 'content-type': 'text/plain', connection: 'close' }).end('400 bad request target: send origin-form requests (/path?query) inside a tunnel\n');
+      res
+        .writeHead(400, { 'content-type': 'text/plain', connection: 'close' })
+        .end('400 bad request target: send origin-form requests (/path?query) inside a tunnel\n');
       return;
     }
     await this.handle(tunnel.session, req, res, url);
@@ -242,9 +251,16 @@ export class ProxyServer {
     res.writeHead(status, endToEnd(upstream.headers));
     await pipelineQuietly(upstream.body, res);
     if (status >= 400) {
-      session.recordRefusal(inspected, request, { lockfile: { opinion: 'Rejected', reason: `upstream answered HTTP ${status} for the declared URL` } }, download(status, upstream.headers, String(upstream.headers['content-type'] ?? '')));
+      session.recordRefusal(
+        inspected,
+        request,
+        { lockfile: { opinion: 'Rejected', reason: `upstream answered HTTP ${status} for the declared URL` } },
+        download(status, upstream.headers, String(upstream.headers['content-type'] ?? '')),
+      );
     } else {
-      this.o.log(`session ${session.id}: ${inspected.method} ${session.redactor.url(reportedUrl(url))}: HTTP ${status}, no artifact${status < 400 && location ? ` (redirect to ${session.redactor.url(String(location))})` : ''}`);
+      this.o.log(
+        `session ${session.id}: ${inspected.method} ${session.redactor.url(reportedUrl(url))}: HTTP ${status}, no artifact${status < 400 && location ? ` (redirect to ${session.redactor.url(String(location))})` : ''}`,
+      );
     }
   }
 
@@ -270,7 +286,12 @@ export class ProxyServer {
     if (session.policy === 'strict' && (!requestAllowed(request) || session.rejectedUrls.has(inspected.canonical))) {
       const body = refusal(session, inspected, request);
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
-      session.recordRefusal(inspected, request, { policy: { opinion: 'Rejected', reason: 'refused by the strict session before anything went upstream' } }, download(403, {}, 'text/plain; charset=utf-8'));
+      session.recordRefusal(
+        inspected,
+        request,
+        { policy: { opinion: 'Rejected', reason: 'refused by the strict session before anything went upstream' } },
+        download(403, {}, 'text/plain; charset=utf-8'),
+      );
       this.o.log(`session ${session.id}: refused ${inspected.method} ${session.redactor.url(reportedUrl(url))}`);
       req.resume();
       return;
@@ -280,7 +301,8 @@ export class ProxyServer {
     headers.host = url.host;
     const secret = secretHeader(session.secrets, url);
     if (secret) headers.authorization = secret;
-    const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(inspected.method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      !['GET', 'HEAD', 'OPTIONS'].includes(inspected.method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     // A client that leaves ends the upstream transfer too: nothing is fetched for nobody.
     const client = new AbortController();
     let clientGone = false;
@@ -304,7 +326,12 @@ export class ProxyServer {
       });
     } catch (err) {
       if (clientGone) {
-        session.recordRefusal(inspected, request, { client: { opinion: 'Rejected', reason: 'the client disconnected before the response: nothing was fetched' } }, download(499, {}, ''));
+        session.recordRefusal(
+          inspected,
+          request,
+          { client: { opinion: 'Rejected', reason: 'the client disconnected before the response: nothing was fetched' } },
+          download(499, {}, ''),
+        );
         return;
       }
       const message = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
@@ -353,7 +380,12 @@ export class ProxyServer {
         session.recordRefusal(
           inspected,
           request,
-          { client: { opinion: 'Rejected', reason: `the client disconnected after ${delivered} of ${total ?? 'an unknown number of'} bytes: the rest was not fetched` } },
+          {
+            client: {
+              opinion: 'Rejected',
+              reason: `the client disconnected after ${delivered} of ${total ?? 'an unknown number of'} bytes: the rest was not fetched`,
+            },
+          },
           download(upstream.statusCode, upstream.headers, contentType),
         );
         this.o.log(`session ${session.id}: client left ${session.redactor.url(reportedUrl(url))} after ${delivered} bytes; upstream aborted`);
@@ -362,18 +394,33 @@ export class ProxyServer {
       this.o.log(`session ${session.id}: ${session.redactor.url(reportedUrl(url))}: upstream body failed: ${session.redactor.text((err as Error).message)}`);
       await spool.discard();
       res.destroy();
-      session.recordRefusal(inspected, request, { upstream: { opinion: 'Rejected', reason: `upstream body failed: ${(err as Error).message}` } }, download(upstream.statusCode, upstream.headers, contentType));
+      session.recordRefusal(
+        inspected,
+        request,
+        { upstream: { opinion: 'Rejected', reason: `upstream body failed: ${(err as Error).message}` } },
+        download(upstream.statusCode, upstream.headers, contentType),
+      );
       return;
     }
     const digests = new Map(hashes.map(([a, h]) => [a, h.digest('hex')]));
     const response = inspectResponse(inspected, { status: upstream.statusCode, contentType, digests, size, ...(wantsText ? { text } : {}) }, session);
-    const record = session.recordContent(inspected, request, response, { sha1: digests.get('sha1')!, sha256: digests.get('sha256')!, size, type: contentType }, download(upstream.statusCode, upstream.headers, contentType));
+    const record = session.recordContent(
+      inspected,
+      request,
+      response,
+      { sha1: digests.get('sha1')!, sha256: digests.get('sha256')!, size, type: contentType },
+      download(upstream.statusCode, upstream.headers, contentType),
+    );
     await spool.keep(digests.get('sha256')!);
     if (record.result === 'Approved') session.noteDigests(inspected.canonical, digests);
     // Only bytes judged and refused make a URL refused for the rest of the session.
     if (record.result === 'Rejected' && response.lockfile?.opinion === 'Rejected') session.rejectedUrls.add(inspected.canonical);
     if (holdBack && Object.values(response).some((i) => i.opinion === 'Rejected')) {
-      this.o.log(`session ${session.id}: cut off ${session.redactor.url(reportedUrl(url))}: ${Object.values(response).map((i) => i.reason).join('; ')}`);
+      this.o.log(
+        `session ${session.id}: cut off ${session.redactor.url(reportedUrl(url))}: ${Object.values(response)
+          .map((i) => i.reason)
+          .join('; ')}`,
+      );
       res.destroy();
       return;
     }

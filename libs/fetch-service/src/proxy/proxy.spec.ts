@@ -32,7 +32,8 @@ describe('proxy', () => {
     await https.close();
   });
 
-  const curl = (proxy: string, url: string, extra: string[] = []) => run('curl', ['-s', '-S', '-x', proxy, '--cacert', fs.caPath, '-o', '-', '-w', '\n%{http_code}', ...extra, url]);
+  const curl = (proxy: string, url: string, extra: string[] = []) =>
+    run('curl', ['-s', '-S', '-x', proxy, '--cacert', fs.caPath, '-o', '-', '-w', '\n%{http_code}', ...extra, url]);
   const codeOf = (r: { stdout: string }) => r.stdout.split('\n').pop();
 
   it('intercepts HTTPS (CONNECT + a leaf certificate for the host) and records URLs with explicit :443-style ports', async () => {
@@ -52,11 +53,37 @@ describe('proxy', () => {
   });
 
   it('refuses missing or wrong proxy credentials with 407', async () => {
-    expect(codeOf(await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-x', `http://${fs.service.proxyAddress}`, `${http.origin}/other.bin`]))).toBe('407');
+    expect(
+      codeOf(await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-x', `http://${fs.service.proxyAddress}`, `${http.origin}/other.bin`])),
+    ).toBe('407');
     const s = await fs.session({ policy: 'permissive' });
-    expect(codeOf(await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-x', `http://${s.id}:WRONGTOKENWRONGTOKEN@${fs.service.proxyAddress}`, `${http.origin}/other.bin`]))).toBe('407');
+    expect(
+      codeOf(
+        await run('curl', [
+          '-s',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code}',
+          '-x',
+          `http://${s.id}:WRONGTOKENWRONGTOKEN@${fs.service.proxyAddress}`,
+          `${http.origin}/other.bin`,
+        ]),
+      ),
+    ).toBe('407');
     // For CONNECT curl reports the proxy's refusal as a failed tunnel.
-    const tunnel = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_connect}', '-x', `http://x:y@${fs.service.proxyAddress}`, '--cacert', fs.caPath, `${https.origin}/other.bin`]);
+    const tunnel = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_connect}',
+      '-x',
+      `http://x:y@${fs.service.proxyAddress}`,
+      '--cacert',
+      fs.caPath,
+      `${https.origin}/other.bin`,
+    ]);
     expect(tunnel.stdout).toBe('407');
     await fs.teardown(s);
   });
@@ -97,7 +124,10 @@ describe('proxy', () => {
     expect(codeOf(await curl(s.proxy, url))).toBe('403');
     const report = await fs.teardown(s);
     const a = report.artifacts.find((x) => x.metadata.sha256 === sha256(jar))!;
-    expect(a).toMatchObject({ result: 'Rejected', 'response-inspection': { lockfile: { opinion: 'Rejected', reason: `sha256 mismatch: declared ${'0'.repeat(64)}, got ${sha256(jar)}` } } });
+    expect(a).toMatchObject({
+      result: 'Rejected',
+      'response-inspection': { lockfile: { opinion: 'Rejected', reason: `sha256 mismatch: declared ${'0'.repeat(64)}, got ${sha256(jar)}` } },
+    });
   });
 
   it('strict: allow rules (host or URL globs) pass traffic', async () => {
@@ -140,23 +170,61 @@ describe('proxy', () => {
     const pkg = await makeNpmPackage();
     http.route('/pkgs/hello-hermetic-1.0.0.tgz', serveBytes(pkg));
     https.route('/pkgs/hello-hermetic-1.0.0.tgz', serveBytes(pkg));
-    const s = await fs.session({ policy: 'strict', 'declared-artifacts': [`${http.origin}`, `${https.origin}`].map((o) => ({ url: `${o}/pkgs/hello-hermetic-1.0.0.tgz`, checksum: `sha256:${sha256(pkg)}` })) });
+    const s = await fs.session({
+      policy: 'strict',
+      'declared-artifacts': [`${http.origin}`, `${https.origin}`].map((o) => ({
+        url: `${o}/pkgs/hello-hermetic-1.0.0.tgz`,
+        checksum: `sha256:${sha256(pkg)}`,
+      })),
+    });
     for (const origin of [http.origin, https.origin]) {
       const dir = mkdtempSync(join(tmpdir(), 'hermetic-npm-'));
       writeFileSync(join(dir, 'package.json'), '{"name":"consumer","version":"1.0.0","private":true}');
-      const r = await run('npm', ['install', `${origin}/pkgs/hello-hermetic-1.0.0.tgz`, '--no-audit', '--no-fund', '--no-package-lock', '--prefix', dir, '--cache', join(dir, '.npm-cache'), '--registry', 'http://127.0.0.1:9/', '--fetch-retries', '0', '--fetch-timeout', '20000', '--loglevel', 'http', '--proxy', s.proxy, '--https-proxy', s.proxy, '--cafile', fs.caPath, '--noproxy', ''], {
-        ...process.env,
-        npm_config_noproxy: '',
-        NO_PROXY: '',
-        no_proxy: '',
-      });
+      const r = await run(
+        'npm',
+        [
+          'install',
+          `${origin}/pkgs/hello-hermetic-1.0.0.tgz`,
+          '--no-audit',
+          '--no-fund',
+          '--no-package-lock',
+          '--prefix',
+          dir,
+          '--cache',
+          join(dir, '.npm-cache'),
+          '--registry',
+          'http://127.0.0.1:9/',
+          '--fetch-retries',
+          '0',
+          '--fetch-timeout',
+          '20000',
+          '--loglevel',
+          'http',
+          '--proxy',
+          s.proxy,
+          '--https-proxy',
+          s.proxy,
+          '--cafile',
+          fs.caPath,
+          '--noproxy',
+          '',
+        ],
+        {
+          ...process.env,
+          npm_config_noproxy: '',
+          NO_PROXY: '',
+          no_proxy: '',
+        },
+      );
       expect([origin, r.code, r.stderr.includes('ERR!') ? r.stderr : '']).toEqual([origin, 0, '']);
       expect(JSON.parse(readFileSync(join(dir, 'node_modules/hello-hermetic/package.json'), 'utf8')).version).toBe('1.0.0');
     }
     const report = await fs.teardown(s);
     const a = report.artifacts.find((x) => x.metadata.sha256 === sha256(pkg))!;
     // npm (pacote) fetches a remote tarball twice: for its manifest, then to extract it.
-    expect(new Set(a.downloads.map((d: { url: string }) => d.url))).toEqual(new Set([`${http.origin}/pkgs/hello-hermetic-1.0.0.tgz`, `${https.origin}/pkgs/hello-hermetic-1.0.0.tgz`]));
+    expect(new Set(a.downloads.map((d: { url: string }) => d.url))).toEqual(
+      new Set([`${http.origin}/pkgs/hello-hermetic-1.0.0.tgz`, `${https.origin}/pkgs/hello-hermetic-1.0.0.tgz`]),
+    );
     expect(a.result).toBe('Approved');
   }, 60_000);
 

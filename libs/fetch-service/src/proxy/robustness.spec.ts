@@ -90,7 +90,12 @@ describe('proxy robustness', () => {
     'forwards a path with malformed escapes (%s) and identifies nothing in it',
     async (path) => {
       const port = origin.origin.split(':').pop();
-      const answer = await throughTunnel(fs.service.proxyAddress, auth, `127.0.0.1:${port}`, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      const answer = await throughTunnel(
+        fs.service.proxyAddress,
+        auth,
+        `127.0.0.1:${port}`,
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+      );
       // The origin has no such route: its 404 came back through the proxy.
       expect(answer).toMatch(/HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 404 /);
       await stillServes();
@@ -119,13 +124,21 @@ describe('proxy robustness', () => {
       fc.asyncProperty(
         fc.oneof(
           // Random request lines and headers, plain (absolute-form or not).
-          fc.tuple(token, token, fc.array(fc.tuple(fc.stringMatching(/^[!-9;-~]{1,20}$/), token), { maxLength: 4 })).map(
-            ([method, target, headers]) => `${method || 'GET'} ${target || '/'} HTTP/1.1\r\nProxy-Authorization: ${auth}\r\n${headers.map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`,
-          ),
+          fc
+            .tuple(token, token, fc.array(fc.tuple(fc.stringMatching(/^[!-9;-~]{1,20}$/), token), { maxLength: 4 }))
+            .map(
+              ([method, target, headers]) =>
+                `${method || 'GET'} ${target || '/'} HTTP/1.1\r\nProxy-Authorization: ${auth}\r\n${headers.map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`,
+            ),
           // Random CONNECT targets.
           token.map((target) => `CONNECT ${target || ':'} HTTP/1.1\r\nProxy-Authorization: ${auth}\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n`),
           // Random requests inside a valid tunnel.
-          fc.tuple(token, token).map(([method, target]) => `CONNECT 127.0.0.1:${port} HTTP/1.1\r\nProxy-Authorization: ${auth}\r\n\r\n${method || 'GET'} ${target || '/'} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`),
+          fc
+            .tuple(token, token)
+            .map(
+              ([method, target]) =>
+                `CONNECT 127.0.0.1:${port} HTTP/1.1\r\nProxy-Authorization: ${auth}\r\n\r\n${method || 'GET'} ${target || '/'} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+            ),
           // Random bytes.
           fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
         ),
@@ -171,7 +184,10 @@ describe('proxy robustness', () => {
   }, 60_000);
 
   it('logs what went wrong without the query string (which may carry a token)', async () => {
-    await raw(fs.service.proxyAddress, `CONNECT 127.0.0.1:${origin.origin.split(':').pop()} HTTP/1.1\r\nProxy-Authorization: ${auth}\r\n\r\nGET *?access_token=s3cret HTTP/1.1\r\nHost: x\r\n\r\n`);
+    await raw(
+      fs.service.proxyAddress,
+      `CONNECT 127.0.0.1:${origin.origin.split(':').pop()} HTTP/1.1\r\nProxy-Authorization: ${auth}\r\n\r\nGET *?access_token=s3cret HTTP/1.1\r\nHost: x\r\n\r\n`,
+    );
     expect(fs.logs.join('\n')).not.toContain('s3cret');
   });
 
@@ -182,7 +198,9 @@ describe('proxy robustness', () => {
     const sessionAuth = `Basic ${Buffer.from(`${s.id}:${s.token}`).toString('base64')}`;
     const [host, port] = fs.service.proxyAddress.split(':');
     await new Promise<void>((resolve) => {
-      const socket = connect(Number(port), host, () => socket.write(`GET ${origin.origin}/endless.bin HTTP/1.1\r\nHost: x\r\nProxy-Authorization: ${sessionAuth}\r\n\r\n`));
+      const socket = connect(Number(port), host, () =>
+        socket.write(`GET ${origin.origin}/endless.bin HTTP/1.1\r\nHost: x\r\nProxy-Authorization: ${sessionAuth}\r\n\r\n`),
+      );
       socket.once('data', () => {
         socket.destroy();
         resolve();
@@ -196,7 +214,9 @@ describe('proxy robustness', () => {
     const report = await fs.teardown(s);
     expect(report.artifacts).toHaveLength(1);
     expect(report.artifacts[0].result).toBe('Rejected');
-    expect(report.artifacts[0]['response-inspection'].client.reason).toMatch(/the client disconnected after \d+ of an unknown number of bytes: the rest was not fetched/);
+    expect(report.artifacts[0]['response-inspection'].client.reason).toMatch(
+      /the client disconnected after \d+ of an unknown number of bytes: the rest was not fetched/,
+    );
   });
 });
 

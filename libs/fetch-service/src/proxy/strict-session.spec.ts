@@ -98,9 +98,16 @@ describe('strict sessions', () => {
     expect(byUrl['core-1.0.jar'].result).toBe('Approved');
     expect(byUrl['core-1.0.jar'].metadata.purl).toBe('pkg:maven/org.acme/core@1.0?type=jar');
     for (const file of ['core-1.0.jar.sha1', 'core-1.0.jar.md5', 'core-1.0.jar.sha256']) {
-      expect({ file, result: byUrl[file].result, type: byUrl[file].metadata.type, purl: byUrl[file].metadata.purl }).toEqual({ file, result: 'Approved', type: 'text/x.checksum', purl: undefined });
+      expect({ file, result: byUrl[file].result, type: byUrl[file].metadata.type, purl: byUrl[file].metadata.purl }).toEqual({
+        file,
+        result: 'Approved',
+        type: 'text/x.checksum',
+        purl: undefined,
+      });
     }
     expect(byUrl['core-1.0.jar.sha512'].result).toBe('Rejected');
-    expect(byUrl['core-1.0.jar.sha512']['response-inspection']['checksum-file'].reason).toMatch(/holds 0+, but the sha512 of the declared artifact is [0-9a-f]{128}/);
+    expect(byUrl['core-1.0.jar.sha512']['response-inspection']['checksum-file'].reason).toMatch(
+      /holds 0+, but the sha512 of the declared artifact is [0-9a-f]{128}/,
+    );
   });
 });

@@ -2,9 +2,12 @@ import fc from 'fast-check';
 import { isSecretHeaderName, Redactor } from './redaction';
 
 describe('redaction', () => {
-  it.each(['X-Deploy-Token', 'X-JFrog-Art-Api', 'Job-Token', 'X-Goog-Api-Key', 'Private-Token', 'X-Amz-Security-Token', 'api_key', 'X-Auth-Signature'])('treats %s as a credential header', (name) => {
-    expect(isSecretHeaderName(name)).toBe(true);
-  });
+  it.each(['X-Deploy-Token', 'X-JFrog-Art-Api', 'Job-Token', 'X-Goog-Api-Key', 'Private-Token', 'X-Amz-Security-Token', 'api_key', 'X-Auth-Signature'])(
+    'treats %s as a credential header',
+    (name) => {
+      expect(isSecretHeaderName(name)).toBe(true);
+    },
+  );
 
   it.each(['Accept', 'Content-Type', 'User-Agent', 'If-None-Match', 'X-Request-Id', 'Keyboard-Layout'])('leaves %s alone', (name) => {
     expect(isSecretHeaderName(name)).toBe(false);

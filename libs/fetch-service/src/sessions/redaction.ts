@@ -1,7 +1,8 @@
 import { REDACTED, redactUrl } from '@hermetic/core';
 
 /** Header names that carry credentials: any `-`/`_`-separated word of the name is one of these. */
-const SECRET_NAME_WORD = /^(token|secret|password|passwd|pwd|api|apikey|auth|authorization|credential|credentials|signature|sig|session|sessionid|cookie|key|jwt|bearer|macaroon)$/i;
+const SECRET_NAME_WORD =
+  /^(token|secret|password|passwd|pwd|api|apikey|auth|authorization|credential|credentials|signature|sig|session|sessionid|cookie|key|jwt|bearer|macaroon)$/i;
 
 /** Whether a header of this name carries a credential (`X-Deploy-Token`, `X-JFrog-Art-Api`, `Job-Token`, `X-Goog-Api-Key`, …). */
 export function isSecretHeaderName(name: string): boolean {

@@ -45,7 +45,8 @@ function declaredChecksum(value: unknown, url: string): string {
   if (typeof value !== 'string') throw new SessionRequestError(`declared-artifacts: the checksum of ${url} must be a string 'algorithm:hex'`);
   const parsed = parseChecksum(value);
   if (!parsed.ok) throw new SessionRequestError(`declared-artifacts: invalid checksum for ${url}: ${parsed.message} (${parsed.fix})`);
-  if (!isAvailable(parsed.checksum.algorithm)) throw new SessionRequestError(`declared-artifacts: ${url}: this Node cannot compute ${parsed.checksum.algorithm}`);
+  if (!isAvailable(parsed.checksum.algorithm))
+    throw new SessionRequestError(`declared-artifacts: ${url}: this Node cannot compute ${parsed.checksum.algorithm}`);
   return `${parsed.checksum.algorithm}:${parsed.checksum.digest}`;
 }
 
@@ -70,7 +71,8 @@ export class SessionRegistry {
     const secrets = parseSecrets(body.secrets);
     const declared = parseDeclared(body['declared-artifacts']);
     const allow = body['allow-rules'] ?? [];
-    if (!Array.isArray(allow) || !allow.every((r) => typeof r === 'string' && r.length > 0)) throw new SessionRequestError('allow-rules must be a list of host or URL patterns');
+    if (!Array.isArray(allow) || !allow.every((r) => typeof r === 'string' && r.length > 0))
+      throw new SessionRequestError('allow-rules must be a list of host or URL patterns');
     const id = newSessionId();
     const redact = body['redact-values'] ?? [];
     if (!Array.isArray(redact) || !redact.every((v) => typeof v === 'string')) throw new SessionRequestError('redact-values must be a list of strings');

@@ -2,9 +2,7 @@ import { matchesGlob } from '../glob';
 import { compileUrlGlob } from '../url-match';
 
 /** Credentials the proxy adds to upstream requests whose URL matches, never logged or reported. */
-export type Secret =
-  | { type: 'basic-auth'; url: string; credentials: string }
-  | { type: 'macaroon'; url: string; credentials: string };
+export type Secret = { type: 'basic-auth'; url: string; credentials: string } | { type: 'macaroon'; url: string; credentials: string };
 
 /** Thrown with the exact 400 text of the Go server (`Invalid secret: …`). */
 export class SecretError extends Error {}
@@ -21,11 +19,13 @@ export function parseSecrets(value: unknown): Secret[] {
     if (typeof s.type !== 'string' || s.type === '') throw new SecretError('Invalid secret: missing type');
     if (typeof s.url !== 'string' || s.url === '') throw new SecretError('Invalid secret: missing url');
     if (s.type === 'basic-auth') {
-      if (typeof s['basic-credentials'] !== 'string' || s['basic-credentials'] === '') throw new SecretError("Invalid secret: missing credentials for 'basic-auth'");
+      if (typeof s['basic-credentials'] !== 'string' || s['basic-credentials'] === '')
+        throw new SecretError("Invalid secret: missing credentials for 'basic-auth'");
       return { type: 'basic-auth', url: s.url, credentials: s['basic-credentials'] };
     }
     if (s.type === 'macaroon') {
-      if (typeof s['macaroon-credentials'] !== 'string' || s['macaroon-credentials'] === '') throw new SecretError("Invalid secret: missing credentials for 'macaroon'");
+      if (typeof s['macaroon-credentials'] !== 'string' || s['macaroon-credentials'] === '')
+        throw new SecretError("Invalid secret: missing credentials for 'macaroon'");
       return { type: 'macaroon', url: s.url, credentials: s['macaroon-credentials'] };
     }
     throw new SecretError('Invalid secret: invalid type');

@@ -88,7 +88,8 @@ export class Session implements InspectionContext {
    */
   followRedirect(fromCanonical: string, toCanonical: string): void {
     const declared = this.declared.get(fromCanonical);
-    if (declared && !this.declared.has(toCanonical)) this.declared.set(toCanonical, { url: toCanonical, checksums: declared.checksums, redirectedFrom: declared.redirectedFrom ?? declared.url });
+    if (declared && !this.declared.has(toCanonical))
+      this.declared.set(toCanonical, { url: toCanonical, checksums: declared.checksums, redirectedFrom: declared.redirectedFrom ?? declared.url });
   }
 
   /**
@@ -113,7 +114,13 @@ export class Session implements InspectionContext {
   }
 
   /** Records a delivered response under its content's sha256 (a repeat appends a download). */
-  recordContent(req: InspectedRequest, request: Inspections, response: Inspections, meta: { sha1: string; sha256: string; size: number; type: string }, download: Download): ArtifactRecord {
+  recordContent(
+    req: InspectedRequest,
+    request: Inspections,
+    response: Inspections,
+    meta: { sha1: string; sha256: string; size: number; type: string },
+    download: Download,
+  ): ArtifactRecord {
     const existing = this.artifacts.get(meta.sha256);
     if (existing) {
       existing.downloads.push(download);
@@ -129,7 +136,19 @@ export class Session implements InspectionContext {
       'request-inspection': request,
       'response-inspection': response,
       result: resultOf(request, response),
-      metadata: { type: id.type ?? meta.type, sha1: meta.sha1, sha256: meta.sha256, size: meta.size, name: id.name, version: id.version, vendor: '', description: '', author: '', license: '', ...(id.purl ? { purl: id.purl } : {}) },
+      metadata: {
+        type: id.type ?? meta.type,
+        sha1: meta.sha1,
+        sha256: meta.sha256,
+        size: meta.size,
+        name: id.name,
+        version: id.version,
+        vendor: '',
+        description: '',
+        author: '',
+        license: '',
+        ...(id.purl ? { purl: id.purl } : {}),
+      },
       downloads: [download],
     };
     this.artifacts.set(meta.sha256, record);
@@ -144,7 +163,19 @@ export class Session implements InspectionContext {
       'request-inspection': request,
       'response-inspection': response,
       result: 'Rejected',
-      metadata: { type: '', sha1: '', sha256: '', size: 0, name: id.name, version: id.version, vendor: '', description: '', author: '', license: '', ...(id.purl ? { purl: id.purl } : {}) },
+      metadata: {
+        type: '',
+        sha1: '',
+        sha256: '',
+        size: 0,
+        name: id.name,
+        version: id.version,
+        vendor: '',
+        description: '',
+        author: '',
+        license: '',
+        ...(id.purl ? { purl: id.purl } : {}),
+      },
       downloads: [download],
     });
   }

@@ -31,7 +31,12 @@ describe('createNodes', () => {
     expect(targets['fetch-generic']).toMatchObject({
       executor: '@hermetic/nx:fetch-generic',
       cache: true,
-      options: { lockfile: 'apps/web/artifacts.lock.yaml', outputDir: 'dist/hermetic/apps/web', concurrency: 8, lockfileDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+      options: {
+        lockfile: 'apps/web/artifacts.lock.yaml',
+        outputDir: 'dist/hermetic/apps/web',
+        concurrency: 8,
+        lockfileDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      },
       inputs: expect.arrayContaining([expect.objectContaining({ externalDependencies: expect.arrayContaining(['undici', 'yaml', 'zod']) })]),
       // Only the URL artifacts' files (Maven ones belong to fetch-maven) and the target's record.
       outputs: [
@@ -144,7 +149,10 @@ describe('createNodes', () => {
 
   it('does not need auth variables to build the graph', async () => {
     ws.write('s/project.json', { name: 's' });
-    ws.write('s/artifacts.lock.yaml', `metadata:\n  version: "2.0"\nartifacts:\n  - download_url: https://h/x\n    checksum: ${SHA}\n    auth: { bearer: { value: "$UNSET_TOKEN" } }\n`);
+    ws.write(
+      's/artifacts.lock.yaml',
+      `metadata:\n  version: "2.0"\nartifacts:\n  - download_url: https://h/x\n    checksum: ${SHA}\n    auth: { bearer: { value: "$UNSET_TOKEN" } }\n`,
+    );
     const [[, result]] = await run(['s/artifacts.lock.yaml']);
     expect(result.projects!.s.targets!['fetch-generic'].outputs).toContain('{workspaceRoot}/dist/hermetic/s/deps/generic/x');
   });

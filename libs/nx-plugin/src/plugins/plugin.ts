@@ -17,7 +17,10 @@ export const LOCKFILE_GLOB = `**/${LOCKFILE_NAME}`;
 const GLOB_SYNTAX = /[*?[\]{}!()]/;
 
 function outputDirOf(options: NormalizedPluginOptions, projectRoot: string, projectName: string): string {
-  return options.outputDir.replace(/\{projectRoot\}/g, projectRoot).replace(/\{projectName\}/g, projectName).replace(/\/+$/, '');
+  return options.outputDir
+    .replace(/\{projectRoot\}/g, projectRoot)
+    .replace(/\{projectName\}/g, projectName)
+    .replace(/\/+$/, '');
 }
 
 function readText(path: string): string | undefined {
@@ -145,7 +148,9 @@ function buildSbomTarget(t: TargetContext): TargetConfiguration {
     // only visible to the hash this way.
     inputs: [...(key.inputs ?? []), { dependentTasksOutputFiles: `**/${RECORD_DIR}/*.json` }],
     outputs: [`{workspaceRoot}/${t.outputDir}/bom.json`],
-    metadata: metadata(`Write the project's SBOM (${o.sbomFormat === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}) of its verified dependencies`, o.sbomTargetName, { format: 'spdx' }),
+    metadata: metadata(`Write the project's SBOM (${o.sbomFormat === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}) of its verified dependencies`, o.sbomTargetName, {
+      format: 'spdx',
+    }),
   };
 }
 
@@ -197,7 +202,8 @@ export const createNodes: CreateNodesV2<HermeticPluginOptions> = [
           const absRoot = join(ctx.workspaceRoot, projectRoot);
           const projectName = readProjectName(absRoot);
           if (projectName === null) return {};
-          const outputDir = outputDirOf(options, projectRoot === '.' ? '' : projectRoot, projectName ?? basename(absRoot)).replace(/^\/+/, '') || 'dist/hermetic';
+          const outputDir =
+            outputDirOf(options, projectRoot === '.' ? '' : projectRoot, projectName ?? basename(absRoot)).replace(/^\/+/, '') || 'dist/hermetic';
           const lockfilePath = join(ctx.workspaceRoot, file);
           const text = readText(lockfilePath);
           const targets = cache.getOrCompute(cacheKey(projectRoot, outputDir, text ?? ''), () =>

@@ -1,7 +1,11 @@
 import { ExecutorContext } from '../utils/devkit';
 
 /** A hand-built executor context, as Nx passes it (cf. jscutlery's createFakeContext). */
-export function fakeContext(root: string, project: { name: string; root: string; target: string }, nxJson: ExecutorContext['nxJsonConfiguration'] = {}): ExecutorContext {
+export function fakeContext(
+  root: string,
+  project: { name: string; root: string; target: string },
+  nxJson: ExecutorContext['nxJsonConfiguration'] = {},
+): ExecutorContext {
   return {
     root,
     cwd: root,

@@ -10,6 +10,8 @@ type Prettier = {
 /** The workspace's prettier, if it has one (generators format with the user's tool, never ours). */
 function workspacePrettier(root: string): Prettier | undefined {
   try {
+    // Resolved from the workspace at run time (it is the user's prettier, not a dependency of ours).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(require.resolve('prettier', { paths: [root] })) as Prettier;
   } catch {
     return undefined;

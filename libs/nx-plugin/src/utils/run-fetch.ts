@@ -1,5 +1,18 @@
 import { ExecutorContext, logger } from './devkit';
-import { Artifact, ContentStore, HermeticError, parseByteSize, createReporter, defaultStoreDir, describeError, fetchArtifacts, loadNetrc, MirrorRule, readLockfile, resolveNetworkRules } from '@hermetic/core';
+import {
+  Artifact,
+  ContentStore,
+  HermeticError,
+  parseByteSize,
+  createReporter,
+  defaultStoreDir,
+  describeError,
+  fetchArtifacts,
+  loadNetrc,
+  MirrorRule,
+  readLockfile,
+  resolveNetworkRules,
+} from '@hermetic/core';
 import { relative, resolve } from 'node:path';
 import { resolveProjectPaths } from './project-paths';
 import { FetchExecutorOptions, pluginOptionsFromNxJson } from './fetch-options';
@@ -74,7 +87,9 @@ export async function runFetch(options: FetchExecutorOptions, context: ExecutorC
       signal: controller.signal,
     });
     if (result.removed.length) logger.info(`removed ${result.removed.length} file(s) no longer in the lockfile: ${result.removed.join(', ')}`);
-    logger.info(`verified files are in ${relative(context.root, outputDir)}/deps/generic${options.mavenLayout && kinds.includes('maven') ? ` and ${relative(context.root, outputDir)}/deps/maven` : ''}`);
+    logger.info(
+      `verified files are in ${relative(context.root, outputDir)}/deps/generic${options.mavenLayout && kinds.includes('maven') ? ` and ${relative(context.root, outputDir)}/deps/maven` : ''}`,
+    );
     return { success: true };
   } catch (err) {
     // Relative paths resolve from the workspace root, so messages name files the user can open.

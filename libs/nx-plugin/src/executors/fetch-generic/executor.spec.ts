@@ -42,7 +42,10 @@ describe('fetch-generic executor', () => {
 
   it('interpolates {projectRoot} in options', async () => {
     const ws = workspace(`metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/lib.tgz\n    checksum: sha256:${digest}\n`);
-    const result = await executor({ lockfile: '{projectRoot}/artifacts.lock.yaml', outputDir: '{workspaceRoot}/out/{projectRoot}', storeDir: '.store' }, fakeContextFor(ws.root, 'apps/app'));
+    const result = await executor(
+      { lockfile: '{projectRoot}/artifacts.lock.yaml', outputDir: '{workspaceRoot}/out/{projectRoot}', storeDir: '.store' },
+      fakeContextFor(ws.root, 'apps/app'),
+    );
     expect(result.success).toBe(true);
     expect(existsSync(join(ws.root, 'out/apps/app/deps/generic/lib.tgz'))).toBe(true);
   });

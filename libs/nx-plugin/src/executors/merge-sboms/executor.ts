@@ -8,13 +8,23 @@ import { MergeSbomsExecutorSchema } from './schema';
 function projectSboms(options: MergeSbomsExecutorSchema, context: ExecutorContext): string[] {
   const target = options.sbomTargetName ?? 'sbom';
   const nodes = context.projectGraph.nodes;
-  const names = options.projects ?? Object.keys(nodes).filter((n) => nodes[n].data.targets?.[target]).sort();
-  if (!names.length) throw new HermeticError('InvalidInput', `no project has a '${target}' target to merge`, { hints: ['add an artifacts.lock.yaml to a project, or set the projects option'] });
+  const names =
+    options.projects ??
+    Object.keys(nodes)
+      .filter((n) => nodes[n].data.targets?.[target])
+      .sort();
+  if (!names.length)
+    throw new HermeticError('InvalidInput', `no project has a '${target}' target to merge`, {
+      hints: ['add an artifacts.lock.yaml to a project, or set the projects option'],
+    });
   return names.map((name) => {
     const node = nodes[name];
     if (!node?.data.targets?.[target]) throw new HermeticError('InvalidInput', `project '${name}' has no '${target}' target`);
     const root = node.data.root;
-    const outputDir = String(node.data.targets[target].options?.outputDir ?? `dist/hermetic/${root}`).replace(/\{workspaceRoot\}\/?/g, '').replace(/\{projectRoot\}/g, root).replace(/\{projectName\}/g, name);
+    const outputDir = String(node.data.targets[target].options?.outputDir ?? `dist/hermetic/${root}`)
+      .replace(/\{workspaceRoot\}\/?/g, '')
+      .replace(/\{projectRoot\}/g, root)
+      .replace(/\{projectName\}/g, name);
     return sbomPath(resolve(context.root, outputDir));
   });
 }
@@ -32,7 +42,10 @@ const runExecutor: PromiseExecutor<MergeSbomsExecutorSchema> = async (options, c
   try {
     const files = projectSboms(options, context);
     const output = resolve(context.root, options.output ?? 'dist/hermetic/workspace.bom.json');
-    const count = await writeMergedSbom(files, output, { subject: { name: options.name ?? workspaceName(context.root) }, reproducible: options.reproducible ?? true });
+    const count = await writeMergedSbom(files, output, {
+      subject: { name: options.name ?? workspaceName(context.root) },
+      reproducible: options.reproducible ?? true,
+    });
     logger.info(`merged ${files.length} SBOM(s), ${count} unique component(s): ${relative(context.root, output)}`);
     return { success: true };
   } catch (err) {

@@ -12,7 +12,12 @@ export function findArtifacts(root: string, patterns: readonly string[]): string
       if (existsSync(join(dir, name))) out.push(join(dir, name));
       continue;
     }
-    const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    const re = new RegExp(
+      `^${name
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    );
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).sort()) if (re.test(f) && !f.endsWith('.json')) out.push(join(dir, f));
   }
@@ -27,5 +32,7 @@ export function fileHashes(path: string): { sha1: string; sha256: string } {
 
 /** Debian architecture names, as craft manifests use them. */
 export function debianArch(arch: string = process.arch): string {
-  return ({ x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386', ppc64: 'ppc64el', s390x: 's390x', riscv64: 'riscv64' } as Record<string, string>)[arch] ?? arch;
+  return (
+    ({ x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386', ppc64: 'ppc64el', s390x: 's390x', riscv64: 'riscv64' } as Record<string, string>)[arch] ?? arch
+  );
 }

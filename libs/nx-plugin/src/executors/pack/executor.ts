@@ -1,6 +1,15 @@
 import { ExecutorContext, logger, PromiseExecutor } from '../../utils/devkit';
 import { checksumKey, describeError, expandEnvTemplate, HermeticError, LOCKFILE_NAME, readLockfile, wireUrl } from '@hermetic/core';
-import { craftManifest, isRejected, rejectionReasons, rejectionsText, runUnderSession, SessionReport, sessionEnv, writeCombinedBundle } from '@hermetic/fetch-service/client';
+import {
+  craftManifest,
+  isRejected,
+  rejectionReasons,
+  rejectionsText,
+  runUnderSession,
+  SessionReport,
+  sessionEnv,
+  writeCombinedBundle,
+} from '@hermetic/fetch-service/client';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -13,7 +22,10 @@ import { PackExecutorSchema } from './schema';
 type Policy = 'strict' | 'permissive';
 
 function policyOf(options: PackExecutorSchema, context: ExecutorContext): Policy | undefined {
-  const raw = options.enableFetchService ?? (options as unknown as Record<string, unknown>)['enable-fetch-service'] ?? pluginOptionsFromNxJson(context).enableFetchService;
+  const raw =
+    options.enableFetchService ??
+    (options as unknown as Record<string, unknown>)['enable-fetch-service'] ??
+    pluginOptionsFromNxJson(context).enableFetchService;
   if (raw === undefined || raw === '' || raw === false) return undefined;
   if (raw !== 'strict' && raw !== 'permissive') {
     throw new HermeticError('InvalidInput', `--enable-fetch-service: invalid choice '${String(raw)}' (choose from 'strict', 'permissive')`);
@@ -103,14 +115,24 @@ const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context
   try {
     const policy = policyOf(options, context);
     const external = process.env.CRAFT_USE_EXTERNAL_FETCH_SERVICE === '1';
-    if (external && policy) throw new HermeticError('InvalidInput', 'Conflicting request for both external and managed fetch-service use.', { hints: ['unset CRAFT_USE_EXTERNAL_FETCH_SERVICE, or drop --enable-fetch-service'] });
+    if (external && policy)
+      throw new HermeticError('InvalidInput', 'Conflicting request for both external and managed fetch-service use.', {
+        hints: ['unset CRAFT_USE_EXTERNAL_FETCH_SERVICE, or drop --enable-fetch-service'],
+      });
 
     if (external) {
       const { proxyUrl, caPath } = externalSession(process.env);
-      logger.info(`Using the external fetch-service session of http_proxy (CRAFT_USE_EXTERNAL_FETCH_SERVICE=1): no session is opened or closed here, and no report is written.`);
+      logger.info(
+        `Using the external fetch-service session of http_proxy (CRAFT_USE_EXTERNAL_FETCH_SERVICE=1): no session is opened or closed here, and no report is written.`,
+      );
       const tmp = mkdtempSync(join(tmpdir(), 'hermetic-external-'));
       try {
-        const env = sessionEnv(process.env.https_proxy ?? proxyUrl, caPath, writeCombinedBundle(tmp, readFileSync(caPath, 'utf8')), options.noProxy ?? 'localhost');
+        const env = sessionEnv(
+          process.env.https_proxy ?? proxyUrl,
+          caPath,
+          writeCombinedBundle(tmp, readFileSync(caPath, 'utf8')),
+          options.noProxy ?? 'localhost',
+        );
         env.http_proxy = proxyUrl;
         env.HTTP_PROXY = proxyUrl;
         const code = await runCommand(options.command, cwd, env);
@@ -126,7 +148,7 @@ const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context
     const lockfilePath = resolve(context.root, lockfileRel);
     const { declared, secrets } = await declaredArtifacts(lockfilePath, relative(context.root, lockfilePath));
     const service = await resolveService(options, process.env);
-    const allow = [...(options.allow ?? []), ...(((pluginOptionsFromNxJson(context).fetchServiceAllow as string[] | undefined) ?? []))];
+    const allow = [...(options.allow ?? []), ...((pluginOptionsFromNxJson(context).fetchServiceAllow as string[] | undefined) ?? [])];
     // From here until the session is torn down, Ctrl-C must not end this process: it is noted (and
     // forwarded to the command while one runs), and the session is closed before returning.
     const interrupts: NodeJS.Signals[] = [];
@@ -139,7 +161,17 @@ const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context
     let outcome;
     try {
       outcome = await runUnderSession(
-        { client: service.client, proxyAddress: service.proxyAddress, caPath: service.caPath, policy, declared, redactValues: secrets, allow, noProxy: options.noProxy ?? 'localhost', log: (l) => logger.info(l) },
+        {
+          client: service.client,
+          proxyAddress: service.proxyAddress,
+          caPath: service.caPath,
+          policy,
+          declared,
+          redactValues: secrets,
+          allow,
+          noProxy: options.noProxy ?? 'localhost',
+          log: (l) => logger.info(l),
+        },
         async (env) => (interrupts.length ? 130 : runCommand(options.command, cwd, env)),
       );
     } finally {
@@ -177,7 +209,8 @@ const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context
       return { success: false };
     }
     if (report && exit === 0) {
-      for (const m of writeManifests(findArtifacts(context.root, patterns), report, context, projectRoot, options.version)) logger.info(`wrote ${relative(context.root, m)}`);
+      for (const m of writeManifests(findArtifacts(context.root, patterns), report, context, projectRoot, options.version))
+        logger.info(`wrote ${relative(context.root, m)}`);
     }
     if (rejected) logger.warn(`${rejected}\nThis build will fail on 'strict' fetch-service sessions.`);
     if (!report) logger.warn('no session report could be read (see the teardown errors above)');

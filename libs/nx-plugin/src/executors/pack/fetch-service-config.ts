@@ -24,11 +24,19 @@ export async function resolveService(options: PackExecutorSchema, env: NodeJS.Pr
   // Unset for the embedded service: it has a generated credential of its own (never a fixed default).
   const auth = options.fetchServiceAuth ?? env.FETCH_SERVICE_AUTH;
   if (options.fetchServiceUrl) {
-    if (!auth) throw new HermeticError('InvalidInput', `fetchServiceUrl needs the control API's credentials`, { hints: ['set fetchServiceAuth (or FETCH_SERVICE_AUTH) to the user:password the service was started with'] });
+    if (!auth)
+      throw new HermeticError('InvalidInput', `fetchServiceUrl needs the control API's credentials`, {
+        hints: ['set fetchServiceAuth (or FETCH_SERVICE_AUTH) to the user:password the service was started with'],
+      });
     const client = new FetchServiceClient(options.fetchServiceUrl.replace(/\/$/, ''), auth);
-    if (!(await client.status())) throw new HermeticError('FetchError', `no Fetch Service answers GET ${options.fetchServiceUrl}/status`, { hints: ['start it, or drop fetchServiceUrl to use the embedded one'] });
+    if (!(await client.status()))
+      throw new HermeticError('FetchError', `no Fetch Service answers GET ${options.fetchServiceUrl}/status`, {
+        hints: ['start it, or drop fetchServiceUrl to use the embedded one'],
+      });
     if (!options.fetchServiceCa || !existsSync(options.fetchServiceCa)) {
-      throw new HermeticError('InvalidInput', 'fetchServiceCa must name the CA certificate of the Fetch Service at fetchServiceUrl', { hints: ['e.g. /var/snap/fetch-service/current/local-ca.crt'] });
+      throw new HermeticError('InvalidInput', 'fetchServiceCa must name the CA certificate of the Fetch Service at fetchServiceUrl', {
+        hints: ['e.g. /var/snap/fetch-service/current/local-ca.crt'],
+      });
     }
     const proxy = options.fetchServiceProxy ?? `${new URL(options.fetchServiceUrl).hostname}:13444`;
     return { client, proxyAddress: proxy, caPath: options.fetchServiceCa, embedded: false };
@@ -50,14 +58,18 @@ export async function resolveService(options: PackExecutorSchema, env: NodeJS.Pr
 export function externalSession(env: NodeJS.ProcessEnv): { proxyUrl: string; caPath: string } {
   const cert = env.CRAFT_PROXY_CERT;
   if (!cert) {
-    throw new HermeticError('InvalidInput', "Environment variable 'CRAFT_PROXY_CERT' is not set", { hints: ['An external fetch-service session cannot be used without the certificate file.'] });
+    throw new HermeticError('InvalidInput', "Environment variable 'CRAFT_PROXY_CERT' is not set", {
+      hints: ['An external fetch-service session cannot be used without the certificate file.'],
+    });
   }
   if (!existsSync(cert) || !readFileSync(cert, 'utf8').includes('BEGIN CERTIFICATE')) {
     throw new HermeticError('InvalidInput', `${cert} is not a valid certificate file.`);
   }
   const proxyUrl = env.http_proxy;
   if (!proxyUrl) {
-    throw new HermeticError('InvalidInput', "External fetch-service session requested but 'http_proxy' is not set.", { hints: ['set http_proxy (and https_proxy) to the session URL http://<session-id>:<token>@<host>:<port>/'] });
+    throw new HermeticError('InvalidInput', "External fetch-service session requested but 'http_proxy' is not set.", {
+      hints: ['set http_proxy (and https_proxy) to the session URL http://<session-id>:<token>@<host>:<port>/'],
+    });
   }
   return { proxyUrl, caPath: cert };
 }

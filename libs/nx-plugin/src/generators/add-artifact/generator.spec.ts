@@ -48,7 +48,13 @@ describe('add-artifact generator', () => {
   });
 
   it('adds Maven coordinates with type and classifier, and another algorithm', async () => {
-    await addArtifactGenerator(tree, { project: 'web', maven: 'org.example:lib:1.2:jar:sources', repository: `${server.origin}/m2`, algorithm: 'sha512', skipFormat: true });
+    await addArtifactGenerator(tree, {
+      project: 'web',
+      maven: 'org.example:lib:1.2:jar:sources',
+      repository: `${server.origin}/m2`,
+      algorithm: 'sha512',
+      skipFormat: true,
+    });
     const [a] = lock().artifacts;
     expect(a).toMatchObject({ kind: 'maven', filename: 'lib-1.2-sources.jar', maven: { groupId: 'org.example', classifier: 'sources', version: '1.2' } });
     expect(a.checksums[0]).toMatchObject({ algorithm: 'sha512', digest: createHash('sha512').update(jar).digest('hex') });
@@ -57,7 +63,9 @@ describe('add-artifact generator', () => {
   it('refuses duplicates before downloading anything', async () => {
     await addArtifactGenerator(tree, { project: 'web', url: `${server.origin}/releases/tool-2.0.tgz`, skipFormat: true });
     const hits = server.hits('/releases/tool-2.0.tgz');
-    await expect(addArtifactGenerator(tree, { project: 'web', url: `${server.origin}/releases/tool-2.0.tgz`, skipFormat: true })).rejects.toThrow(/already has .*tool-2\.0\.tgz as artifacts\[0\]/);
+    await expect(addArtifactGenerator(tree, { project: 'web', url: `${server.origin}/releases/tool-2.0.tgz`, skipFormat: true })).rejects.toThrow(
+      /already has .*tool-2\.0\.tgz as artifacts\[0\]/,
+    );
     await expect(addArtifactGenerator(tree, { project: 'web', url: `${server.origin}/other/tool-2.0.tgz`, skipFormat: true })).rejects.toMatchObject({
       message: expect.stringMatching(/already writes tool-2\.0\.tgz \(artifacts\[0\]/),
       hints: ['pass --filename to choose another target'],
@@ -71,7 +79,10 @@ describe('add-artifact generator', () => {
     nxJson.plugins = [{ plugin: '@hermetic/nx', options: { mirrors: [{ from: 'https://downloads.example/', to: `${server.origin}/mirror/` }] } }];
     updateNxJson(tree, nxJson);
     await addArtifactGenerator(tree, { project: 'web', url: 'https://downloads.example/tool-2.0.tgz', skipFormat: true });
-    expect(lock().artifacts[0]).toMatchObject({ url: 'https://downloads.example/tool-2.0.tgz', checksums: [expect.objectContaining({ digest: sha256(tool) })] });
+    expect(lock().artifacts[0]).toMatchObject({
+      url: 'https://downloads.example/tool-2.0.tgz',
+      checksums: [expect.objectContaining({ digest: sha256(tool) })],
+    });
     expect(tree.read('apps/web/artifacts.lock.yaml', 'utf8')).toContain(`(fetched through ${server.origin}/mirror/tool-2.0.tgz)`);
   });
 

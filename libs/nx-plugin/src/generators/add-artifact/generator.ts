@@ -7,7 +7,9 @@ import { AddArtifactGeneratorSchema } from './schema';
 export function parseMavenCoordinates(text: string, repository: string): Extract<NewArtifact, { kind: 'maven' }> {
   const parts = text.split(':');
   if (parts.length < 3 || parts.length > 5 || parts.some((p) => p.trim() === '')) {
-    throw new HermeticError('InvalidInput', `--maven '${text}' is not groupId:artifactId:version[:type[:classifier]]`, { hints: ['e.g. --maven org.apache.ant:ant-launcher:1.10.14'] });
+    throw new HermeticError('InvalidInput', `--maven '${text}' is not groupId:artifactId:version[:type[:classifier]]`, {
+      hints: ['e.g. --maven org.apache.ant:ant-launcher:1.10.14'],
+    });
   }
   const [groupId, artifactId, version, type = 'jar', classifier = ''] = parts;
   return { kind: 'maven', repositoryUrl: new URL(repository).href, groupId, artifactId, version, type, classifier, checksum: '' };
@@ -19,7 +21,9 @@ export function parseMavenCoordinates(text: string, repository: string): Extract
  */
 export async function addArtifactGenerator(tree: Tree, options: AddArtifactGeneratorSchema): Promise<void> {
   if (!!options.url === !!options.maven) {
-    throw new HermeticError('InvalidInput', 'give exactly one of --url and --maven', { hints: ['e.g. --url https://example.com/tool.tar.gz, or --maven org.example:lib:1.0'] });
+    throw new HermeticError('InvalidInput', 'give exactly one of --url and --maven', {
+      hints: ['e.g. --url https://example.com/tool.tar.gz, or --maven org.example:lib:1.0'],
+    });
   }
   const project = readProjectConfiguration(tree, options.project);
   const path = joinPathFragments(project.root, LOCKFILE_NAME);

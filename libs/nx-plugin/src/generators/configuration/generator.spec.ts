@@ -33,7 +33,11 @@ describe('configuration generator', () => {
     updateProjectConfiguration(tree, 'web', project);
     await configurationGenerator(tree, { project: 'web', inferred: false, skipFormat: true });
     const targets = readProjectConfiguration(tree, 'web').targets!;
-    expect(targets['fetch-generic']).toMatchObject({ executor: '@hermetic/nx:fetch-generic', cache: true, options: { lockfile: 'apps/web/artifacts.lock.yaml' } });
+    expect(targets['fetch-generic']).toMatchObject({
+      executor: '@hermetic/nx:fetch-generic',
+      cache: true,
+      options: { lockfile: 'apps/web/artifacts.lock.yaml' },
+    });
     expect(targets['fetch-maven'].executor).toBe('@hermetic/nx:fetch-maven');
     expect(targets.sbom).toEqual({ command: 'echo custom' });
     expect(targets['fetch-deps'].dependsOn).toEqual(['fetch-generic', 'fetch-maven', 'sbom']);

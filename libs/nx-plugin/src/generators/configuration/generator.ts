@@ -17,8 +17,20 @@ function explicitTargets(root: string): Record<string, TargetConfiguration> {
   const common = { lockfile: `${root}/${LOCKFILE_NAME}`, outputDir: `dist/hermetic/${root}` };
   const inputs = [`{projectRoot}/${LOCKFILE_NAME}`, { externalDependencies: ['@hermetic/nx', '@hermetic/core'] }];
   return {
-    'fetch-generic': { executor: '@hermetic/nx:fetch-generic', options: common, cache: true, inputs, outputs: [`{workspaceRoot}/dist/hermetic/${root}/deps/generic`, `{workspaceRoot}/dist/hermetic/${root}/.hermetic/fetch-generic.json`] },
-    'fetch-maven': { executor: '@hermetic/nx:fetch-maven', options: common, cache: true, inputs, outputs: [`{workspaceRoot}/dist/hermetic/${root}/deps/maven`, `{workspaceRoot}/dist/hermetic/${root}/.hermetic/fetch-maven.json`] },
+    'fetch-generic': {
+      executor: '@hermetic/nx:fetch-generic',
+      options: common,
+      cache: true,
+      inputs,
+      outputs: [`{workspaceRoot}/dist/hermetic/${root}/deps/generic`, `{workspaceRoot}/dist/hermetic/${root}/.hermetic/fetch-generic.json`],
+    },
+    'fetch-maven': {
+      executor: '@hermetic/nx:fetch-maven',
+      options: common,
+      cache: true,
+      inputs,
+      outputs: [`{workspaceRoot}/dist/hermetic/${root}/deps/maven`, `{workspaceRoot}/dist/hermetic/${root}/.hermetic/fetch-maven.json`],
+    },
     sbom: {
       executor: '@hermetic/nx:sbom',
       options: common,

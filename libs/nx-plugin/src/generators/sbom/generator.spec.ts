@@ -7,7 +7,10 @@ describe('sbom generator', () => {
   beforeEach(() => {
     tree = createTreeWithEmptyWorkspace();
     addProjectConfiguration(tree, 'web', { root: 'apps/web' });
-    tree.write('apps/web/artifacts.lock.yaml', `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: https://example.com/a.tgz\n    checksum: sha256:${'a'.repeat(64)}\n`);
+    tree.write(
+      'apps/web/artifacts.lock.yaml',
+      `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: https://example.com/a.tgz\n    checksum: sha256:${'a'.repeat(64)}\n`,
+    );
     jest.spyOn(logger, 'info').mockImplementation(() => undefined);
   });
   afterEach(() => jest.restoreAllMocks());

@@ -9,7 +9,10 @@ import { SbomGeneratorSchema } from './schema';
 export async function sbomGenerator(tree: Tree, options: SbomGeneratorSchema): Promise<void> {
   const project = readProjectConfiguration(tree, options.project);
   const lockPath = joinPathFragments(project.root, LOCKFILE_NAME);
-  if (!tree.exists(lockPath)) throw new HermeticError('LockfileNotFound', `${lockPath} does not exist`, { hints: [`create it with nx g @hermetic/nx:configuration --project ${options.project}`] });
+  if (!tree.exists(lockPath))
+    throw new HermeticError('LockfileNotFound', `${lockPath} does not exist`, {
+      hints: [`create it with nx g @hermetic/nx:configuration --project ${options.project}`],
+    });
   const lockfile = parseLockfile(tree.read(lockPath, 'utf8')!, lockPath, { env: false });
   const format = options.format ?? 'cyclonedx';
   const sbomOptions = { subject: { name: options.project }, reproducible: true, naming: options.naming ?? 'hermetic' } as const;

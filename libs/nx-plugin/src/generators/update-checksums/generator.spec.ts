@@ -47,13 +47,17 @@ artifacts:
 
   it('shows what changed upstream and writes nothing without --write', async () => {
     const changes = await updateChecksumsGenerator(tree, { project: 'web' });
-    expect(changes).toEqual([{ index: 1, filename: 'changed.bin', url: `${server.origin}/changed.bin`, old: [`sha256:${'0'.repeat(64)}`], new: [`sha256:${sha256(changed)}`] }]);
+    expect(changes).toEqual([
+      { index: 1, filename: 'changed.bin', url: `${server.origin}/changed.bin`, old: [`sha256:${'0'.repeat(64)}`], new: [`sha256:${sha256(changed)}`] },
+    ]);
     expect(warnings.join('\n')).toMatch(/nothing written \(run again with --write/);
     expect(tree.read('apps/web/artifacts.lock.yaml', 'utf8')).toBe(text());
   });
 
   it('fails with --check, and updates only the changed entry with --write', async () => {
-    await expect(updateChecksumsGenerator(tree, { project: 'web', check: true })).rejects.toThrow(/1 checksum\(s\) of apps\/web\/artifacts\.lock\.yaml changed upstream/);
+    await expect(updateChecksumsGenerator(tree, { project: 'web', check: true })).rejects.toThrow(
+      /1 checksum\(s\) of apps\/web\/artifacts\.lock\.yaml changed upstream/,
+    );
     await updateChecksumsGenerator(tree, { project: 'web', write: true });
     expect(tree.read('apps/web/artifacts.lock.yaml', 'utf8')).toBe(text().replace('0'.repeat(64), sha256(changed)));
     expect(await updateChecksumsGenerator(tree, { project: 'web', check: true })).toEqual([]);

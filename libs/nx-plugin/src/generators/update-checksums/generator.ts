@@ -20,7 +20,10 @@ export interface ChecksumChange {
 export async function updateChecksumsGenerator(tree: Tree, options: UpdateChecksumsGeneratorSchema): Promise<ChecksumChange[]> {
   const project = readProjectConfiguration(tree, options.project);
   const path = joinPathFragments(project.root, LOCKFILE_NAME);
-  if (!tree.exists(path)) throw new HermeticError('LockfileNotFound', `${path} does not exist`, { hints: [`create it with nx g @hermetic/nx:configuration --project ${options.project}`] });
+  if (!tree.exists(path))
+    throw new HermeticError('LockfileNotFound', `${path} does not exist`, {
+      hints: [`create it with nx g @hermetic/nx:configuration --project ${options.project}`],
+    });
   const text = tree.read(path, 'utf8')!;
   const lockfile = parseLockfile(text, path, { env: process.env });
   const probe = generatorProbeOptions(tree);
@@ -42,7 +45,9 @@ export async function updateChecksumsGenerator(tree: Tree, options: UpdateChecks
     tree.write(path, setChecksums(text, path, new Map(changes.map((c) => [c.index, c.new]))));
     logger.info(`updated ${changes.length} checksum(s) in ${path}`);
   } else if (options.check) {
-    throw new HermeticError('ChecksumVerificationFailed', `${changes.length} checksum(s) of ${path} changed upstream`, { hints: ['review the changes, then run again with --write'] });
+    throw new HermeticError('ChecksumVerificationFailed', `${changes.length} checksum(s) of ${path} changed upstream`, {
+      hints: ['review the changes, then run again with --write'],
+    });
   } else {
     logger.warn(`${changes.length} checksum(s) changed upstream; nothing written (run again with --write to update ${path})`);
   }
