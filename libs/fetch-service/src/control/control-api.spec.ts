@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { serveBytes, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
 import { run, startService } from '../testing';
 
-const EXAMPLES = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'reference', 'fetch-service-examples', 'fetch-service', 'secrets-validation');
+const EXAMPLES = join(__dirname, '..', 'testing', 'fixtures', 'upstream', 'fetch-service', 'secrets-validation');
 
 describe('control API', () => {
   let fs: Awaited<ReturnType<typeof startService>>;
@@ -114,7 +114,7 @@ describe('control API', () => {
     }
   });
 
-  (existsSync(EXAMPLES) ? it : it.skip)("validates secrets exactly as the Go server (upstream's secrets-validation cases)", async () => {
+  it("validates secrets exactly as the Go server (upstream's secrets-validation cases)", async () => {
     const cases = readdirSync(EXAMPLES).filter((f) => f.endsWith('_secrets.txt'));
     expect(cases.length).toBeGreaterThanOrEqual(6);
     for (const file of cases) {
