@@ -54,7 +54,9 @@ artifacts:
       options: expect.objectContaining({ lockfileDigest: expect.stringMatching(/^sha256:/) }),
       outputs: expect.arrayContaining([`{workspaceRoot}/${out}/tools/c.tgz`]),
     });
-    expect(project.targets['fetch-deps']).toMatchObject({ executor: '@hermetic/nx:verify-deps', dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'] });
+    // A lockfile of URL artifacts only: no fetch-maven is inferred.
+    expect(project.targets['fetch-deps']).toMatchObject({ executor: '@hermetic/nx:verify-deps', dependsOn: ['fetch-generic', 'sbom'] });
+    expect(project.targets['fetch-maven']).toBeUndefined();
   });
 
   it('fetches, then hits the cache, then restores deleted outputs without downloading', async () => {

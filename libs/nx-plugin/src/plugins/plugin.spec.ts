@@ -132,6 +132,135 @@ describe('createNodes', () => {
     expect(broken.projects!['apps/web'].targets!['fetch-generic'].inputs).toContain('{projectRoot}/artifacts.lock.yaml');
   });
 
+  it('infers only the fetch targets a lockfile needs', async () => {
+    const urlOnly = LOCK.slice(0, LOCK.indexOf('  - type: maven'));
+    const mavenOnly = `metadata:\n  version: "1.0"\nartifacts:\n${LOCK.slice(LOCK.indexOf('  - type: maven'))}`;
+    const names = async (text: string) => {
+      ws.write('apps/web/project.json', { name: 'web' });
+      ws.write('apps/web/artifacts.lock.yaml', text);
+      const [[, r]] = await run(['apps/web/artifacts.lock.yaml']);
+      const t = r.projects!['apps/web'].targets!;
+      return { targets: Object.keys(t), sbom: t.sbom.dependsOn, deps: t['fetch-deps'].dependsOn };
+    };
+    expect(await names(urlOnly)).toEqual({ targets: ['fetch-generic', 'sbom', 'fetch-deps'], sbom: ['fetch-generic'], deps: ['fetch-generic', 'sbom'] });
+    expect(await names(mavenOnly)).toEqual({ targets: ['fetch-maven', 'sbom', 'fetch-deps'], sbom: ['fetch-maven'], deps: ['fetch-maven', 'sbom'] });
+    expect((await names('metadata:\n  version: "1.0"\nartifacts: []\n')).targets).toEqual(['fetch-generic', 'sbom', 'fetch-deps']);
+    expect((await names('metadata: [')).targets).toEqual(['fetch-generic', 'fetch-maven', 'sbom', 'fetch-deps']);
+  });
+
+  it('infers exactly these targets for a URL-only lockfile', async () => {
+    ws.write('apps/api/project.json', { name: 'api' });
+    ws.write('apps/api/artifacts.lock.yaml', `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: https://h/tool.tgz\n    checksum: ${SHA}\n`);
+    const [[, result]] = await run(['apps/api/artifacts.lock.yaml']);
+    expect(result).toMatchInlineSnapshot(`
+     {
+       "projects": {
+         "apps/api": {
+           "targets": {
+             "fetch-deps": {
+               "cache": false,
+               "dependsOn": [
+                 "fetch-generic",
+                 "sbom",
+               ],
+               "executor": "@hermetic/nx:verify-deps",
+               "metadata": {
+                 "description": "Fetch every declared dependency of the project, write its SBOM, and re-verify every file against the lockfile",
+                 "technologies": [
+                   "hermetic",
+                 ],
+               },
+               "options": {
+                 "lockfile": "apps/api/artifacts.lock.yaml",
+                 "outputDir": "dist/hermetic/apps/api",
+               },
+             },
+             "fetch-generic": {
+               "cache": true,
+               "executor": "@hermetic/nx:fetch-generic",
+               "inputs": [
+                 {
+                   "externalDependencies": [
+                     "undici",
+                     "yaml",
+                     "zod",
+                   ],
+                 },
+               ],
+               "metadata": {
+                 "description": "Download and verify the URL artifacts of artifacts.lock.yaml",
+                 "help": {
+                   "command": "npx nx run <project>:fetch-generic --help",
+                   "example": {
+                     "options": {
+                       "concurrency": 16,
+                     },
+                   },
+                 },
+                 "technologies": [
+                   "hermetic",
+                 ],
+               },
+               "options": {
+                 "concurrency": 8,
+                 "lockfile": "apps/api/artifacts.lock.yaml",
+                 "lockfileDigest": "sha256:6f0a5ba2afb13fb3ba5415d56aece0977385f63d0b6f37b65082d2d3397928f0",
+                 "outputDir": "dist/hermetic/apps/api",
+               },
+               "outputs": [
+                 "{workspaceRoot}/dist/hermetic/apps/api/deps/generic/tool.tgz",
+                 "{workspaceRoot}/dist/hermetic/apps/api/.hermetic/fetch-generic.json",
+               ],
+             },
+             "sbom": {
+               "cache": true,
+               "dependsOn": [
+                 "fetch-generic",
+               ],
+               "executor": "@hermetic/nx:sbom",
+               "inputs": [
+                 {
+                   "externalDependencies": [
+                     "undici",
+                     "yaml",
+                     "zod",
+                   ],
+                 },
+                 {
+                   "dependentTasksOutputFiles": "**/.hermetic/*.json",
+                 },
+               ],
+               "metadata": {
+                 "description": "Write the project's SBOM (CycloneDX 1.6) of its verified dependencies",
+                 "help": {
+                   "command": "npx nx run <project>:sbom --help",
+                   "example": {
+                     "options": {
+                       "format": "spdx",
+                     },
+                   },
+                 },
+                 "technologies": [
+                   "hermetic",
+                 ],
+               },
+               "options": {
+                 "format": "cyclonedx",
+                 "lockfile": "apps/api/artifacts.lock.yaml",
+                 "lockfileDigest": "sha256:6f0a5ba2afb13fb3ba5415d56aece0977385f63d0b6f37b65082d2d3397928f0",
+                 "outputDir": "dist/hermetic/apps/api",
+               },
+               "outputs": [
+                 "{workspaceRoot}/dist/hermetic/apps/api/bom.json",
+               ],
+             },
+           },
+         },
+       },
+     }
+    `);
+  });
+
   it('ignores a lockfile in a folder that is not a project', async () => {
     ws.write('examples/public/artifacts.lock.yaml', LOCK);
     expect(await run(['examples/public/artifacts.lock.yaml'])).toEqual([['examples/public/artifacts.lock.yaml', {}]]);

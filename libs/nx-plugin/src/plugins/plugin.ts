@@ -136,13 +136,13 @@ function buildFetchMavenTarget(t: TargetContext): TargetConfiguration {
   };
 }
 
-function buildSbomTarget(t: TargetContext): TargetConfiguration {
+function buildSbomTarget(t: TargetContext, fetchTargets: string[]): TargetConfiguration {
   const o = t.options;
   const key = lockfileKey(t, t.lockfile?.artifacts);
   return {
     executor: '@hermetic/nx:sbom',
     options: { lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`, outputDir: t.outputDir, format: o.sbomFormat, ...key.options },
-    dependsOn: [o.fetchGenericTargetName, o.fetchMavenTargetName],
+    dependsOn: fetchTargets,
     cache: true,
     // The fetch records say what was verified and which mirror served it; gitignored outputs are
     // only visible to the hash this way.
@@ -159,12 +159,12 @@ function buildSbomTarget(t: TargetContext): TargetConfiguration {
  * restored from a local or remote cache are checked before anything (pack) uses them, so it is
  * never cached itself.
  */
-function buildFetchDepsTarget(t: TargetContext): TargetConfiguration {
+function buildFetchDepsTarget(t: TargetContext, fetchTargets: string[]): TargetConfiguration {
   const options = t.options;
   return {
     executor: '@hermetic/nx:verify-deps',
     options: { lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`, outputDir: t.outputDir },
-    dependsOn: [options.fetchGenericTargetName, options.fetchMavenTargetName, options.sbomTargetName],
+    dependsOn: [...fetchTargets, options.sbomTargetName],
     cache: false,
     metadata: {
       technologies: ['hermetic'],
@@ -173,13 +173,26 @@ function buildFetchDepsTarget(t: TargetContext): TargetConfiguration {
   };
 }
 
-/** The four inferred targets of one project. */
+/**
+ * The fetch targets a lockfile needs: `fetch-maven` only with Maven artifacts, `fetch-generic` with
+ * URL artifacts (or none at all, so a new lockfile has a fetch target); both when the lockfile
+ * cannot be read (the task then says why).
+ */
+function fetchTargetNames(t: TargetContext): string[] {
+  const kinds = t.lockfile ? new Set(t.lockfile.artifacts.map((a) => a.kind)) : undefined;
+  const generic = !kinds || kinds.has('url') || !kinds.has('maven');
+  const maven = !kinds || kinds.has('maven');
+  return [...(generic ? [t.options.fetchGenericTargetName] : []), ...(maven ? [t.options.fetchMavenTargetName] : [])];
+}
+
+/** The inferred targets of one project: its fetch targets, `sbom` and `fetch-deps`. */
 function buildTargets(t: TargetContext): Record<string, TargetConfiguration> {
+  const fetch = fetchTargetNames(t);
   return {
-    [t.options.fetchGenericTargetName]: buildFetchGenericTarget(t),
-    [t.options.fetchMavenTargetName]: buildFetchMavenTarget(t),
-    [t.options.sbomTargetName]: buildSbomTarget(t),
-    [t.options.fetchDepsTargetName]: buildFetchDepsTarget(t),
+    ...(fetch.includes(t.options.fetchGenericTargetName) ? { [t.options.fetchGenericTargetName]: buildFetchGenericTarget(t) } : {}),
+    ...(fetch.includes(t.options.fetchMavenTargetName) ? { [t.options.fetchMavenTargetName]: buildFetchMavenTarget(t) } : {}),
+    [t.options.sbomTargetName]: buildSbomTarget(t, fetch),
+    [t.options.fetchDepsTargetName]: buildFetchDepsTarget(t, fetch),
   };
 }
 
