@@ -29,7 +29,6 @@ describe('load', () => {
     const SESSIONS = 8;
     const REQUESTS = 500;
     const sessions = await Promise.all(Array.from({ length: SESSIONS }, () => fs.session({ policy: 'permissive' })));
-    const started = Date.now();
     await Promise.all(
       sessions.map(async (s, si) => {
         const agent = new ProxyAgent({ uri: s.proxy, connections: 4 });
@@ -48,7 +47,6 @@ describe('load', () => {
         }
       }),
     );
-    const elapsed = Date.now() - started;
     const reports = [];
     for (const s of sessions) reports.push(await fs.teardown(s));
     reports.forEach((report, si) => {
@@ -57,6 +55,5 @@ describe('load', () => {
       expect(new Set(urls).size).toBe(REQUESTS);
       expect(urls.every((u) => u.includes(`?s=${si}&`))).toBe(true);
     });
-    expect(elapsed).toBeLessThan(60_000);
   }, 90_000);
 });

@@ -191,3 +191,17 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/**
+ * Sends the first half of `body`, then waits for `gate` before the rest: a client that buffers the
+ * whole body before passing it on never opens the gate (the test times out), one that streams does.
+ */
+export function gatedBody(body: Buffer, gate: Promise<unknown>): Handler {
+  return async (_req, res) => {
+    res.writeHead(200, { 'content-length': body.length });
+    const half = Math.floor(body.length / 2);
+    res.write(body.subarray(0, half));
+    await gate;
+    res.end(body.subarray(half));
+  };
+}
