@@ -17,7 +17,7 @@ export { mapLimit } from './fetch/map-limit';
 export { HostRules, MirrorRule, NetworkRuleConfig, parseMirrors, resolveNetworkRules, rewriteUrl } from './fetch/url-rules';
 export { loadNetrc, Netrc, parseNetrc } from './http/netrc';
 export { authHeaders } from './http/auth-headers';
-export { DEFAULT_MAX_ARTIFACT_BYTES, DEFAULT_RETRY_POLICY, MAX_ARTIFACT_SIZE_ENV, parseByteSize, RetryPolicy } from './http/retry-policy';
+export { DEFAULT_CONCURRENCY, DEFAULT_MAX_ARTIFACT_BYTES, DEFAULT_RETRY_POLICY, MAX_ARTIFACT_SIZE_ENV, parseByteSize, RetryPolicy } from './http/retry-policy';
 export { createDispatcher } from './http/dispatcher';
 export * from './sbom';
 export { verifyFiles, FileToVerify, VerifyProblem } from './verify/verify-files';

@@ -18,3 +18,4 @@ export const MAVEN_DEPS_DIR = 'deps/maven';
 export const RECORD_DIR = '.hermetic';
 
 export { mavenRepositoryPath } from './lockfile/maven';
+export { DEFAULT_CONCURRENCY } from './http/retry-policy';

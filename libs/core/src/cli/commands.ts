@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeError, EXIT_CODES, HermeticError } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
-import { parseByteSize } from '../http/retry-policy';
+import { DEFAULT_CONCURRENCY, DEFAULT_RETRY_POLICY, parseByteSize } from '../http/retry-policy';
 import { readLockfile } from '../lockfile/parse-lockfile';
 import type { CliIo } from './run-cli';
 import { USAGE } from './run-cli';
@@ -103,8 +103,8 @@ export async function fetchDeps(v: CliValues, io: CliIo): Promise<number> {
     const naming = oneOf('sbom-naming', v['sbom-naming'], ['hermetic', 'hermeto'] as const, 'hermetic');
     const lockfilePath = v.lockfile ?? LOCKFILE_NAME;
     const output = resolve(io.cwd, v.output ?? 'hermetic-output');
-    const concurrency = positiveInt('concurrency', v.concurrency, 8);
-    const attempts = positiveInt('attempts', v.attempts, 5);
+    const concurrency = positiveInt('concurrency', v.concurrency, DEFAULT_CONCURRENCY);
+    const attempts = positiveInt('attempts', v.attempts, DEFAULT_RETRY_POLICY.attempts);
     const maxArtifactBytes = byteSize('max-artifact-size', v['max-artifact-size']);
     const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: io.env, displayPath: lockfilePath });
     const [{ fetchArtifacts }, { ContentStore }, { createReporter }, { parseMirrors, resolveNetworkRules }, { loadNetrc }, { writeSbom }] = await Promise.all([

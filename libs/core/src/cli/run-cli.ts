@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { EXIT_CODE_MEANINGS } from '../errors';
+import { DEFAULT_CONCURRENCY, DEFAULT_RETRY_POLICY } from '../http/retry-policy';
 import { LOCKFILE_NAME } from '../layout';
 
 export interface CliIo {
@@ -32,8 +33,8 @@ Options:
   --lockfile <path>     lockfile to read (default ./${LOCKFILE_NAME})
   --output <dir>        output directory (default ./hermetic-output)
   --store <dir>         content store (default $HERMETIC_STORE_DIR or ~/.cache/hermetic/store)
-  --concurrency <n>     downloads at once (default 8)
-  --attempts <n>        attempts per download, the first included (default 5)
+  --concurrency <n>     downloads at once (default ${DEFAULT_CONCURRENCY})
+  --attempts <n>        attempts per download, the first included (default ${DEFAULT_RETRY_POLICY.attempts})
   --max-artifact-size <bytes>
                         largest artifact accepted, e.g. 2G (default $HERMETIC_MAX_ARTIFACT_SIZE or 16G)
   --offline             serve only from the store; never download

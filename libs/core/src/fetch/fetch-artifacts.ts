@@ -9,7 +9,7 @@ import { authHeaders } from '../http/auth-headers';
 import { createDispatcher } from '../http/dispatcher';
 import { AttemptError, downloadFile, DownloadAborted } from '../http/download-file';
 import { Netrc, netrcHeaders } from '../http/netrc';
-import { DEFAULT_RETRY_POLICY, MAX_ARTIFACT_SIZE_ENV, parseByteSize, RetryPolicy } from '../http/retry-policy';
+import { DEFAULT_CONCURRENCY, DEFAULT_RETRY_POLICY, MAX_ARTIFACT_SIZE_ENV, parseByteSize, RetryPolicy } from '../http/retry-policy';
 import { mavenRepositoryPath } from '../lockfile/maven';
 import { GENERIC_DEPS_DIR } from '../lockfile/target-path';
 import { Artifact, Lockfile } from '../lockfile/types';
@@ -326,7 +326,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
     realMaven: await prepareDir(out, MAVEN_DEPS_DIR, hasMaven),
   };
 
-  const concurrency = o.concurrency ?? 8;
+  const concurrency = o.concurrency ?? DEFAULT_CONCURRENCY;
   let own: Dispatcher | undefined;
   const dispatcher = () => o.dispatcher ?? (own ??= createDispatcher({ connections: concurrency, connectTimeoutMs: policy.connectTimeoutMs, env: o.env }));
 

@@ -18,6 +18,9 @@ export interface RetryPolicy {
   rateWindowMs: number;
 }
 
+/** Downloads in flight at once per fetch, unless an option says otherwise (CLI, executors, plugin). */
+export const DEFAULT_CONCURRENCY = 8;
+
 /** The default cap on one artifact: 16 GiB (`maxArtifactSize`, `--max-artifact-size`, `HERMETIC_MAX_ARTIFACT_SIZE`). */
 export const DEFAULT_MAX_ARTIFACT_BYTES = 16 * 1024 ** 3;
 

@@ -10,7 +10,7 @@ import { FileToVerify, verifyFiles } from './verify-files';
  * Re-verifies a lockfile's fetched files in `outputDir` (Hermeto's `deps/generic/`, and the Maven
  * layout where one was written) against the lockfile's checksums: what a cache restored, or anyone
  * edited, is caught before a consumer uses it. Throws a `ChecksumVerificationFailed` listing every
- * bad file; returns the number of files and bytes checked otherwise.
+ * bad file; returns the number of files checked otherwise.
  */
 export async function verifyOutputs(lockfile: Lockfile, outputDir: string, options: { threads?: number; cwd?: string } = {}): Promise<{ files: number }> {
   const mavenPaths = new Map<string, string>();

@@ -1,3 +1,5 @@
+import { DEFAULT_CONCURRENCY } from '@hermetic/core/layout';
+
 /** Options of the plugin entry in `nx.json` (`{ "plugin": "@hermetic/nx", "options": { … } }`). */
 export interface HermeticPluginOptions {
   /** Name of the target that runs every fetch target of a project. Default `fetch-deps`. */
@@ -31,10 +33,14 @@ export interface HermeticPluginOptions {
   allowHosts?: string[];
   /** Hosts fetch targets must never contact. */
   blockHosts?: string[];
+  /** Run every `@hermetic/nx:pack` inside a Fetch Service session of this policy (a target option or `--enable-fetch-service` overrides it). */
+  enableFetchService?: 'strict' | 'permissive';
+  /** Allow rules every pack session gets, on top of the target's `allow`. */
+  fetchServiceAllow?: string[];
 }
 
 /** The options that shape the inferred targets (network rules are read by the executors). */
-export type NormalizedPluginOptions = Required<Omit<HermeticPluginOptions, 'mirrors' | 'allowHosts' | 'blockHosts'>>;
+export type NormalizedPluginOptions = Required<Omit<HermeticPluginOptions, 'mirrors' | 'allowHosts' | 'blockHosts' | 'enableFetchService' | 'fetchServiceAllow'>>;
 
 export function normalizeOptions(options: HermeticPluginOptions | undefined): NormalizedPluginOptions {
   return {
@@ -44,7 +50,7 @@ export function normalizeOptions(options: HermeticPluginOptions | undefined): No
     sbomTargetName: options?.sbomTargetName ?? 'sbom',
     sbomFormat: options?.sbomFormat ?? 'cyclonedx',
     outputDir: options?.outputDir ?? 'dist/hermetic/{projectRoot}',
-    concurrency: options?.concurrency ?? 8,
+    concurrency: options?.concurrency ?? DEFAULT_CONCURRENCY,
     mavenLayout: options?.mavenLayout ?? false,
     verifySidecars: options?.verifySidecars ?? false,
   };

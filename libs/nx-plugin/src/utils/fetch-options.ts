@@ -1,5 +1,6 @@
 import { ExecutorContext } from './devkit';
 import { MirrorRule } from '@hermetic/core';
+import type { HermeticPluginOptions } from '../plugins/options';
 
 /** Options every fetch executor takes (see the executors' schema.json for descriptions and defaults). */
 export interface FetchExecutorOptions {
@@ -27,9 +28,9 @@ const PLUGIN_NAME = '@hermetic/nx';
  * The `options` of this plugin's entry in nx.json, so network rules written once there apply to
  * every fetch target, inferred or explicit.
  */
-export function pluginOptionsFromNxJson(context: ExecutorContext): Record<string, unknown> {
+export function pluginOptionsFromNxJson(context: ExecutorContext): HermeticPluginOptions {
   for (const entry of context.nxJsonConfiguration?.plugins ?? []) {
-    if (typeof entry === 'object' && entry.plugin === PLUGIN_NAME) return (entry.options ?? {}) as Record<string, unknown>;
+    if (typeof entry === 'object' && entry.plugin === PLUGIN_NAME) return (entry.options ?? {}) as HermeticPluginOptions;
   }
   return {};
 }

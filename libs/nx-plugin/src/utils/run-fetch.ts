@@ -2,6 +2,7 @@ import { ExecutorContext, logger } from './devkit';
 import {
   Artifact,
   ContentStore,
+  DEFAULT_CONCURRENCY,
   HermeticError,
   parseByteSize,
   createReporter,
@@ -70,7 +71,7 @@ export async function runFetch(options: FetchExecutorOptions, context: ExecutorC
       store,
       kinds,
       recordName: context.targetName ?? 'fetch',
-      concurrency: options.concurrency ?? 8,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       policy: {
         ...(options.attempts ? { attempts: options.attempts } : {}),
         ...(options.readTimeoutMs ? { readTimeoutMs: options.readTimeoutMs } : {}),

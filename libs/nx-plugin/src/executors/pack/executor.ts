@@ -148,7 +148,7 @@ const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context
     const lockfilePath = resolve(context.root, lockfileRel);
     const { declared, secrets } = await declaredArtifacts(lockfilePath, relative(context.root, lockfilePath));
     const service = await resolveService(options, process.env);
-    const allow = [...(options.allow ?? []), ...((pluginOptionsFromNxJson(context).fetchServiceAllow as string[] | undefined) ?? [])];
+    const allow = [...(options.allow ?? []), ...(pluginOptionsFromNxJson(context).fetchServiceAllow ?? [])];
     // From here until the session is torn down, Ctrl-C must not end this process: it is noted (and
     // forwarded to the command while one runs), and the session is closed before returning.
     const interrupts: NodeJS.Signals[] = [];
