@@ -40,7 +40,9 @@ export interface HermeticPluginOptions {
 }
 
 /** The options that shape the inferred targets (network rules are read by the executors). */
-export type NormalizedPluginOptions = Required<Omit<HermeticPluginOptions, 'mirrors' | 'allowHosts' | 'blockHosts' | 'enableFetchService' | 'fetchServiceAllow'>>;
+export type NormalizedPluginOptions = Required<
+  Omit<HermeticPluginOptions, 'mirrors' | 'allowHosts' | 'blockHosts' | 'enableFetchService' | 'fetchServiceAllow'>
+>;
 
 export function normalizeOptions(options: HermeticPluginOptions | undefined): NormalizedPluginOptions {
   return {
