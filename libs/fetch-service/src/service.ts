@@ -24,6 +24,8 @@ export interface FetchServiceOptions {
   permissiveMode?: boolean;
   /** Also spool each artifact's bytes (`<sha256>.data`), as the Go server does; off by default for speed. */
   spoolData?: boolean;
+  /** The clock sessions expire by (default `Date.now`; tests move their own). */
+  now?: () => number;
   /** Close client connections idle this long (default 5 minutes). */
   idleTimeoutMs?: number;
   /** Client connections open at once (default 1024). */
@@ -85,7 +87,7 @@ export class FetchService {
     // Checked before anything listens: a missing or malformed credential would open the control API.
     const auth = parseServiceAuth(this.o.auth ?? env.FETCH_SERVICE_AUTH);
     const ca = await loadOrCreateCa(this.o.cert, this.o.key);
-    const registry = new SessionRegistry(this.o.spool, !!this.o.permissiveMode);
+    const registry = new SessionRegistry(this.o.spool, !!this.o.permissiveMode, this.o.now);
     this.upstream = createDispatcher({ connections: 32, connectTimeoutMs: 30_000, env });
     this.proxy = new ProxyServer({
       registry,

@@ -60,6 +60,8 @@ export class SessionRegistry {
   constructor(
     private readonly spoolDir: string,
     private readonly permissiveAllowed: boolean,
+    /** The clock sessions expire by (tests move it instead of waiting). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   create(body: Record<string, unknown>): Session {
@@ -76,7 +78,18 @@ export class SessionRegistry {
     const id = newSessionId();
     const redact = body['redact-values'] ?? [];
     if (!Array.isArray(redact) || !redact.every((v) => typeof v === 'string')) throw new SessionRequestError('redact-values must be a list of strings');
-    const session = new Session(id, newToken(), policy as Policy, timeout, secrets, declared, allow as string[], join(this.spoolDir, id), redact as string[]);
+    const session = new Session(
+      id,
+      newToken(),
+      policy as Policy,
+      timeout,
+      secrets,
+      declared,
+      allow as string[],
+      join(this.spoolDir, id),
+      redact as string[],
+      this.now,
+    );
     this.sessions.set(id, session);
     this.created++;
     return session;

@@ -47,7 +47,7 @@ export interface ArtifactRecord {
 
 /** A session of the proxy: credentials, policy, what it may fetch, and what it fetched. */
 export class Session implements InspectionContext {
-  readonly startTime = new Date();
+  readonly startTime: Date;
   endTime?: Date;
   revoked = false;
   finished = false;
@@ -67,8 +67,11 @@ export class Session implements InspectionContext {
     readonly spoolPath: string,
     /** More secrets to keep out of what the session writes (Hermetic's `redact-values`, e.g. lockfile credentials). */
     redactValues: readonly string[] = [],
+    /** The clock (tests move it instead of waiting). */
+    private readonly now: () => number = Date.now,
   ) {
     this.redactor = new Redactor([...secrets.map((s) => s.credentials), ...redactValues, token]);
+    this.startTime = new Date(now());
   }
 
   /** Applied to everything the session writes: report, spool, log lines about it. */
@@ -79,7 +82,7 @@ export class Session implements InspectionContext {
   }
 
   get expired(): boolean {
-    return Date.now() - this.startTime.getTime() > this.timeoutS * 1000;
+    return this.now() - this.startTime.getTime() > this.timeoutS * 1000;
   }
 
   /**
