@@ -91,7 +91,7 @@ export class FetchService {
     this.upstream = createDispatcher({ connections: 32, connectTimeoutMs: 30_000, env });
     this.proxy = new ProxyServer({
       registry,
-      leafs: new LeafCertificates(ca),
+      leafCertificates: new LeafCertificates(ca),
       upstream: this.upstream,
       log: this.log,
       spoolData: this.o.spoolData,

@@ -125,15 +125,15 @@ function plan(lockfile: Lockfile, artifacts: readonly Artifact[], o: Resolved): 
     const source = rewriteUrl(original, o.mirrors);
     const sourceUrl = new URL(source);
     // Lockfile credentials belong to the artifact's host: never send them to a mirror elsewhere.
-    let own: Record<string, string> | undefined;
+    let lockfileAuth: Record<string, string> | undefined;
     try {
-      own = sourceUrl.origin === new URL(original).origin ? authHeaders(artifact.auth, o.env) : undefined;
+      lockfileAuth = sourceUrl.origin === new URL(original).origin ? authHeaders(artifact.auth, o.env) : undefined;
     } catch (err) {
       throw new HermeticError('InvalidLockfileFormat', `${lockfile.path}: ${describe(artifact)}: ${(err as Error).message}`, {
         hints: ['export the variable before running'],
       });
     }
-    const headers = own ?? (o.netrc ? netrcHeaders(o.netrc, sourceUrl.hostname) : undefined);
+    const headers = lockfileAuth ?? (o.netrc ? netrcHeaders(o.netrc, sourceUrl.hostname) : undefined);
     const mavenPath = o.mavenLayout && artifact.kind === 'maven' ? mavenRepositoryPath(artifact.maven) : undefined;
     return { artifact, source, ...(headers ? { headers } : {}), ...(mavenPath ? { mavenPath } : {}) };
   });
@@ -161,7 +161,7 @@ async function fetchOne(
   o: Resolved,
   dispatcher: () => Dispatcher,
   policy: RetryPolicy,
-): Promise<{ source: 'download' | 'store'; size: number }> {
+): Promise<{ servedFrom: 'download' | 'store'; size: number }> {
   const a = p.artifact;
   const label = describe(a);
   if (a.filename.includes('/')) await mkdirInside(dirs.generic, dirs.realGeneric, dirname(a.filename), label);
@@ -190,7 +190,7 @@ async function fetchOne(
     if (found.status === 'hit') {
       await crossCheck(found.digests);
       await place(found.path);
-      return { source: 'store', size: found.size };
+      return { servedFrom: 'store', size: found.size };
     }
     if (found.altered) {
       o.reporter.warn(
@@ -222,7 +222,7 @@ async function fetchOne(
       if (mismatches.length) throw mismatchError(lockfile, p, mismatches, result.contentType);
       await crossCheck(result.digests);
       await place(await o.store.admit(temp, a.checksums));
-      return { source: 'download', size: result.size };
+      return { servedFrom: 'download', size: result.size };
     } finally {
       await rm(temp, { force: true });
     }
@@ -327,8 +327,9 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   };
 
   const concurrency = o.concurrency ?? DEFAULT_CONCURRENCY;
-  let own: Dispatcher | undefined;
-  const dispatcher = () => o.dispatcher ?? (own ??= createDispatcher({ connections: concurrency, connectTimeoutMs: policy.connectTimeoutMs, env: o.env }));
+  let ownDispatcher: Dispatcher | undefined;
+  const dispatcher = () =>
+    o.dispatcher ?? (ownDispatcher ??= createDispatcher({ connections: concurrency, connectTimeoutMs: policy.connectTimeoutMs, env: o.env }));
 
   const failures: Array<{ index: number; error: HermeticError }> = [];
   const sizes = new Map<Artifact, number>();
@@ -347,12 +348,12 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
         const r = await fetchOne(lockfile, p, dirs, o, dispatcher, policy);
         sizes.set(a, r.size);
         bytes += r.size;
-        if (r.source === 'store') fromStore++;
+        if (r.servedFrom === 'store') fromStore++;
         else {
           downloaded++;
           bytesDownloaded += r.size;
         }
-        o.reporter.done(a.filename, r.source, r.size);
+        o.reporter.done(a.filename, r.servedFrom, r.size);
       } catch (err) {
         const e = err instanceof HermeticError ? err : new HermeticError('FetchError', `${describe(a)}: ${(err as Error).message}`, { cause: err });
         failures.push({ index: a.index, error: e });
@@ -361,7 +362,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
     });
   } finally {
     // destroy, not close: a request stuck in undici (see requestWithDeadline) must not hold the run.
-    await own?.destroy().catch(() => undefined);
+    await ownDispatcher?.destroy().catch(() => undefined);
   }
 
   const summary: FetchSummary = {

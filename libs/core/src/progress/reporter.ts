@@ -15,7 +15,7 @@ export interface FetchSummary {
 export interface ProgressReporter {
   start(name: string, total: number | undefined): void;
   progress(name: string, received: number, total: number | undefined): void;
-  done(name: string, source: 'download' | 'store', size: number): void;
+  done(name: string, servedFrom: 'download' | 'store', size: number): void;
   retry(name: string, attempt: number, reason: string, delayMs: number): void;
   failed(name: string, message: string): void;
   warn(message: string): void;
@@ -39,8 +39,8 @@ export class LineReporter implements ProgressReporter {
   constructor(private readonly write: Write) {}
   start(): void {}
   progress(): void {}
-  done(name: string, source: 'download' | 'store', size: number): void {
-    this.write(`${source === 'store' ? 'from store' : 'downloaded'} ${name} (${formatBytes(size)})`);
+  done(name: string, servedFrom: 'download' | 'store', size: number): void {
+    this.write(`${servedFrom === 'store' ? 'from store' : 'downloaded'} ${name} (${formatBytes(size)})`);
   }
   retry(name: string, attempt: number, reason: string, delayMs: number): void {
     this.write(`retrying ${name} in ${formatDuration(delayMs)} after attempt ${attempt}: ${reason}`);
@@ -119,10 +119,10 @@ export class TerminalReporter implements ProgressReporter {
     l.total = total ?? l.total;
     this.draw();
   }
-  done(name: string, source: 'download' | 'store', size: number): void {
+  done(name: string, servedFrom: 'download' | 'store', size: number): void {
     this.live.delete(name);
     this.doneBytes += size;
-    this.above(`${source === 'store' ? 'from store' : 'downloaded'} ${name} (${formatBytes(size)})`);
+    this.above(`${servedFrom === 'store' ? 'from store' : 'downloaded'} ${name} (${formatBytes(size)})`);
   }
   retry(name: string, attempt: number, reason: string, delayMs: number): void {
     this.above(`retrying ${name} in ${formatDuration(delayMs)} after attempt ${attempt}: ${reason}`);

@@ -21,7 +21,7 @@ import { endToEnd, reportHeaders } from './headers';
 
 export interface ProxyOptions {
   registry: SessionRegistry;
-  leafs: LeafCertificates;
+  leafCertificates: LeafCertificates;
   /** Dispatcher for upstream traffic (honours HTTP(S)_PROXY/NO_PROXY and extra CAs). */
   upstream: Dispatcher;
   log: (line: string) => void;
@@ -184,10 +184,10 @@ export class ProxyServer {
     // Clients may send an SNI name other than the CONNECT host (npm does for IPs): the leaf names both.
     const tls = new TLSSocket(socket, {
       isServer: true,
-      secureContext: this.o.leafs.contextFor(host),
+      secureContext: this.o.leafCertificates.contextFor(host),
       SNICallback: (name, cb) => {
         try {
-          cb(null, this.o.leafs.contextFor(host, name));
+          cb(null, this.o.leafCertificates.contextFor(host, name));
         } catch (err) {
           this.o.log(`proxy: no certificate for SNI name ${JSON.stringify(name)} of ${host}: ${(err as Error).message}`);
           cb(err as Error, undefined);
