@@ -14,7 +14,7 @@ export { FetchRecord, RecordedFile, recordPath, readRecord } from './fetch/fetch
 export { LinkMode } from './fetch/materialize';
 export { probeUrl, ProbeOptions, ProbeResult } from './fetch/probe';
 export { mapLimit } from './fetch/map-limit';
-export { HostRules, MirrorRule, NetworkRuleConfig, parseMirrors, resolveNetworkRules, rewriteUrl } from './fetch/url-rules';
+export { hostMatches, HostRules, MirrorRule, NetworkRuleConfig, parseMirrors, resolveNetworkRules, rewriteUrl } from './fetch/url-rules';
 export { loadNetrc, Netrc, parseNetrc } from './http/netrc';
 export { authHeaders } from './http/auth-headers';
 export { DEFAULT_CONCURRENCY, DEFAULT_MAX_ARTIFACT_BYTES, DEFAULT_RETRY_POLICY, MAX_ARTIFACT_SIZE_ENV, parseByteSize, RetryPolicy } from './http/retry-policy';

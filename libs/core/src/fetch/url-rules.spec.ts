@@ -1,4 +1,4 @@
-import { hostRefusal, parseHostList, parseMirrors, rewriteUrl } from './url-rules';
+import { hostMatches, hostRefusal, parseHostList, parseMirrors, rewriteUrl } from './url-rules';
 
 describe('mirror rules', () => {
   it('parses from=to pairs separated by ; , or new lines', () => {
@@ -40,5 +40,22 @@ describe('host rules', () => {
 
   it('parses host lists from env values', () => {
     expect(parseHostList(' a.example, *.b.example  C.example ')).toEqual(['a.example', '*.b.example', 'c.example']);
+  });
+});
+
+describe('hostMatches (the one host matcher of host rules and allow rules)', () => {
+  it.each([
+    ['*', 'anything.example', true],
+    ['*.example.com', 'a.example.com', true],
+    ['*.example.com', 'a.b.example.com', true],
+    ['*.example.com', 'example.com', false],
+    ['*.example.com', 'badexample.com', false],
+    ['Example.COM', 'example.com', true],
+    ['example.com', 'a.example.com', false],
+    ['mirror-*.corp.example', 'mirror-eu.corp.example', true],
+    ['mirror-*.corp.example', 'mirror-eu.evil.corp.example', false],
+    ['repo?.corp.example', 'repo1.corp.example', true],
+  ])('%s ~ %s: %s', (pattern, host, expected) => {
+    expect(hostMatches(pattern, host)).toBe(expected);
   });
 });

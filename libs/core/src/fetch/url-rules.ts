@@ -70,12 +70,25 @@ export function rewriteUrl(url: string, mirrors: readonly MirrorRule[]): string 
   return url;
 }
 
-function matches(pattern: string, host: string): boolean {
+/**
+ * The one host matcher of Hermetic (fetch host rules and the Fetch Service's allow rules):
+ * case-insensitive; `*` alone matches every host, `*.example.com` its subdomains (not itself), and
+ * elsewhere `*` matches within one label (`mirror-*.corp.example`) and `?` one character.
+ */
+export function hostMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
   if (p === '*') return true;
-  if (p.startsWith('*.')) return host.endsWith(p.slice(1));
-  return host === p;
+  if (p.startsWith('*.')) return h.endsWith(p.slice(1)) && h.length > p.length - 1;
+  if (!/[*?]/.test(p)) return h === p;
+  const re = p
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^.]*')
+    .replace(/\?/g, '[^.]');
+  return new RegExp(`^${re}$`).test(h);
 }
+
+const matches = hostMatches;
 
 /** Why a host may not be contacted under the rules, or undefined when it may. */
 export function hostRefusal(host: string, rules: HostRules): string | undefined {

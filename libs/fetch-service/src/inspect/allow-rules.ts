@@ -1,4 +1,4 @@
-import { globToRegExp } from '../glob';
+import { hostMatches } from '@hermetic/core';
 import { compileUrlGlob } from '../url-match';
 import { Inspector } from './types';
 
@@ -20,8 +20,7 @@ const matchers = new Map<string, (url: URL, canonical: string) => boolean>();
 function buildMatcher(rule: string): (url: URL, canonical: string) => boolean {
   const urlGlob = compileUrlGlob(rule);
   if (urlGlob) return (url) => urlGlob(url);
-  const host = globToRegExp(rule.toLowerCase().replace(/\*\./, '**.'));
-  return (url) => host.test(url.hostname.toLowerCase());
+  return (url) => hostMatches(rule, url.hostname);
 }
 
 /** Requests and responses under the session's allow rules are approved whatever their content. */
