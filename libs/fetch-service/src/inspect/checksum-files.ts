@@ -37,8 +37,7 @@ export const checksumFileInspector: Inspector = {
     if (res.status < 200 || res.status >= 300) return { opinion: 'Rejected', reason: `upstream answered HTTP ${res.status}` };
     const held = digestInChecksumFile(res.text ?? '');
     if (!held) return { opinion: 'Rejected', reason: `not a ${of.algorithm} checksum file` };
-    const expected =
-      declared.checksums.find((c) => c.startsWith(`${of.algorithm}:`))?.slice(of.algorithm.length + 1) ?? ctx.fetchedDigest(of.artifact, of.algorithm);
+    const expected = declared.checksums.find((c) => c.algorithm === of.algorithm)?.digest ?? ctx.fetchedDigest(of.artifact, of.algorithm);
     if (!expected) return { opinion: 'Rejected', reason: `the ${of.algorithm} of ${of.artifact} is neither declared nor known yet (fetch the artifact first)` };
     return held === expected
       ? { opinion: 'Approved', reason: `holds the ${of.algorithm} of the declared artifact's verified bytes` }

@@ -21,8 +21,7 @@ export const declaredInspector: Inspector = {
     const declared = ctx.declared.get(req.canonical);
     if (!declared) return undefined;
     if (res.status < 200 || res.status >= 300) return { opinion: 'Rejected', reason: `upstream answered HTTP ${res.status}` };
-    for (const c of declared.checksums) {
-      const [algorithm, digest] = [c.slice(0, c.indexOf(':')), c.slice(c.indexOf(':') + 1)];
+    for (const { algorithm, digest } of declared.checksums) {
       const actual = res.digests.get(algorithm);
       if (actual !== digest) return { opinion: 'Rejected', reason: `${algorithm} mismatch: declared ${digest}, got ${actual ?? '(not computed)'}` };
     }

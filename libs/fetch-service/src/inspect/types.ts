@@ -1,3 +1,4 @@
+import type { Checksum } from '@hermetic/core';
 /** An inspector's verdict, as the report writes it. */
 export type Opinion = 'Pending' | 'Unknown' | 'Rejected' | 'Approved';
 
@@ -36,8 +37,8 @@ export interface InspectedResponse {
 /** Declared by the session's creator: a URL that may be downloaded if its bytes match. */
 export interface DeclaredArtifact {
   url: string;
-  /** `algorithm:hex` checksums; all must match. */
-  checksums: string[];
+  /** Checksums parsed and validated by core's parser; all must match. */
+  checksums: readonly Checksum[];
   /** Set when the URL is declared because a declared URL redirected to it. */
   redirectedFrom?: string;
 }

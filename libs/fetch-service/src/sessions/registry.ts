@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { isAvailable, parseChecksum } from '@hermetic/core';
+import { Checksum, isAvailable, parseChecksum } from '@hermetic/core';
 import { sameSecret } from '../auth';
 import { DeclaredArtifact } from '../inspect/types';
 import { canonicalUrl } from '../url';
@@ -41,13 +41,13 @@ function parseDeclared(value: unknown): Map<string, DeclaredArtifact> {
  * hex of the right length) and written with the algorithm's canonical name; refused with 400
  * otherwise, so the proxy never meets an algorithm it cannot compute.
  */
-function declaredChecksum(value: unknown, url: string): string {
+function declaredChecksum(value: unknown, url: string): Checksum {
   if (typeof value !== 'string') throw new SessionRequestError(`declared-artifacts: the checksum of ${url} must be a string 'algorithm:hex'`);
   const parsed = parseChecksum(value);
   if (!parsed.ok) throw new SessionRequestError(`declared-artifacts: invalid checksum for ${url}: ${parsed.message} (${parsed.fix})`);
   if (!isAvailable(parsed.checksum.algorithm))
     throw new SessionRequestError(`declared-artifacts: ${url}: this Node cannot compute ${parsed.checksum.algorithm}`);
-  return `${parsed.checksum.algorithm}:${parsed.checksum.digest}`;
+  return parsed.checksum;
 }
 
 /** All sessions of a service: created by the control API, looked up by the proxy. */

@@ -101,7 +101,7 @@ export class Session implements InspectionContext {
    */
   algorithmsFor(canonical: string): Algorithm[] {
     const entry = this.declared.get(canonical);
-    const declared = entry?.checksums.map((c) => c.slice(0, c.indexOf(':')) as Algorithm) ?? [];
+    const declared = entry?.checksums.map((c) => c.algorithm) ?? [];
     return [...new Set<Algorithm>(['sha1', 'sha256', ...declared, ...(entry ? (['md5', 'sha512'] as const) : [])])];
   }
 
