@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Algorithm } from '@hermetic/core';
 import { identify, Inspections, INSPECTOR_IDS, resultOf } from '../inspect/inspectors';
-import { DeclaredArtifact, InspectedRequest, InspectionContext } from '../inspect/types';
+import { ArtifactIdentity, DeclaredArtifact, InspectedRequest, InspectionContext } from '../inspect/types';
 import { Redactor } from './redaction';
 import { Secret } from './secrets';
 
@@ -43,6 +43,11 @@ export interface ArtifactRecord {
     purl?: string;
   };
   downloads: Download[];
+}
+
+/** The report's metadata of an artifact: what the inspectors identified, and its content's digests. */
+function artifactMetadata(id: ArtifactIdentity, content: { type: string; sha1: string; sha256: string; size: number }): ArtifactRecord['metadata'] {
+  return { ...content, name: id.name, version: id.version, vendor: '', description: '', author: '', license: '', ...(id.purl ? { purl: id.purl } : {}) };
 }
 
 /** A session of the proxy: credentials, policy, what it may fetch, and what it fetched. */
@@ -139,19 +144,7 @@ export class Session implements InspectionContext {
       'request-inspection': request,
       'response-inspection': response,
       result: resultOf(request, response),
-      metadata: {
-        type: id.type ?? meta.type,
-        sha1: meta.sha1,
-        sha256: meta.sha256,
-        size: meta.size,
-        name: id.name,
-        version: id.version,
-        vendor: '',
-        description: '',
-        author: '',
-        license: '',
-        ...(id.purl ? { purl: id.purl } : {}),
-      },
+      metadata: artifactMetadata(id, { type: id.type ?? meta.type, sha1: meta.sha1, sha256: meta.sha256, size: meta.size }),
       downloads: [download],
     };
     this.artifacts.set(meta.sha256, record);
@@ -166,19 +159,7 @@ export class Session implements InspectionContext {
       'request-inspection': request,
       'response-inspection': response,
       result: 'Rejected',
-      metadata: {
-        type: '',
-        sha1: '',
-        sha256: '',
-        size: 0,
-        name: id.name,
-        version: id.version,
-        vendor: '',
-        description: '',
-        author: '',
-        license: '',
-        ...(id.purl ? { purl: id.purl } : {}),
-      },
+      metadata: artifactMetadata(id, { type: '', sha1: '', sha256: '', size: 0 }),
       downloads: [download],
     });
   }
