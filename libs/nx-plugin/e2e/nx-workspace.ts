@@ -52,23 +52,30 @@ export class NxWorkspace {
         [join(this.root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), ...args],
         {
           cwd: this.root,
-          // Nx 24 shares one cache between checkouts by default; each test workspace keeps its own.
-          env: {
-            ...process.env,
-            NX_DAEMON: 'false',
-            NX_NO_CLOUD: 'true',
-            NX_TUI: 'false',
-            CI: 'true',
-            HERMETIC_STORE_DIR: '',
-            NX_CACHE_DIRECTORY: join(this.root, '.nx', 'cache'),
-            ...env,
-          },
+          env: this.env(env),
           maxBuffer: 16 * 1024 * 1024,
           timeout: 120_000,
         },
         (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
       );
     });
+  }
+
+  /**
+   * The environment of an `nx` run in this workspace: no daemon, cloud or TUI, its own Nx cache
+   * (Nx 24 shares one between checkouts by default) and its own store, plus `extra`.
+   */
+  env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      NX_TUI: 'false',
+      CI: 'true',
+      HERMETIC_STORE_DIR: '',
+      NX_CACHE_DIRECTORY: join(this.root, '.nx', 'cache'),
+      ...extra,
+    };
   }
 
   dispose(): void {

@@ -151,16 +151,11 @@ describe('pack with the Fetch Service', () => {
       [join(ws.root, 'node_modules/nx/dist/bin/nx.js'), 'run', 'app:pack', '--skip-nx-cache', '--enable-fetch-service=permissive'],
       {
         cwd: ws.root,
-        env: {
-          ...process.env,
-          NX_DAEMON: 'false',
-          NX_NO_CLOUD: 'true',
-          NX_TUI: 'false',
-          CI: 'true',
+        env: ws.env({
           ...env,
           PACK_URLS: `${origin.origin}/declared.bin`,
           PACK_SLEEP: '30000',
-        },
+        }),
         detached: true,
         stdio: 'ignore',
       },
