@@ -4,8 +4,8 @@
  * `src/`, the JSON assets beside them (schemas, executors.json, generators.json), and a
  * package.json whose `main`/`types`/`exports`/`bin` point at the compiled files.
  *
- * The lib's own package.json stays the development one (entry points in TypeScript, so this
- * repository runs from source with no build); this script derives the published one from it:
+ * The lib's own package.json describes the published package (entry points at the compiled files)
+ * and is `private`, so only this build's output can be published; this script derives it:
  *   node tools/build/build-package.js libs/core --bin hermetic=src/cli/main.ts
  *
  * Why not @nx/js:tsc: the @nx/* packages the registry serves here lag nx by a major, and a
@@ -23,9 +23,9 @@ function isTestOnly(rel) {
   return /\.spec\.ts$/.test(rel) || /(^|\/)testing(\/|\.ts$)/.test(rel);
 }
 
-/** `./src/x.ts` → `./src/x.js` (or `.d.ts` for types). */
-function compiled(path, ext = '.js') {
-  return `./${path.replace(/^\.\//, '').replace(/\.ts$/, ext)}`;
+/** `./src/x.ts` → `./src/x.js`: the compiled file of a bin's source. */
+function compiled(path) {
+  return `./${path.replace(/^\.\//, '').replace(/\.ts$/, '.js')}`;
 }
 
 function copyAssets(srcDir, outDir) {
@@ -39,19 +39,22 @@ function copyAssets(srcDir, outDir) {
   }
 }
 
-/** The published manifest: the development one with entry points moved to the compiled files. */
-function publishedManifest(source, bins) {
-  const { scripts: _scripts, devDependencies: _dev, ...rest } = source;
-  const exportsMap = {};
-  for (const [subpath, target] of Object.entries(source.exports ?? { '.': source.main })) {
-    exportsMap[subpath] = target.endsWith('.ts') ? { types: compiled(target, '.d.ts'), default: compiled(target) } : target;
+/**
+ * The published manifest: the lib's own, whose `main`/`types`/`exports` already name the compiled
+ * files (inside this repository they resolve to nothing and the sources are used through tsconfig
+ * paths), without `private` (which keeps the lib's folder itself from being published), with the
+ * compiled bins and `files`. Every entry point must exist in the output.
+ */
+function publishedManifest(source, bins, outDir) {
+  const { scripts: _scripts, devDependencies: _dev, private: _private, ...rest } = source;
+  const entries = [source.main, source.types, ...Object.values(source.exports ?? {}).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)))];
+  for (const entry of entries) {
+    if (entry.endsWith('.ts') && !entry.endsWith('.d.ts')) throw new Error(`${source.name}: entry ${entry} is TypeScript source; name the compiled file`);
+    if (entry !== './package.json' && !existsSync(join(outDir, entry))) throw new Error(`${source.name}: entry ${entry} is not in the build output`);
   }
   const files = ['src', 'README.md', ...['executors.json', 'generators.json'].filter((f) => source[f.replace('.json', '')])];
   return {
     ...rest,
-    main: compiled(source.main),
-    types: compiled(source.main, '.d.ts'),
-    exports: exportsMap,
     ...(Object.keys(bins).length ? { bin: Object.fromEntries(Object.entries(bins).map(([name, file]) => [name, compiled(file)])) } : {}),
     files,
   };
@@ -79,7 +82,7 @@ function main() {
   for (const file of Object.values(bins)) {
     if (!existsSync(join(libDir, file))) throw new Error(`--bin names ${file}, which ${positionals[0]} does not have`);
   }
-  writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(publishedManifest(source, bins), null, 2)}\n`);
+  writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(publishedManifest(source, bins, outDir), null, 2)}\n`);
   console.log(`built ${relative(ROOT, outDir)}`);
 }
 

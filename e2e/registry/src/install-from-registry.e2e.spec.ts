@@ -72,6 +72,10 @@ describe('installed from a registry', () => {
       expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
       expect(files.filter((f) => /\.spec\.|(^|\/)testing(\/|\.)/.test(f))).toEqual([]);
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      // The lib's own manifest names the same compiled entry points and is private: only the build is published.
+      const source = JSON.parse(readFileSync(join(REPO, 'libs', lib, 'package.json'), 'utf8'));
+      expect({ lib, private: source.private, published: manifest.private }).toEqual({ lib, private: true, published: undefined });
+      expect(JSON.stringify([manifest.main, manifest.types, manifest.exports, manifest.bin])).not.toMatch(/[^d]\.ts"/);
       const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
       const required = files.filter((f) => f.endsWith('.js')).flatMap((f) => requiredPackages(readFileSync(join(dir, f), 'utf8')));
       expect({ lib, undeclared: [...new Set(required)].filter((p) => !declared.has(p)) }).toEqual({ lib, undeclared: [] });

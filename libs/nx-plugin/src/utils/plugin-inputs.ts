@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 
 type Input = string | { externalDependencies: string[] };
 
@@ -26,7 +26,8 @@ export function pluginInputs(workspaceRoot: string): Input[] {
   }
   let coreSrc: string | undefined;
   try {
-    coreSrc = workspaceRelative(workspaceRoot, dirname(require.resolve('@hermetic/core')));
+    // Its manifest, not its entry point: from source the entry points name files not built here.
+    coreSrc = workspaceRelative(workspaceRoot, join(dirname(require.resolve('@hermetic/core/package.json')), 'src'));
   } catch {
     coreSrc = undefined;
   }
