@@ -19,6 +19,16 @@ export { loadNetrc, Netrc, parseNetrc } from './http/netrc';
 export { authHeaders } from './http/auth-headers';
 export { DEFAULT_CONCURRENCY, DEFAULT_MAX_ARTIFACT_BYTES, DEFAULT_RETRY_POLICY, MAX_ARTIFACT_SIZE_ENV, parseByteSize, RetryPolicy } from './http/retry-policy';
 export { createDispatcher } from './http/dispatcher';
+export {
+  FETCH_SETTINGS,
+  FetchSettingName,
+  FetchSettingsInput,
+  GenericFetchSettings,
+  LINK_MODES,
+  PluginFetchSettings,
+  SettingSpec,
+} from './settings/fetch-settings';
+export { FetchSettings, resolveFetchSettings, SettingsContext, SettingsLayer } from './settings/resolve-fetch-settings';
 export * from './sbom';
 export { verifyFiles, FileToVerify, VerifyProblem } from './verify/verify-files';
 export { verifyOutputs } from './verify/verify-outputs';

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { embeddedAuth, embeddedAuthPath } from './client/embedded-auth';
 import { FetchService, PortInUseError } from './service';
+import { DEFAULT_CONTROL_PORT, DEFAULT_PROXY_PORT } from './client/ports';
 
 const USAGE = `Usage: hermetic-fetch-service [options]
 
@@ -11,8 +12,8 @@ filtering HTTP(S) proxy. Control auth comes from FETCH_SERVICE_AUTH=user:passwor
 not set, a random credential is generated once and kept in <config>/control-auth (mode 0600).
 
 Options:
-  --control-port <n>     control API port (default 13555)
-  --proxy-port <n>, -p   proxy port (default 13444)
+  --control-port <n>     control API port (default ${DEFAULT_CONTROL_PORT})
+  --proxy-port <n>, -p   proxy port (default ${DEFAULT_PROXY_PORT})
   --bind <address>       listen address (default 127.0.0.1)
   --config <dir>         configuration directory (default ~/.local/share/hermetic/fetch-service)
   --spool <dir>          session spool directory (default <config>/spool)
@@ -86,8 +87,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const auth = env.FETCH_SERVICE_AUTH ?? embeddedAuth(config);
     service = new FetchService({
       auth,
-      controlPort: port('control-port', v['control-port'], 13555),
-      proxyPort: port('proxy-port', v['proxy-port'], 13444),
+      controlPort: port('control-port', v['control-port'], DEFAULT_CONTROL_PORT),
+      proxyPort: port('proxy-port', v['proxy-port'], DEFAULT_PROXY_PORT),
       bind: v.bind,
       cert: resolve(v.cert ?? join(config, 'ca.pem')),
       key: resolve(v.key ?? join(config, 'ca.key.pem')),

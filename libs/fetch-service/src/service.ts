@@ -7,6 +7,7 @@ import { LeafCertificates, loadOrCreateCa } from './ca/certificate-authority';
 import { parseServiceAuth } from './auth';
 import { createControlServer } from './control/control-server';
 import { ProxyServer } from './proxy/proxy-server';
+import { DEFAULT_CONTROL_PORT, DEFAULT_PROXY_PORT } from './client/ports';
 import { SessionRegistry } from './sessions/registry';
 
 export interface FetchServiceOptions {
@@ -110,9 +111,9 @@ export class FetchService {
       },
     });
     const host = this.o.bind ?? '127.0.0.1';
-    const p = await listen(this.proxy.server, this.o.proxyPort ?? 13444, host, 'proxy');
+    const p = await listen(this.proxy.server, this.o.proxyPort ?? DEFAULT_PROXY_PORT, host, 'proxy');
     try {
-      const c = await listen(this.control, this.o.controlPort ?? 13555, host, 'control');
+      const c = await listen(this.control, this.o.controlPort ?? DEFAULT_CONTROL_PORT, host, 'control');
       this.controlUrl = `http://${host}:${c.port}`;
     } catch (err) {
       this.proxy.close();

@@ -6,6 +6,7 @@ import { HermeticError } from '../errors';
 import { parseLockfile } from '../lockfile/parse-lockfile';
 import { ContentStore } from '../store/content-store';
 import { cutAfter, serveBytes, slowBody, startTestServer, status, TestServer } from '../testing/test-server';
+import { resolveFetchSettings } from '../settings/resolve-fetch-settings';
 import { fetchArtifacts, FetchOptions } from './fetch-artifacts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -266,16 +267,22 @@ describe('fetchArtifacts', () => {
   });
 
   it('caps an artifact at HERMETIC_MAX_ARTIFACT_SIZE: a clear error, nothing left behind', async () => {
-    const err: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]), { env: { HERMETIC_MAX_ARTIFACT_SIZE: '64K' } }).catch(
-      (e) => e,
-    );
+    const settings = (env: NodeJS.ProcessEnv) => resolveFetchSettings([], { env, baseDir: root, defaultStoreDir: join(root, 'store') });
+    const err: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]), {
+      policy: { ...fast, maxArtifactBytes: settings({ HERMETIC_MAX_ARTIFACT_SIZE: '64K' }).policy.maxArtifactBytes },
+    }).catch((e) => e);
     expect(err).toMatchObject({ code: 'FetchError', exitCode: 15 });
     expect(err.message).toMatch(/100000 bytes \(Content-Length\), over the 65536-byte limit/);
     expect(files(join(root, 'out'))).toEqual([]);
     expect(files(join(root, 'store/tmp'))).toEqual([]);
-    const bad: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]), {
-      env: { HERMETIC_MAX_ARTIFACT_SIZE: 'lots' },
-    }).catch((e) => e);
+    const bad: HermeticError = (() => {
+      try {
+        settings({ HERMETIC_MAX_ARTIFACT_SIZE: 'lots' });
+      } catch (e) {
+        return e as HermeticError;
+      }
+      throw new Error('expected an error');
+    })();
     expect(bad).toMatchObject({ code: 'InvalidInput', message: expect.stringMatching(/HERMETIC_MAX_ARTIFACT_SIZE must be a positive number of bytes/) });
   });
 });

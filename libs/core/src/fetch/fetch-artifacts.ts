@@ -9,7 +9,7 @@ import { authHeaders } from '../http/auth-headers';
 import { createDispatcher } from '../http/dispatcher';
 import { AttemptError, downloadFile, DownloadAborted } from '../http/download-file';
 import { Netrc, netrcHeaders } from '../http/netrc';
-import { DEFAULT_CONCURRENCY, DEFAULT_RETRY_POLICY, MAX_ARTIFACT_SIZE_ENV, parseByteSize, RetryPolicy } from '../http/retry-policy';
+import { DEFAULT_CONCURRENCY, DEFAULT_RETRY_POLICY, RetryPolicy } from '../http/retry-policy';
 import { mavenRepositoryPath } from '../lockfile/maven';
 import { GENERIC_DEPS_DIR } from '../lockfile/target-path';
 import { Artifact, Lockfile } from '../lockfile/types';
@@ -263,16 +263,6 @@ async function checkCrossTargetCollisions(lockfile: Lockfile, artifacts: readonl
   }
 }
 
-/** `HERMETIC_MAX_ARTIFACT_SIZE`, when set: the cap an option does not override. */
-function maxSizeFromEnv(env: NodeJS.ProcessEnv): Partial<RetryPolicy> {
-  try {
-    const bytes = parseByteSize(env[MAX_ARTIFACT_SIZE_ENV], MAX_ARTIFACT_SIZE_ENV);
-    return bytes === undefined ? {} : { maxArtifactBytes: bytes };
-  } catch (err) {
-    throw new HermeticError('InvalidInput', (err as Error).message, { hints: [`unset ${MAX_ARTIFACT_SIZE_ENV} or give it a number of bytes`] });
-  }
-}
-
 /**
  * Creates `rel` below the output directory when something will go in it (never through a symlink
  * that leads out of it), and returns its real path.
@@ -308,7 +298,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   const kinds = o.kinds ?? ['url', 'maven'];
   const artifacts = lockfile.artifacts.filter((a) => kinds.includes(a.kind));
   const recordName = o.recordName ?? 'fetch';
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...maxSizeFromEnv(o.env), ...o.policy };
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...o.policy };
   for (const w of lockfile.warnings) o.reporter.warn(formatDiagnostic(w));
 
   const planned = plan(lockfile, artifacts, o);

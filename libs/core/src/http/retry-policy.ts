@@ -1,3 +1,5 @@
+import { FETCH_SETTINGS } from '../settings/fetch-settings';
+
 /** How a download retries and times out. */
 export interface RetryPolicy {
   /** Total attempts, the first included (≥ 1). */
@@ -19,20 +21,20 @@ export interface RetryPolicy {
 }
 
 /** Downloads in flight at once per fetch, unless an option says otherwise (CLI, executors, plugin). */
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = FETCH_SETTINGS.concurrency.default;
 
 /** The default cap on one artifact: 16 GiB (`maxArtifactSize`, `--max-artifact-size`, `HERMETIC_MAX_ARTIFACT_SIZE`). */
-export const DEFAULT_MAX_ARTIFACT_BYTES = 16 * 1024 ** 3;
+export const DEFAULT_MAX_ARTIFACT_BYTES = parseByteSize(FETCH_SETTINGS.maxArtifactSize.default, 'maxArtifactSize')!;
 
 /** The environment variable that raises or lowers the cap, in bytes. */
-export const MAX_ARTIFACT_SIZE_ENV = 'HERMETIC_MAX_ARTIFACT_SIZE';
+export const MAX_ARTIFACT_SIZE_ENV = FETCH_SETTINGS.maxArtifactSize.env.name;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  attempts: 5,
+  attempts: FETCH_SETTINGS.attempts.default,
   baseDelayMs: 1000,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 120_000,
-  readTimeoutMs: 60_000,
+  readTimeoutMs: FETCH_SETTINGS.readTimeoutMs.default,
   connectTimeoutMs: 30_000,
   maxRedirects: 10,
   maxArtifactBytes: DEFAULT_MAX_ARTIFACT_BYTES,

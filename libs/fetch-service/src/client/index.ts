@@ -5,3 +5,4 @@ export { craftManifest, dependencyOf, rejectionsText, ProjectManifest } from './
 export { runUnderSession, SessionOutcome, SessionPlan } from './run-under-session';
 export { sessionEnv, writeCombinedBundle } from './session-env';
 export { embeddedAuth, embeddedAuthPath } from './embedded-auth';
+export { DEFAULT_CONTROL_PORT, DEFAULT_PROXY_PORT } from './ports';

@@ -1,7 +1,13 @@
+import type { PluginFetchSettings } from '@hermetic/core';
 import { DEFAULT_CONCURRENCY } from '@hermetic/core/layout';
+import { DEFAULT_OUTPUT_DIR, DEFAULT_TARGET_NAMES } from '../utils/constants';
 
-/** Options of the plugin entry in `nx.json` (`{ "plugin": "@hermetic/nx", "options": { … } }`). */
-export interface HermeticPluginOptions {
+/**
+ * Options of the plugin entry in `nx.json` (`{ "plugin": "@hermetic/nx", "options": { … } }`):
+ * the fetch settings of core's table (`concurrency`, `attempts`, `mirrors`, `allowHosts`, …, see
+ * `FETCH_SETTINGS`), applied to every fetch target and to the generators that download, and these.
+ */
+export interface HermeticPluginOptions extends PluginFetchSettings {
   /** Name of the target that runs every fetch target of a project. Default `fetch-deps`. */
   fetchDepsTargetName?: string;
   /** Name of the target that fetches the URL artifacts. Default `fetch-generic`. */
@@ -18,40 +24,38 @@ export interface HermeticPluginOptions {
    * Default `dist/hermetic/{projectRoot}`.
    */
   outputDir?: string;
-  /** Downloads in flight at once per task. Default 8. */
-  concurrency?: number;
-  /** Also write Maven artifacts as a Maven repository in `<outputDir>/deps/maven/`. Default false. */
-  mavenLayout?: boolean;
-  /** Cross-check Maven artifacts with the repository's .sha1/.sha256/.sha512 files. Default false. */
-  verifySidecars?: boolean;
-  /**
-   * URL prefix rewrites applied by every fetch target (e.g. Maven Central to an internal
-   * Nexus). Read by the executors at run time; `$HERMETIC_MIRRORS` adds more.
-   */
-  mirrors?: Array<{ from: string; to: string }>;
-  /** Hosts fetch targets may contact (`*.corp.example` for subdomains); others fail before downloading. */
-  allowHosts?: string[];
-  /** Hosts fetch targets must never contact. */
-  blockHosts?: string[];
   /** Run every `@hermetic/nx:pack` inside a Fetch Service session of this policy (a target option or `--enable-fetch-service` overrides it). */
   enableFetchService?: 'strict' | 'permissive';
   /** Allow rules every pack session gets, on top of the target's `allow`. */
   fetchServiceAllow?: string[];
 }
 
-/** The options that shape the inferred targets (network rules are read by the executors). */
-export type NormalizedPluginOptions = Required<
-  Omit<HermeticPluginOptions, 'mirrors' | 'allowHosts' | 'blockHosts' | 'enableFetchService' | 'fetchServiceAllow'>
->;
+/**
+ * The options that shape the inferred targets. `mavenLayout` and `verifySidecars` change what a
+ * fetch writes or accepts, so they are target options (part of the cache key); `concurrency` is
+ * shown there for `nx show project`. Every other fetch setting is applied at run time
+ * (`resolveFetchSettings`), so changing a mirror or a timeout is not a cache miss.
+ */
+export interface NormalizedPluginOptions {
+  fetchDepsTargetName: string;
+  fetchGenericTargetName: string;
+  fetchMavenTargetName: string;
+  sbomTargetName: string;
+  sbomFormat: 'cyclonedx' | 'spdx';
+  outputDir: string;
+  concurrency: number;
+  mavenLayout: boolean;
+  verifySidecars: boolean;
+}
 
 export function normalizeOptions(options: HermeticPluginOptions | undefined): NormalizedPluginOptions {
   return {
-    fetchDepsTargetName: options?.fetchDepsTargetName ?? 'fetch-deps',
-    fetchGenericTargetName: options?.fetchGenericTargetName ?? 'fetch-generic',
-    fetchMavenTargetName: options?.fetchMavenTargetName ?? 'fetch-maven',
-    sbomTargetName: options?.sbomTargetName ?? 'sbom',
+    fetchDepsTargetName: options?.fetchDepsTargetName ?? DEFAULT_TARGET_NAMES.fetchDepsTargetName,
+    fetchGenericTargetName: options?.fetchGenericTargetName ?? DEFAULT_TARGET_NAMES.fetchGenericTargetName,
+    fetchMavenTargetName: options?.fetchMavenTargetName ?? DEFAULT_TARGET_NAMES.fetchMavenTargetName,
+    sbomTargetName: options?.sbomTargetName ?? DEFAULT_TARGET_NAMES.sbomTargetName,
     sbomFormat: options?.sbomFormat ?? 'cyclonedx',
-    outputDir: options?.outputDir ?? 'dist/hermetic/{projectRoot}',
+    outputDir: options?.outputDir ?? DEFAULT_OUTPUT_DIR,
     concurrency: options?.concurrency ?? DEFAULT_CONCURRENCY,
     mavenLayout: options?.mavenLayout ?? false,
     verifySidecars: options?.verifySidecars ?? false,

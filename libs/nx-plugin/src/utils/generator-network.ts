@@ -1,21 +1,24 @@
 import { readNxJson, Tree } from './devkit';
-import { ContentStore, defaultStoreDir, loadNetrc, MirrorRule, ProbeOptions, resolveNetworkRules } from '@hermetic/core';
-import { PLUGIN_NAME } from '../generators/init/generator';
+import { ContentStore, defaultStoreDir, ProbeOptions, resolveFetchSettings } from '@hermetic/core';
+import { PLUGIN_OPTIONS_ORIGIN, pluginOptionsFromNxJson } from './fetch-options';
 
 /**
- * Download settings for generators that fetch (add-artifact, update-checksums): the workspace's
- * store (so the next fetch is a store hit), and the mirror and host rules of nx.json plus the
- * environment, exactly as the fetch executors apply them.
+ * Download settings for generators that fetch (add-artifact, update-checksums): the plugin's
+ * settings in nx.json and the environment, resolved exactly as the fetch executors resolve them,
+ * and the workspace's store (so the next fetch is a store hit).
  */
 export function generatorProbeOptions(tree: Tree): Omit<ProbeOptions, 'algorithms'> {
-  const entry = (readNxJson(tree)?.plugins ?? []).find((p) => typeof p === 'object' && p.plugin === PLUGIN_NAME);
-  const options = (typeof entry === 'object' ? entry.options : {}) as { mirrors?: MirrorRule[]; allowHosts?: string[]; blockHosts?: string[] } | undefined;
-  const rules = resolveNetworkRules({ mirrors: options?.mirrors, allowHosts: options?.allowHosts, blockHosts: options?.blockHosts }, process.env);
+  const settings = resolveFetchSettings([{ from: PLUGIN_OPTIONS_ORIGIN, values: pluginOptionsFromNxJson(readNxJson(tree) ?? undefined) }], {
+    env: process.env,
+    baseDir: tree.root,
+    defaultStoreDir: defaultStoreDir(tree.root),
+  });
   return {
-    store: new ContentStore(defaultStoreDir(tree.root)),
-    mirrors: rules.mirrors,
-    hosts: rules.hosts,
-    netrc: loadNetrc(process.env),
+    store: new ContentStore(settings.storeDir),
+    mirrors: settings.mirrors,
+    hosts: settings.hosts,
+    netrc: settings.netrc,
+    policy: settings.policy,
     env: process.env,
   };
 }

@@ -1,14 +1,8 @@
 import { ExecutorContext } from './devkit';
-import { HermeticError } from '@hermetic/core';
+import { HermeticError, LOCKFILE_NAME } from '@hermetic/core';
+import { DEFAULT_OUTPUT_DIR } from './constants';
+import { interpolatePath } from './interpolate-path';
 import { isAbsolute, relative, resolve } from 'node:path';
-
-/** Replaces the placeholders Nx leaves in defaults it did not interpolate. */
-function interpolate(value: string, context: ExecutorContext, projectRoot: string): string {
-  return value
-    .replace(/\{workspaceRoot\}\/?/g, '')
-    .replace(/\{projectRoot\}/g, projectRoot)
-    .replace(/\{projectName\}/g, context.projectName ?? '');
-}
 
 function insideWorkspace(root: string, path: string): boolean {
   const rel = relative(root, path);
@@ -26,8 +20,9 @@ export function resolveProjectPaths(
   const projectName = context.projectName;
   if (!projectName) throw new HermeticError('InvalidInput', 'Hermetic executors must run as a project target');
   const projectRoot = context.projectsConfigurations.projects[projectName]?.root ?? '.';
-  const lockfile = resolve(context.root, interpolate(options.lockfile ?? `${projectRoot}/artifacts.lock.yaml`, context, projectRoot));
-  const outputDir = resolve(context.root, interpolate(options.outputDir ?? `dist/hermetic/${projectRoot}`, context, projectRoot));
+  const tokens = { projectRoot, projectName };
+  const lockfile = resolve(context.root, interpolatePath(options.lockfile ?? `{projectRoot}/${LOCKFILE_NAME}`, tokens));
+  const outputDir = resolve(context.root, interpolatePath(options.outputDir ?? DEFAULT_OUTPUT_DIR, tokens));
   if (!insideWorkspace(context.root, lockfile)) {
     throw new HermeticError('PathOutsideRoot', `lockfile ${lockfile} is outside the workspace`, {
       hints: ['keep lockfiles in the workspace so Nx can hash them'],

@@ -1,22 +1,8 @@
 import { ExecutorContext, logger } from './devkit';
-import {
-  Artifact,
-  ContentStore,
-  DEFAULT_CONCURRENCY,
-  HermeticError,
-  parseByteSize,
-  createReporter,
-  defaultStoreDir,
-  describeError,
-  fetchArtifacts,
-  loadNetrc,
-  MirrorRule,
-  readLockfile,
-  resolveNetworkRules,
-} from '@hermetic/core';
-import { relative, resolve } from 'node:path';
+import { Artifact, ContentStore, createReporter, defaultStoreDir, describeError, fetchArtifacts, readLockfile, resolveFetchSettings } from '@hermetic/core';
+import { relative } from 'node:path';
 import { resolveProjectPaths } from './project-paths';
-import { FetchExecutorOptions, pluginOptionsFromNxJson } from './fetch-options';
+import { FetchExecutorOptions, PLUGIN_OPTIONS_ORIGIN, pluginOptionsFromNxJson } from './fetch-options';
 
 /** Aborts on SIGINT/SIGTERM so downloads stop and temporary files are removed; returns the cleanup. */
 function abortOnSignals(controller: AbortController): () => void {
@@ -34,16 +20,6 @@ function abortOnSignals(controller: AbortController): () => void {
   };
 }
 
-/** The `maxArtifactSize` option as a policy field (an invalid value is the user's error, exit 4). */
-function maxArtifactBytes(value: number | string | undefined): { maxArtifactBytes?: number } {
-  try {
-    const bytes = parseByteSize(value, 'maxArtifactSize');
-    return bytes === undefined ? {} : { maxArtifactBytes: bytes };
-  } catch (err) {
-    throw new HermeticError('InvalidInput', (err as Error).message);
-  }
-}
-
 /**
  * Shared body of the fetch executors: resolves options against the workspace, reads the lockfile,
  * fetches the artifacts of the given kinds through the store, and reports. Never throws: a failure
@@ -55,41 +31,25 @@ export async function runFetch(options: FetchExecutorOptions, context: ExecutorC
   try {
     const { lockfile: lockfilePath, outputDir } = resolveProjectPaths(options, context);
     const lockfile = await readLockfile(lockfilePath, { env: process.env, displayPath: relative(context.root, lockfilePath) });
-    const store = new ContentStore(options.storeDir ? resolve(context.root, options.storeDir) : defaultStoreDir(context.root));
-    const fromNxJson = pluginOptionsFromNxJson(context);
-    const rules = resolveNetworkRules(
-      {
-        mirrors: options.mirrors ?? (fromNxJson.mirrors as MirrorRule[] | undefined),
-        allowHosts: options.allowHosts ?? (fromNxJson.allowHosts as string[] | undefined),
-        blockHosts: options.blockHosts ?? (fromNxJson.blockHosts as string[] | undefined),
-      },
-      process.env,
+    const { storeDir, ...settings } = resolveFetchSettings(
+      [
+        { from: `the options of ${context.projectName}:${context.targetName}`, values: options },
+        { from: PLUGIN_OPTIONS_ORIGIN, values: pluginOptionsFromNxJson(context.nxJsonConfiguration) },
+      ],
+      { env: process.env, baseDir: context.root, defaultStoreDir: defaultStoreDir(context.root) },
     );
-    const netrc = loadNetrc(process.env, options.netrcFile ? resolve(context.root, options.netrcFile) : undefined);
     const result = await fetchArtifacts(lockfile, {
+      ...settings,
       outputDir,
-      store,
+      store: new ContentStore(storeDir),
       kinds,
       recordName: context.targetName ?? 'fetch',
-      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-      policy: {
-        ...(options.attempts ? { attempts: options.attempts } : {}),
-        ...(options.readTimeoutMs ? { readTimeoutMs: options.readTimeoutMs } : {}),
-        ...maxArtifactBytes(options.maxArtifactSize),
-      },
-      linkMode: options.linkMode ?? 'hardlink',
-      offline: !!options.offline || process.env.HERMETIC_OFFLINE === '1',
-      mirrors: rules.mirrors,
-      hosts: rules.hosts,
-      netrc,
-      mavenLayout: !!options.mavenLayout,
-      verifySidecars: !!options.verifySidecars,
       reporter: createReporter(process.stdout, process.env),
       signal: controller.signal,
     });
     if (result.removed.length) logger.info(`removed ${result.removed.length} file(s) no longer in the lockfile: ${result.removed.join(', ')}`);
     logger.info(
-      `verified files are in ${relative(context.root, outputDir)}/deps/generic${options.mavenLayout && kinds.includes('maven') ? ` and ${relative(context.root, outputDir)}/deps/maven` : ''}`,
+      `verified files are in ${relative(context.root, outputDir)}/deps/generic${settings.mavenLayout && kinds.includes('maven') ? ` and ${relative(context.root, outputDir)}/deps/maven` : ''}`,
     );
     return { success: true };
   } catch (err) {

@@ -1,4 +1,4 @@
-import { FetchExecutorOptions } from '../../utils/fetch-options';
+import { FetchGenericOptions } from '../../utils/fetch-options';
 
-/** Options of `@hermetic/nx:fetch-generic` (see schema.json for the defaults). */
-export type FetchGenericExecutorSchema = FetchExecutorOptions;
+/** Options of `@hermetic/nx:fetch-generic`: core's fetch settings but the Maven-only ones, and the paths (see schema.json). */
+export type FetchGenericExecutorSchema = FetchGenericOptions;

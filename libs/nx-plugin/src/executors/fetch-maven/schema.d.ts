@@ -1,7 +1,4 @@
-import { FetchExecutorOptions } from '../../utils/fetch-options';
+import { FetchMavenOptions } from '../../utils/fetch-options';
 
-/** Options of `@hermetic/nx:fetch-maven` (see schema.json for the defaults). */
-export interface FetchMavenExecutorSchema extends FetchExecutorOptions {
-  mavenLayout?: boolean;
-  verifySidecars?: boolean;
-}
+/** Options of `@hermetic/nx:fetch-maven`: every fetch setting of core's table, and the paths (see schema.json). */
+export type FetchMavenExecutorSchema = FetchMavenOptions;

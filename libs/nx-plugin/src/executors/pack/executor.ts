@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pluginOptionsFromNxJson } from '../../utils/fetch-options';
+import { interpolatePath } from '../../utils/interpolate-path';
 import { debianArch, fileHashes, findArtifacts } from './artifacts';
 import { externalSession, resolveService } from './fetch-service-config';
 import { runCommand } from './run-command';
@@ -25,7 +26,7 @@ function policyOf(options: PackExecutorSchema, context: ExecutorContext): Policy
   const raw =
     options.enableFetchService ??
     (options as unknown as Record<string, unknown>)['enable-fetch-service'] ??
-    pluginOptionsFromNxJson(context).enableFetchService;
+    pluginOptionsFromNxJson(context.nxJsonConfiguration).enableFetchService;
   if (raw === undefined || raw === '' || raw === false) return undefined;
   if (raw !== 'strict' && raw !== 'permissive') {
     throw new HermeticError('InvalidInput', `--enable-fetch-service: invalid choice '${String(raw)}' (choose from 'strict', 'permissive')`);
@@ -144,11 +145,11 @@ const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context
 
     if (!policy) return { success: (await runCommand(options.command, cwd, {})) === 0 };
 
-    const lockfileRel = (options.lockfile ?? `${projectRoot}/${LOCKFILE_NAME}`).replace(/\{projectRoot\}/g, projectRoot).replace(/\{workspaceRoot\}\/?/g, '');
+    const lockfileRel = interpolatePath(options.lockfile ?? `{projectRoot}/${LOCKFILE_NAME}`, { projectRoot, projectName: context.projectName });
     const lockfilePath = resolve(context.root, lockfileRel);
     const { declared, secrets } = await declaredArtifacts(lockfilePath, relative(context.root, lockfilePath));
     const service = await resolveService(options, process.env);
-    const allow = [...(options.allow ?? []), ...(pluginOptionsFromNxJson(context).fetchServiceAllow ?? [])];
+    const allow = [...(options.allow ?? []), ...(pluginOptionsFromNxJson(context.nxJsonConfiguration).fetchServiceAllow ?? [])];
     // From here until the session is torn down, Ctrl-C must not end this process: it is noted (and
     // forwarded to the command while one runs), and the session is closed before returning.
     const interrupts: NodeJS.Signals[] = [];

@@ -1,5 +1,5 @@
 import { HermeticError } from '@hermetic/core';
-import { defaultServiceDir, ensureEmbeddedService, FetchServiceClient } from '@hermetic/fetch-service/client';
+import { DEFAULT_CONTROL_PORT, DEFAULT_PROXY_PORT, defaultServiceDir, ensureEmbeddedService, FetchServiceClient } from '@hermetic/fetch-service/client';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PackExecutorSchema } from './schema';
@@ -38,11 +38,11 @@ export async function resolveService(options: PackExecutorSchema, env: NodeJS.Pr
         hints: ['e.g. /var/snap/fetch-service/current/local-ca.crt'],
       });
     }
-    const proxy = options.fetchServiceProxy ?? `${new URL(options.fetchServiceUrl).hostname}:13444`;
+    const proxy = options.fetchServiceProxy ?? `${new URL(options.fetchServiceUrl).hostname}:${DEFAULT_PROXY_PORT}`;
     return { client, proxyAddress: proxy, caPath: options.fetchServiceCa, embedded: false };
   }
-  const controlPort = port(env.HERMETIC_FETCH_SERVICE_CONTROL_PORT, 13555);
-  const proxyPort = port(env.HERMETIC_FETCH_SERVICE_PROXY_PORT, 13444);
+  const controlPort = port(env.HERMETIC_FETCH_SERVICE_CONTROL_PORT, DEFAULT_CONTROL_PORT);
+  const proxyPort = port(env.HERMETIC_FETCH_SERVICE_PROXY_PORT, DEFAULT_PROXY_PORT);
   const configDir = defaultServiceDir(env);
   const { client, started } = await ensureEmbeddedService({ controlPort, proxyPort, configDir, auth, env });
   const caPath = options.fetchServiceCa ?? join(configDir, 'ca.pem');

@@ -1,7 +1,8 @@
 import { formatFiles, readNxJson, Tree, updateNxJson } from '../../utils/devkit';
 import { InitGeneratorSchema } from './schema';
+import { DEFAULT_OUTPUT_DIR, PLUGIN_NAME } from '../../utils/constants';
 
-export const PLUGIN_NAME = '@hermetic/nx';
+export { PLUGIN_NAME };
 
 /** Lines .gitignore needs: the content store and the fetched outputs, unless a parent is ignored already. */
 function ignoreLines(existing: string, outputDir: string): string[] {
@@ -16,7 +17,7 @@ function ignoreLines(existing: string, outputDir: string): string[] {
  * and keeps its store (`.nx/hermetic`) and outputs out of git. Idempotent.
  */
 export async function initGenerator(tree: Tree, options: InitGeneratorSchema): Promise<void> {
-  const outputDir = options.outputDir ?? 'dist/hermetic/{projectRoot}';
+  const outputDir = options.outputDir ?? DEFAULT_OUTPUT_DIR;
   const nxJson = readNxJson(tree) ?? {};
   const plugins = (nxJson.plugins ??= []);
   const registered = plugins.some((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
