@@ -1,6 +1,7 @@
 import { formatFiles, joinPathFragments, logger, readProjectConfiguration, Tree } from '../../utils/devkit';
 import { addArtifactToLockfile, checkCanAdd, formatBytes, HermeticError, LOCKFILE_NAME, mavenUrl, NewArtifact, probeUrl } from '@hermetic/core';
 import { generatorProbeOptions } from '../../utils/generator-network';
+import { refreshExplicitTargets } from '../configuration/explicit-targets';
 import { AddArtifactGeneratorSchema } from './schema';
 
 /** `groupId:artifactId:version[:type[:classifier]]` into coordinates, or a clear error. */
@@ -45,6 +46,7 @@ export async function addArtifactGenerator(tree: Tree, options: AddArtifactGener
   const comment = `${name}: ${formatBytes(probed.size)}, added ${date}${probed.source !== url ? ` (fetched through ${probed.source})` : ''}`;
   tree.write(path, addArtifactToLockfile(existing, path, artifact, comment));
   logger.info(`added ${url} (${artifact.checksum}) to ${path}`);
+  if (refreshExplicitTargets(tree, options.project)) logger.info(`updated the outputs of ${options.project}'s explicit Hermetic targets in project.json`);
   if (!options.skipFormat) await formatFiles(tree);
 }
 

@@ -1,7 +1,13 @@
 import { addProjectConfiguration, readProjectConfiguration, Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parseLockfile } from '@hermetic/core';
+import { createNodes } from '../../plugins/plugin';
+import { TempWorkspace } from '../../testing/temp-workspace';
+import { refreshExplicitTargets } from './explicit-targets';
 import { configurationGenerator } from './generator';
+
+const SHA = `sha256:${'a'.repeat(64)}`;
+const LOCK = `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: https://h/tool.tgz\n    checksum: ${SHA}\n    filename: tools/tool.tgz\n  - type: maven\n    checksum: ${SHA}\n    attributes: { repository_url: "https://r/m2", group_id: g, artifact_id: a, version: "1" }\n`;
 
 describe('configuration generator', () => {
   let tree: Tree;
@@ -38,8 +44,52 @@ describe('configuration generator', () => {
       cache: true,
       options: { lockfile: 'apps/web/artifacts.lock.yaml' },
     });
-    expect(targets['fetch-maven'].executor).toBe('@hermetic/nx:fetch-maven');
+    // The starter lockfile has no Maven artifacts, so no fetch-maven (as the plugin infers).
+    expect(targets['fetch-maven']).toBeUndefined();
     expect(targets.sbom).toEqual({ command: 'echo custom' });
-    expect(targets['fetch-deps'].dependsOn).toEqual(['fetch-generic', 'fetch-maven', 'sbom']);
+    expect(targets['fetch-deps'].dependsOn).toEqual(['fetch-generic', 'sbom']);
+  });
+
+  it('writes the targets createNodes infers, keyed on the lockfile file instead of a digest', async () => {
+    const ws = new TempWorkspace();
+    ws.write('apps/web/project.json', { name: 'web' });
+    ws.write('apps/web/artifacts.lock.yaml', LOCK);
+    const nxJson = { plugins: [{ plugin: '@hermetic/nx', options: { outputDir: 'out/{projectName}', mavenLayout: true, fetchDepsTargetName: 'deps' } }] };
+    const [[, inferred]] = await createNodes[1](['apps/web/artifacts.lock.yaml'], nxJson.plugins[0].options, {
+      nxJsonConfiguration: nxJson,
+      workspaceRoot: ws.root,
+    });
+    const inferredTargets = inferred.projects!['apps/web'].targets!;
+
+    tree.write('nx.json', JSON.stringify(nxJson));
+    tree.write('apps/web/artifacts.lock.yaml', LOCK);
+    await configurationGenerator(tree, { project: 'web', inferred: false, skipFormat: true });
+    const explicit = readProjectConfiguration(tree, 'web').targets!;
+
+    expect(Object.keys(explicit)).toEqual(['pack', ...Object.keys(inferredTargets)]);
+    for (const [name, target] of Object.entries(inferredTargets)) {
+      // The one intended difference: the lockfile itself is an input instead of the digest option.
+      const { lockfileDigest, ...options } = target.options as Record<string, unknown>;
+      const withFileInput = lockfileDigest ? { ...target, options, inputs: ['{projectRoot}/artifacts.lock.yaml', ...target.inputs!] } : target;
+      expect({ name, target: explicit[name] }).toEqual({ name, target: withFileInput });
+    }
+  });
+
+  it('keeps explicit targets in line when add-artifact edits the lockfile', async () => {
+    await configurationGenerator(tree, { project: 'web', inferred: false, skipFormat: true });
+    tree.write('apps/web/artifacts.lock.yaml', LOCK);
+    expect(refreshExplicitTargets(tree, 'web')).toBe(true);
+    const targets = readProjectConfiguration(tree, 'web').targets!;
+    expect(targets['fetch-generic'].outputs).toContain('{workspaceRoot}/dist/hermetic/apps/web/deps/generic/tools/tool.tgz');
+    expect(targets['fetch-maven'].outputs).toContain('{workspaceRoot}/dist/hermetic/apps/web/deps/generic/a-1.jar');
+    expect(targets['fetch-deps'].dependsOn).toEqual(['fetch-generic', 'sbom', 'fetch-maven']);
+    expect(refreshExplicitTargets(tree, 'web')).toBe(false);
+  });
+
+  it('leaves a project with inferred targets alone', async () => {
+    await configurationGenerator(tree, { project: 'web', skipFormat: true });
+    tree.write('apps/web/artifacts.lock.yaml', LOCK);
+    expect(refreshExplicitTargets(tree, 'web')).toBe(false);
+    expect(readProjectConfiguration(tree, 'web').targets!['fetch-generic']).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
-import { formatFiles, joinPathFragments, readProjectConfiguration, TargetConfiguration, Tree, updateProjectConfiguration } from '../../utils/devkit';
+import { formatFiles, joinPathFragments, readProjectConfiguration, Tree, updateProjectConfiguration } from '../../utils/devkit';
 import { LOCKFILE_NAME } from '@hermetic/core';
+import { buildExplicitTargets } from './explicit-targets';
 import { ConfigurationGeneratorSchema } from './schema';
 
 const STARTER = `# Dependencies of this project, in Hermeto's generic lockfile format.
@@ -12,40 +13,10 @@ metadata:
 artifacts: []
 `;
 
-/** Explicit targets for workspaces that do not use inferred ones (same shape the plugin infers). */
-function explicitTargets(root: string): Record<string, TargetConfiguration> {
-  const common = { lockfile: `${root}/${LOCKFILE_NAME}`, outputDir: `dist/hermetic/${root}` };
-  const inputs = [`{projectRoot}/${LOCKFILE_NAME}`, { externalDependencies: ['@hermetic/nx', '@hermetic/core'] }];
-  return {
-    'fetch-generic': {
-      executor: '@hermetic/nx:fetch-generic',
-      options: common,
-      cache: true,
-      inputs,
-      outputs: [`{workspaceRoot}/dist/hermetic/${root}/deps/generic`, `{workspaceRoot}/dist/hermetic/${root}/.hermetic/fetch-generic.json`],
-    },
-    'fetch-maven': {
-      executor: '@hermetic/nx:fetch-maven',
-      options: common,
-      cache: true,
-      inputs,
-      outputs: [`{workspaceRoot}/dist/hermetic/${root}/deps/maven`, `{workspaceRoot}/dist/hermetic/${root}/.hermetic/fetch-maven.json`],
-    },
-    sbom: {
-      executor: '@hermetic/nx:sbom',
-      options: common,
-      dependsOn: ['fetch-generic', 'fetch-maven'],
-      cache: true,
-      inputs: [...inputs, { dependentTasksOutputFiles: '**/.hermetic/*.json' }],
-      outputs: [`{workspaceRoot}/dist/hermetic/${root}/bom.json`],
-    },
-    'fetch-deps': { executor: '@hermetic/nx:verify-deps', options: common, dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'], cache: false },
-  };
-}
-
 /**
  * `nx g @hermetic/nx:configuration --project <p>`: a starter lockfile (never overwritten),
- * explicit targets with `--inferred=false` (existing ones kept), and `pack` made to depend on
+ * explicit targets with `--inferred=false` (the plugin's own builders; existing ones kept;
+ * add-artifact keeps their outputs in line with the lockfile), and `pack` made to depend on
  * `fetch-deps` so a pack always runs on verified dependencies.
  */
 export async function configurationGenerator(tree: Tree, options: ConfigurationGeneratorSchema): Promise<void> {
@@ -54,7 +25,7 @@ export async function configurationGenerator(tree: Tree, options: ConfigurationG
   if (!tree.exists(lockfile)) tree.write(lockfile, STARTER);
   const targets = (project.targets ??= {});
   if (options.inferred === false) {
-    for (const [name, target] of Object.entries(explicitTargets(project.root))) targets[name] ??= target;
+    for (const [name, target] of Object.entries(buildExplicitTargets(tree, options.project))) targets[name] ??= target;
   }
   const pack = targets.pack;
   if (pack) {
