@@ -1,33 +1,51 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { hashFile } from '@hermetic/core';
+import { readdir, stat } from 'node:fs/promises';
+import { join, normalize, sep } from 'node:path';
+import picomatch from 'picomatch';
 
-/** The files matching `patterns` (relative to `root`; `*` and `?` allowed in the file name). */
-export function findArtifacts(root: string, patterns: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const pattern of patterns) {
-    const dir = join(root, dirname(pattern));
-    const name = basename(pattern);
-    if (!/[*?]/.test(name)) {
-      if (existsSync(join(dir, name))) out.push(join(dir, name));
-      continue;
-    }
-    const re = new RegExp(
-      `^${name
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.')}$`,
-    );
-    if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).sort()) if (re.test(f) && !f.endsWith('.json')) out.push(join(dir, f));
+/** Directories a pattern never descends into, unless it names them. */
+const SKIPPED = new Set(['node_modules', '.git', '.nx']);
+
+/** Every file below `dir` (relative to `root`, with `/`), skipping SKIPPED; none if `dir` is missing. */
+async function filesBelow(root: string, dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(join(root, dir), { withFileTypes: true });
+  } catch {
+    return [];
   }
-  return [...new Set(out)];
+  const out: string[] = [];
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory() && !SKIPPED.has(e.name)) out.push(...(await filesBelow(root, rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out;
 }
 
-/** sha1 and sha256 of a file (artifacts are read once; they are build outputs, not huge streams). */
-export function fileHashes(path: string): { sha1: string; sha256: string } {
-  const data = readFileSync(path);
-  return { sha1: createHash('sha1').update(data).digest('hex'), sha256: createHash('sha256').update(data).digest('hex') };
+/**
+ * The packed files matching `patterns` (globs relative to `root`: `*` in a name, `**` across
+ * folders, `{a,b}`, as picomatch reads them), in pattern order, sorted within a pattern. Manifests
+ * (`*.json`) written beside artifacts are never artifacts themselves.
+ */
+export async function findArtifacts(root: string, patterns: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const pattern of patterns) {
+    const { base, isGlob } = picomatch.scan(pattern);
+    if (!isGlob) {
+      if ((await stat(join(root, pattern)).catch(() => undefined))?.isFile()) out.push(normalize(pattern).split(sep).join('/'));
+      continue;
+    }
+    const matches = picomatch(pattern, { dot: false });
+    out.push(...(await filesBelow(root, base)).filter((f) => matches(f) && !f.endsWith('.json')));
+  }
+  return [...new Set(out)].map((f) => join(root, f));
+}
+
+/** sha1 and sha256 of a file, read once in a stream (pack outputs are the largest files we touch). */
+export async function fileHashes(path: string): Promise<{ sha1: string; sha256: string }> {
+  const { digests } = await hashFile(path, ['sha1', 'sha256']);
+  return { sha1: digests.get('sha1')!, sha256: digests.get('sha256')! };
 }
 
 /** Debian architecture names, as craft manifests use them. */

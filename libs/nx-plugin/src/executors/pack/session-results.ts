@@ -1,0 +1,102 @@
+import { ExecutorContext, logger } from '../../utils/devkit';
+import { craftManifest, isRejected, rejectionReasons, rejectionsText, SessionReport } from '@hermetic/fetch-service/client';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { debianArch, fileHashes, findArtifacts } from './artifacts';
+
+/** What a finished session leaves to act on. */
+export interface SessionResults {
+  context: ExecutorContext;
+  projectRoot: string;
+  /** The packed artifacts' globs (the pack target's `artifacts`). */
+  patterns: readonly string[];
+  report: SessionReport;
+  /** The lockfile the session declared, relative to the workspace root (for fix-it texts). */
+  lockfile: string;
+  version: string | undefined;
+}
+
+function packageJson(root: string): { version?: string; description?: string } {
+  try {
+    return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** `<artifact>.json` beside each packed artifact: craft's manifest shape plus verdicts, reasons and purls. */
+async function writeManifests(files: readonly string[], r: SessionResults): Promise<string[]> {
+  const pkg = packageJson(join(r.context.root, r.projectRoot));
+  const written: string[] = [];
+  for (const file of files) {
+    const manifest = craftManifest(
+      {
+        'component-name': r.context.projectName!,
+        'component-version': r.version ?? pkg.version ?? '0.0.0',
+        'component-description': pkg.description ?? '',
+        'component-id': { hashes: await fileHashes(file) },
+        architecture: debianArch(),
+        'metadata-generator': 'Hermetic',
+        'creation-timestamp': new Date().toISOString().replace('Z', '+00:00'),
+      },
+      r.report,
+      true,
+    );
+    writeFileSync(`${file}.json`, JSON.stringify(manifest, null, 2));
+    written.push(`${file}.json`);
+  }
+  return written;
+}
+
+/** The URL a rejected download's fix-it text names (the service records `:443` explicitly; a user writes no port). */
+function userUrl(url: string): string {
+  return url.replace(/^(https:\/\/[^/]+):443\//, '$1/');
+}
+
+/** Rejections, each with what would fix it; '' when nothing was rejected. */
+export function rejectionList(report: SessionReport, lockfile: string, project: string): string {
+  const text = rejectionsText(report, '');
+  if (!text) return '';
+  const fixes = report.artifacts.filter(isRejected).map((a) => {
+    const url = (a.downloads ?? [])[0]?.url ?? '';
+    let folder = url;
+    try {
+      const u = new URL(url);
+      folder = `${u.protocol}//${u.host}${u.pathname.replace(/[^/]*$/, '')}**`;
+    } catch {
+      // Keep the URL as it is.
+    }
+    const mismatch = rejectionReasons(a).some((reason) => /mismatch/.test(reason));
+    return mismatch
+      ? `  ${url}: the bytes do not match the checksum in ${lockfile}; fix the entry (nx g @hermetic/nx:update-checksums ${project})`
+      : `  ${url}: declare it in ${lockfile} (nx g @hermetic/nx:add-artifact --project ${project} --url ${userUrl(url)}) or allow it ("${folder}")`;
+  });
+  return `${text}\nTo fix:\n${fixes.join('\n')}`;
+}
+
+/** Keeps the raw report, whatever happened, next to where the artifacts go. */
+export function keepRawReport(r: SessionResults): void {
+  for (const w of r.report.warnings) logger.warn(w);
+  if (!r.patterns.length) return;
+  const dir = resolve(r.context.root, dirname(r.patterns[0]));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${r.context.projectName}.session-report.json`), JSON.stringify(r.report, null, 2));
+}
+
+/**
+ * A strict session rejected downloads: what was packed used them, so it must not look like a good
+ * build. Each artifact becomes `<artifact>.rejected` with its manifest beside it.
+ */
+export async function quarantineArtifacts(r: SessionResults): Promise<void> {
+  for (const file of await findArtifacts(r.context.root, r.patterns)) {
+    renameSync(file, `${file}.rejected`);
+    rmSync(`${file}.json`, { force: true });
+    await writeManifests([`${file}.rejected`], r);
+    logger.error(`moved ${relative(r.context.root, file)} to ${relative(r.context.root, file)}.rejected (its manifest: .rejected.json)`);
+  }
+}
+
+/** `<artifact>.json` beside every packed artifact. */
+export async function writeArtifactManifests(r: SessionResults): Promise<void> {
+  for (const m of await writeManifests(await findArtifacts(r.context.root, r.patterns), r)) logger.info(`wrote ${relative(r.context.root, m)}`);
+}
