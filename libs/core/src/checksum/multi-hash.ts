@@ -1,5 +1,5 @@
 import { createHash, Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Algorithm, ALGORITHMS } from './algorithms';
 import { Checksum } from './parse-checksum';
 
@@ -48,5 +48,24 @@ export async function hashFile(path: string, algorithms: Iterable<Algorithm>): P
   const hash = new MultiHash(algorithms);
   // 1 MiB reads: hashing runs at disk speed without holding more than one chunk.
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return { digests: hash.digests(), size: hash.size };
+}
+
+/**
+ * The same, synchronously, reading into `buffer` (for worker threads, where blocking is the point:
+ * a hash update is synchronous anyway, and one read buffer serves every file).
+ */
+export function hashFileSync(
+  path: string,
+  algorithms: Iterable<Algorithm>,
+  buffer: Buffer = Buffer.allocUnsafe(1 << 20),
+): { digests: Map<Algorithm, string>; size: number } {
+  const hash = new MultiHash(algorithms);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
   return { digests: hash.digests(), size: hash.size };
 }
