@@ -3,11 +3,13 @@ import { Algorithm } from '../checksum/algorithms';
 import { Checksum } from '../checksum/parse-checksum';
 import { HermeticError } from '../errors';
 import { createDispatcher } from '../http/dispatcher';
-import { AttemptError, downloadFile, DownloadAborted } from '../http/download-file';
-import { Netrc, netrcHeaders } from '../http/netrc';
+import { downloadFile } from '../http/download-file';
+import { Netrc } from '../http/netrc';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../http/retry-policy';
 import { ContentStore } from '../store/content-store';
-import { hostRefusal, HostRules, MirrorRule, rewriteUrl } from './url-rules';
+import { asHermeticError } from './fetch-errors';
+import { sourceFor } from './plan';
+import { hostRefusal, HostRules, MirrorRule } from './url-rules';
 
 export interface ProbeOptions {
   store: ContentStore;
@@ -37,12 +39,10 @@ export interface ProbeResult {
  */
 export async function probeUrl(url: string, o: ProbeOptions): Promise<ProbeResult> {
   const wire = url.split('#')[0];
-  const source = rewriteUrl(wire, o.mirrors ?? []);
+  const { url: source, headers } = sourceFor(wire, o.mirrors ?? [], () => o.headers, o.netrc);
   const host = new URL(source).hostname;
   const refused = o.hosts ? hostRefusal(host, o.hosts) : undefined;
   if (refused) throw new HermeticError('InvalidInput', `${source}: ${refused}`, { hints: ['add a mirror rule, or change the allow/block host rules'] });
-  const sameOrigin = new URL(source).origin === new URL(wire).origin;
-  const headers = (sameOrigin ? o.headers : undefined) ?? (o.netrc ? netrcHeaders(o.netrc, host) : undefined);
   const policy = { ...DEFAULT_RETRY_POLICY, ...o.policy };
   const dispatcher = createDispatcher({ connections: 1, connectTimeoutMs: policy.connectTimeoutMs, env: o.env });
   const temp = await o.store.tempPath();
@@ -61,14 +61,14 @@ export async function probeUrl(url: string, o: ProbeOptions): Promise<ProbeResul
     await o.store.admit(temp, checksums);
     return { digests: result.digests, size: result.size, contentType: result.contentType, source };
   } catch (err) {
-    if (err instanceof HermeticError) throw err;
-    if (err instanceof DownloadAborted) throw new HermeticError('Interrupted', `${url}: interrupted`);
-    if (err instanceof AttemptError) {
-      throw new HermeticError(err.kind === 'auth' ? 'AuthenticationFailed' : 'FetchError', `cannot download ${source}: ${err.message}`, {
-        hints: [err.kind === 'auth' ? `add a ~/.netrc entry for ${host}` : 'check the URL and the network'],
-      });
-    }
-    throw err;
+    throw asHermeticError(
+      err,
+      url,
+      (e) =>
+        new HermeticError(e.kind === 'auth' ? 'AuthenticationFailed' : 'FetchError', `cannot download ${source}: ${e.message}`, {
+          hints: [e.kind === 'auth' ? `add a ~/.netrc entry for ${host}` : 'check the URL and the network'],
+        }),
+    );
   } finally {
     await rm(temp, { force: true });
     await dispatcher.destroy().catch(() => undefined);

@@ -220,6 +220,123 @@ function describeNetworkError(err: unknown): string {
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
+/** The file being written and what is known about it across attempts. */
+class PartialFile {
+  hash: MultiHash;
+  written = 0;
+  /** The ETag or Last-Modified of the bytes so far, when the server lets them be resumed. */
+  validator: string | undefined;
+
+  constructor(
+    readonly handle: FileHandle,
+    private readonly algorithms: readonly Algorithm[],
+  ) {
+    this.hash = new MultiHash(algorithms);
+  }
+
+  /** Headers that ask for the rest of the file, when there is a part worth resuming. */
+  resumeHeaders(): Record<string, string> | undefined {
+    return this.written > 0 && this.validator ? { range: `bytes=${this.written}-`, 'if-range': this.validator } : undefined;
+  }
+
+  /** Drops what was written: the next bytes are the file's first. */
+  async reset(): Promise<void> {
+    if (this.written === 0) return;
+    await this.handle.truncate(0);
+    this.hash = new MultiHash(this.algorithms);
+    this.written = 0;
+  }
+}
+
+/**
+ * Checks a response before its body is read: a resume must continue where the file stops, a full
+ * body starts the file over and must fit the cap, anything else is an attempt error. Returns the
+ * file's total size when the server says it.
+ */
+async function acceptResponse(
+  res: Dispatcher.ResponseData,
+  url: URL,
+  part: PartialFile,
+  resumed: boolean,
+  req: DownloadRequest,
+  policy: RetryPolicy,
+): Promise<number | undefined> {
+  if (res.statusCode === 206 && resumed) {
+    const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header(res.headers, 'content-range') ?? '');
+    if (!range || Number(range[1]) !== part.written) {
+      await res.body.dump();
+      throw new AttemptError('server answered the resume with a different range', 'truncated', true);
+    }
+    return range[2] === '*' ? undefined : Number(range[2]);
+  }
+  if (res.statusCode >= 200 && res.statusCode < 300 && res.statusCode !== 206) {
+    // Full body again (first attempt, server ignored Range, or the file changed): start over.
+    await part.reset();
+    const length = header(res.headers, 'content-length');
+    const total = length === undefined ? undefined : Number(length);
+    if (total !== undefined && total > policy.maxArtifactBytes) {
+      res.body.on('error', () => undefined).destroy();
+      throw tooLarge(`${total} bytes (Content-Length)`, policy);
+    }
+    return total;
+  }
+  await res.body.dump().catch(() => undefined);
+  throw statusError(res, url, !!req.originHeaders && url.origin === new URL(req.url).origin);
+}
+
+/** Streams the body into the file (hashed once on disk), within the size cap and the minimum rate. */
+async function receiveBody(
+  res: Dispatcher.ResponseData,
+  part: PartialFile,
+  total: number | undefined,
+  req: DownloadRequest,
+  policy: RetryPolicy,
+): Promise<void> {
+  const canResume = header(res.headers, 'accept-ranges') === 'bytes' || res.statusCode === 206;
+  part.validator = canResume ? (header(res.headers, 'etag') ?? header(res.headers, 'last-modified')) : undefined;
+  req.onProgress?.(part.written, total);
+  const checkRate = rateGuard(policy);
+  // Counted before the bytes are written: over the cap, nothing more reaches the disk.
+  const sink = hashingFileSink(part.handle, part.written, part.hash, (n) => {
+    if (part.written + n > policy.maxArtifactBytes) throw tooLarge(`over ${policy.maxArtifactBytes} bytes and still sending`, policy);
+    checkRate(n);
+    part.written += n;
+    req.onProgress?.(part.written, total);
+  });
+  try {
+    await pipeline(res.body, sink, { signal: req.signal });
+  } catch (err) {
+    if (isAbort(err, req.signal) || err instanceof AttemptError) throw err;
+    if ((err as NodeJS.ErrnoException).syscall === 'write') {
+      throw new AttemptError(`cannot write ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
+    }
+    throw new AttemptError(`body cut short after ${part.written} bytes (${describeNetworkError(err)})`, 'truncated', true, { cause: err });
+  }
+  if (total !== undefined && part.written !== total) {
+    throw new AttemptError(`body cut short: got ${part.written} of ${total} bytes`, 'truncated', true);
+  }
+}
+
+/**
+ * After a failed attempt: the delay before the next one, or the failure itself (thrown) when no
+ * attempt is left, it cannot help, or the server asks for a longer wait than the policy allows.
+ * A part that cannot be resumed safely is dropped.
+ */
+async function retryDelay(failure: AttemptError, attempt: number, part: PartialFile, policy: RetryPolicy): Promise<number> {
+  if (!failure.retryable || attempt >= policy.attempts) {
+    if (attempt > 1) failure.message = `${failure.message} (after ${attempt} attempts)`;
+    throw failure;
+  }
+  // Without a validator a resumed body could mix two versions of the file: start over.
+  if (failure.kind !== 'truncated' || !part.validator) await part.reset();
+  const retryAfter = failure.extra.retryAfterMs;
+  if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
+    failure.message = `${failure.message}; the server asked to retry after ${Math.round(retryAfter / 1000)} s, more than the ${Math.round(policy.maxRetryAfterMs / 1000)} s limit`;
+    throw failure;
+  }
+  return Math.max(backoffDelay(attempt, policy), retryAfter ?? 0);
+}
+
 /**
  * Downloads one URL into `destination`, hashing the bytes as they are written (constant memory).
  * Retries connection errors, 408, 429 and 5xx (honouring `Retry-After`) and bodies cut short, which
@@ -227,95 +344,22 @@ function describeNetworkError(err: unknown): string {
  * the caller compares the digests and decides where the file goes.
  */
 export async function downloadFile(req: DownloadRequest, dispatcher: Dispatcher, policy: RetryPolicy): Promise<DownloadResult> {
-  const file = await open(req.destination, 'w').catch((err) => {
+  const handle = await open(req.destination, 'w').catch((err) => {
     throw new AttemptError(`cannot create ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
   });
-  let hash = new MultiHash(req.algorithms);
-  let written = 0;
-  let validator: string | undefined;
+  const part = new PartialFile(handle, req.algorithms);
   try {
     for (let attempt = 1; ; attempt++) {
       try {
-        const resume = written > 0 && validator ? { range: `bytes=${written}-`, 'if-range': validator } : undefined;
+        const resume = part.resumeHeaders();
         const { res, url } = await openResponse(dispatcher, req.url, req, resume ?? {}, policy);
-        let total: number | undefined;
-        const length = header(res.headers, 'content-length');
-        if (res.statusCode === 206 && resume) {
-          const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header(res.headers, 'content-range') ?? '');
-          if (!range || Number(range[1]) !== written) {
-            await res.body.dump();
-            throw new AttemptError('server answered the resume with a different range', 'truncated', true);
-          }
-          total = range[2] === '*' ? undefined : Number(range[2]);
-        } else if (res.statusCode >= 200 && res.statusCode < 300 && res.statusCode !== 206) {
-          if (written > 0) {
-            // Full body again (server ignored Range or the file changed): start over.
-            await file.truncate(0);
-            hash = new MultiHash(req.algorithms);
-            written = 0;
-          }
-          total = length === undefined ? undefined : Number(length);
-          if (total !== undefined && total > policy.maxArtifactBytes) {
-            res.body.on('error', () => undefined).destroy();
-            throw tooLarge(`${total} bytes (Content-Length)`, policy);
-          }
-        } else {
-          await res.body.dump().catch(() => undefined);
-          throw statusError(res, url, !!req.originHeaders && url.origin === new URL(req.url).origin);
-        }
-        validator = header(res.headers, 'etag') ?? header(res.headers, 'last-modified');
-        const canResume = header(res.headers, 'accept-ranges') === 'bytes' || res.statusCode === 206;
-        if (!canResume) validator = undefined;
-        req.onProgress?.(written, total);
-        const checkRate = rateGuard(policy);
-        // Counted before the bytes are written: over the cap, nothing more reaches the disk.
-        const sink = hashingFileSink(file, written, hash, (n) => {
-          if (written + n > policy.maxArtifactBytes) throw tooLarge(`over ${policy.maxArtifactBytes} bytes and still sending`, policy);
-          checkRate(n);
-          written += n;
-          req.onProgress?.(written, total);
-        });
-        try {
-          await pipeline(res.body, sink, { signal: req.signal });
-        } catch (err) {
-          if (isAbort(err, req.signal)) throw err;
-          if (err instanceof AttemptError) throw err;
-          if ((err as NodeJS.ErrnoException).syscall === 'write') {
-            throw new AttemptError(`cannot write ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
-          }
-          throw new AttemptError(`body cut short after ${written} bytes (${describeNetworkError(err)})`, 'truncated', true, { cause: err });
-        }
-        if (total !== undefined && written !== total) {
-          throw new AttemptError(`body cut short: got ${written} of ${total} bytes`, 'truncated', true);
-        }
-        return {
-          size: written,
-          digests: hash.digests(),
-          contentType: header(res.headers, 'content-type'),
-          finalUrl: url.href,
-          attempts: attempt,
-        };
+        const total = await acceptResponse(res, url, part, !!resume, req, policy);
+        await receiveBody(res, part, total, req, policy);
+        return { size: part.written, digests: part.hash.digests(), contentType: header(res.headers, 'content-type'), finalUrl: url.href, attempts: attempt };
       } catch (err) {
         if (isAbort(err, req.signal)) throw new DownloadAborted('download aborted');
         const failure = err instanceof AttemptError ? err : new AttemptError(describeNetworkError(err), 'network', true, { cause: err });
-        if (!failure.retryable || attempt >= policy.attempts) {
-          if (attempt > 1) failure.message = `${failure.message} (after ${attempt} attempts)`;
-          throw failure;
-        }
-        if (failure.kind !== 'truncated' || !validator) {
-          // Without a validator a resumed body could mix two versions of the file: start over.
-          if (written > 0) {
-            await file.truncate(0);
-            hash = new MultiHash(req.algorithms);
-            written = 0;
-          }
-        }
-        const retryAfter = failure.extra.retryAfterMs;
-        if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
-          failure.message = `${failure.message}; the server asked to retry after ${Math.round(retryAfter / 1000)} s, more than the ${Math.round(policy.maxRetryAfterMs / 1000)} s limit`;
-          throw failure;
-        }
-        const delay = Math.max(backoffDelay(attempt, policy), retryAfter ?? 0);
+        const delay = await retryDelay(failure, attempt, part, policy);
         req.onRetry?.(attempt, failure.message, delay);
         await sleep(delay, req.signal).catch(() => {
           throw new DownloadAborted('download aborted');
@@ -323,6 +367,6 @@ export async function downloadFile(req: DownloadRequest, dispatcher: Dispatcher,
       }
     }
   } finally {
-    await file.close();
+    await handle.close();
   }
 }

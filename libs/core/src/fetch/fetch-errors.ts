@@ -1,0 +1,70 @@
+import { ChecksumMismatch } from '../checksum/multi-hash';
+import { HermeticError } from '../errors';
+import { AttemptError, DownloadAborted } from '../http/download-file';
+import { Artifact, Lockfile } from '../lockfile/types';
+import { wireUrl } from '../lockfile/url';
+
+/** An artifact as messages name it: its index in the lockfile and its file name. */
+export function describe(a: Artifact): string {
+  return `artifacts[${a.index}] (${a.filename})`;
+}
+
+/** Where an artifact's bytes are fetched from: the URL (a mirror's, maybe) and its credentials. */
+export interface SourcedArtifact {
+  artifact: Artifact;
+  /** URL actually requested (after mirror rewriting, without fragment). */
+  url: string;
+  /** Credentials for `url`: lockfile auth on the artifact's own origin, else .netrc. Secret. */
+  headers?: Record<string, string>;
+}
+
+const DISK_HINT = 'check free space and permissions of the store and output directories';
+
+/**
+ * Any failure of a download as a HermeticError: interrupted, a failed attempt (through
+ * `fromAttempt`, which knows what the caller can suggest), or a disk error; others unchanged.
+ */
+export function asHermeticError(err: unknown, label: string, fromAttempt: (e: AttemptError) => HermeticError): unknown {
+  if (err instanceof HermeticError) return err;
+  if (err instanceof DownloadAborted) return new HermeticError('Interrupted', `${label}: interrupted`);
+  if (err instanceof AttemptError) return fromAttempt(err);
+  const e = err as NodeJS.ErrnoException;
+  if (e.code && e.syscall) return new HermeticError('StorageError', `${label}: ${e.message}`, { hints: [DISK_HINT], cause: err });
+  return err;
+}
+
+/** A checksum mismatch of downloaded or stored bytes, with what to check and how to accept a new file. */
+export function mismatchError(lockfile: Lockfile, p: SourcedArtifact, mismatches: ChecksumMismatch[], contentType?: string): HermeticError {
+  const a = p.artifact;
+  const lines = mismatches.map((m) => `${m.algorithm} expected ${m.expected}, got ${m.actual}`);
+  const hints = [`downloaded from ${p.url}; nothing was written to the output`];
+  if (contentType && /text\/html/i.test(contentType)) {
+    hints.push('the server answered with an HTML page: probably a login or error page, not the file; check the URL and auth');
+  }
+  hints.push(`if the new file is the one you want, update the checksum of ${describe(a)} in ${lockfile.path}`);
+  return new HermeticError('ChecksumVerificationFailed', `${describe(a)}: checksum mismatch: ${lines.join('; ')}`, { hints });
+}
+
+/** A failed download as the user's error: what failed, and what would fix it (auth, size cap, URL, network). */
+export function attemptToError(lockfile: Lockfile, p: SourcedArtifact, err: AttemptError): HermeticError {
+  const a = p.artifact;
+  const via = p.url === wireUrl(a.url) ? '' : ` (mirror of ${a.url})`;
+  const what = `${describe(a)}: cannot download ${p.url}${via}: ${err.message}`;
+  if (err.kind === 'disk') return new HermeticError('StorageError', `${describe(a)}: ${err.message}`, { hints: [DISK_HINT] });
+  if (err.kind === 'auth') {
+    const fix = p.headers
+      ? `check the credentials used for ${new URL(p.url).host} (the 'auth' section of ${describe(a)}, or its ~/.netrc entry)`
+      : `add an 'auth' section (lockfile version "2.0") to ${describe(a)} in ${lockfile.path}, or a ~/.netrc entry for ${new URL(p.url).hostname}`;
+    return new HermeticError('AuthenticationFailed', what, { hints: [fix] });
+  }
+  if (err.kind === 'limit') {
+    return new HermeticError('FetchError', what, {
+      hints: [`if ${describe(a)} really is that large, raise the cap; otherwise the server sends something else than the lockfile expects`],
+    });
+  }
+  const hints =
+    err.extra.status !== undefined && err.extra.status < 500
+      ? [via ? `check the mirror rules, or fix the URL of ${describe(a)} in ${lockfile.path}` : `fix the URL of ${describe(a)} in ${lockfile.path}`]
+      : ['check the network, proxy settings (HTTPS_PROXY, NO_PROXY) and that the host is up; the download is retried on transient errors'];
+  return new HermeticError('FetchError', what, { hints, cause: err });
+}

@@ -1,0 +1,159 @@
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Dispatcher } from 'undici';
+import { Algorithm } from '../checksum/algorithms';
+import { compareDigests } from '../checksum/multi-hash';
+import { HermeticError } from '../errors';
+import { createDispatcher } from '../http/dispatcher';
+import { downloadFile } from '../http/download-file';
+import { RetryPolicy } from '../http/retry-policy';
+import { Lockfile } from '../lockfile/types';
+import { ProgressReporter } from '../progress/reporter';
+import { ContentStore } from '../store/content-store';
+import { asHermeticError, attemptToError, describe, mismatchError } from './fetch-errors';
+import { LinkMode, materialize } from './materialize';
+import { Planned } from './plan';
+import { mkdirInside } from './safe-paths';
+import { checkSidecars, SIDECAR_ALGORITHMS } from './sidecars';
+
+/** A folder files are placed in, as given and with its symlinks resolved (writes never leave it). */
+export interface PlaceDir {
+  dir: string;
+  real: string;
+}
+
+/** What every artifact of one fetch shares. */
+export interface FetchRunSettings {
+  lockfile: Lockfile;
+  store: ContentStore;
+  generic: PlaceDir;
+  maven: PlaceDir;
+  linkMode: LinkMode;
+  offline: boolean;
+  verifySidecars: boolean;
+  policy: RetryPolicy;
+  concurrency: number;
+  reporter: ProgressReporter;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** A dispatcher to use instead of one built from the environment. */
+  dispatcher?: Dispatcher;
+}
+
+/** Where one artifact's verified bytes came from. */
+export type Origin = 'download' | 'store';
+
+/**
+ * One fetch in progress: fetches artifacts one call at a time (many calls run at once) into the
+ * output through the store, sharing one dispatcher, built on the first download only.
+ */
+export class FetchRun {
+  private ownDispatcher: Dispatcher | undefined;
+
+  constructor(private readonly s: FetchRunSettings) {}
+
+  private dispatcher(): Dispatcher {
+    const s = this.s;
+    return s.dispatcher ?? (this.ownDispatcher ??= createDispatcher({ connections: s.concurrency, connectTimeoutMs: s.policy.connectTimeoutMs, env: s.env }));
+  }
+
+  /** Ends the run: destroy, not close, so a request stuck in undici (see requestWithDeadline) cannot hold it. */
+  async close(): Promise<void> {
+    await this.ownDispatcher?.destroy().catch(() => undefined);
+  }
+
+  /** Fetches one artifact into the output directory through the store; returns where its bytes came from. */
+  async fetch(p: Planned): Promise<{ origin: Origin; size: number }> {
+    const { store, signal } = this.s;
+    const a = p.artifact;
+    const label = describe(a);
+    if (a.filename.includes('/')) await mkdirInside(this.s.generic.dir, this.s.generic.real, dirname(a.filename), label);
+    if (p.mavenPath) await mkdirInside(this.s.maven.dir, this.s.maven.real, dirname(p.mavenPath), label);
+    const release = await store.lock(a.checksums, signal);
+    try {
+      return await this.fromStoreOrDownload(p);
+    } catch (err) {
+      throw asHermeticError(err, label, (e) => attemptToError(this.s.lockfile, p, e));
+    } finally {
+      await release();
+    }
+  }
+
+  /** The sidecar algorithms worth computing for `p`: those the repository may publish and the lockfile lacks. */
+  private sidecarAlgorithms(p: Planned): Algorithm[] {
+    const a = p.artifact;
+    return this.s.verifySidecars && a.kind === 'maven' ? SIDECAR_ALGORITHMS.filter((alg) => !a.checksums.some((c) => c.algorithm === alg)) : [];
+  }
+
+  private async fromStoreOrDownload(p: Planned): Promise<{ origin: Origin; size: number }> {
+    const { store, lockfile } = this.s;
+    const a = p.artifact;
+    const found = await store.lookup(a.checksums, this.sidecarAlgorithms(p));
+    if (found.status === 'mismatch') throw mismatchError(lockfile, p, found.mismatches);
+    if (found.status === 'hit') {
+      await this.crossCheck(p, found.digests);
+      await this.place(p, found.path);
+      return { origin: 'store', size: found.size };
+    }
+    if (found.altered) {
+      this.s.reporter.warn(
+        `${describe(a)}: the store's copy (${found.altered}) no longer matched its checksum and was removed; it is fetched again. Was a file it is linked to (under an output directory) edited in place?`,
+      );
+    }
+    if (this.s.offline) {
+      throw new HermeticError('OfflineMiss', `${describe(a)}: not in the store and offline mode forbids downloading ${a.url}`, {
+        hints: [`run once with network access, or put the file in the store at ${store.objectPath(a.checksums[0])}`],
+      });
+    }
+    return { origin: 'download', size: await this.download(p) };
+  }
+
+  /** Downloads into the store's temporary area, verifies every checksum, admits and places; returns the size. */
+  private async download(p: Planned): Promise<number> {
+    const { store, reporter } = this.s;
+    const a = p.artifact;
+    const temp = await store.tempPath();
+    try {
+      reporter.start(a.filename, undefined);
+      const result = await downloadFile(
+        {
+          url: p.url,
+          originHeaders: p.headers,
+          destination: temp,
+          algorithms: [...a.checksums.map((c) => c.algorithm), ...this.sidecarAlgorithms(p)],
+          signal: this.s.signal,
+          onProgress: (received, total) => reporter.progress(a.filename, received, total),
+          onRetry: (attempt, reason, delay) => reporter.retry(a.filename, attempt, reason, delay),
+        },
+        this.dispatcher(),
+        this.s.policy,
+      );
+      const mismatches = compareDigests(a.checksums, result.digests);
+      if (mismatches.length) throw mismatchError(this.s.lockfile, p, mismatches, result.contentType);
+      await this.crossCheck(p, result.digests);
+      await this.place(p, await store.admit(temp, a.checksums));
+      return result.size;
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  /** Links (or copies) a store object to the artifact's place(s) in the output. */
+  private async place(p: Planned, object: string): Promise<void> {
+    await materialize(object, join(this.s.generic.dir, p.artifact.filename), this.s.linkMode);
+    if (p.mavenPath) await materialize(object, join(this.s.maven.dir, p.mavenPath), this.s.linkMode);
+  }
+
+  /** With `verifySidecars`, compares a Maven artifact with the repository's checksum files. */
+  private async crossCheck(p: Planned, digests: ReadonlyMap<Algorithm, string>): Promise<void> {
+    const a = p.artifact;
+    if (!this.s.verifySidecars || a.kind !== 'maven' || this.s.offline) return;
+    const disagreements = await checkSidecars(p.url, digests, this.dispatcher(), p.headers, this.s.policy.readTimeoutMs, this.s.signal);
+    if (!disagreements.length) return;
+    throw new HermeticError(
+      'ChecksumVerificationFailed',
+      `${describe(a)}: the repository's checksum file disagrees with the lockfile: ${disagreements.map((d) => `${d.url} says ${d.sidecar}, the verified bytes have ${d.algorithm} ${d.actual}`).join('; ')}`,
+      { hints: [`the repository may have been changed or be corrupt; compare with another mirror before touching ${this.s.lockfile.path}`] },
+    );
+  }
+}
