@@ -105,27 +105,23 @@ function validateArtifact(item: unknown, index: number, version: LockfileVersion
   return parsed.success ? artifact : undefined;
 }
 
-/**
- * Parses and validates a lockfile's text. Throws {@link LockfileError} listing every problem with
- * its line and column, pointer and fix; returns the lockfile with warnings otherwise.
- */
-export function parseLockfile(text: string, file: string, options: ParseLockfileOptions = {}): Lockfile {
-  const env = options.env === undefined ? process.env : options.env;
+/** A lockfile problem with no place in the document (it is about the whole file). */
+function fileProblem(file: string, message: string, fix: string): LockfileError {
+  return new LockfileError(file, [{ severity: 'error', file, pointer: '', message, fix }]);
+}
+
+/** The YAML document of a lockfile: refused when nested absurdly deep, syntactically broken or empty. */
+function readDocument(text: string, file: string): { source: YamlSource; sink: DiagnosticSink } {
   const depth = nestingDepth(text);
   if (depth > MAX_NESTING) {
-    throw new LockfileError(file, [
-      {
-        severity: 'error',
-        file,
-        pointer: '',
-        message: `the YAML nests ${depth} levels deep; a lockfile needs 4 (at most ${MAX_NESTING} are read)`,
-        fix: 'this is not a lockfile: check what wrote it',
-      },
-    ]);
+    throw fileProblem(
+      file,
+      `the YAML nests ${depth} levels deep; a lockfile needs 4 (at most ${MAX_NESTING} are read)`,
+      'this is not a lockfile: check what wrote it',
+    );
   }
   const source = new YamlSource(text);
   const sink = new DiagnosticSink(file, source);
-
   for (const e of source.doc.errors) {
     const at = source.position(e.pos[0]);
     sink.items.push({
@@ -140,34 +136,39 @@ export function parseLockfile(text: string, file: string, options: ParseLockfile
   }
   if (sink.errorCount) throw new LockfileError(file, sink.items);
   if (source.doc.contents === null || (isScalar(source.doc.contents) && source.doc.contents.value === null)) {
-    throw new LockfileError(file, [
-      { severity: 'error', file, pointer: '', message: 'lockfile is empty', fix: 'start with:\nmetadata:\n  version: "2.0"\nartifacts: []' },
-    ]);
+    throw fileProblem(file, 'lockfile is empty', 'start with:\nmetadata:\n  version: "2.0"\nartifacts: []');
   }
+  return { source, sink };
+}
+
+/** The document as plain data, with a budget on aliases (a "billion laughs" document is refused). */
+function expand(source: YamlSource, file: string): unknown {
+  try {
+    return source.doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw fileProblem(
+      file,
+      `the YAML cannot be expanded: ${(err as Error).message}`,
+      "remove the anchors and aliases ('&name', '*name'); a lockfile needs none",
+    );
+  }
+}
+
+/**
+ * Parses and validates a lockfile's text. Throws {@link LockfileError} listing every problem with
+ * its line and column, pointer and fix; returns the lockfile with warnings otherwise.
+ */
+export function parseLockfile(text: string, file: string, options: ParseLockfileOptions = {}): Lockfile {
+  const env = options.env === undefined ? process.env : options.env;
+  const { source, sink } = readDocument(text, file);
   const version = checkVersion(source, sink);
   if (!version) throw new LockfileError(file, sink.items);
-
-  let data: unknown;
-  try {
-    data = source.doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    // yaml's alias budget (a "billion laughs" document), or anything else it cannot expand.
-    throw new LockfileError(file, [
-      {
-        severity: 'error',
-        file,
-        pointer: '',
-        message: `the YAML cannot be expanded: ${(err as Error).message}`,
-        fix: "remove the anchors and aliases ('&name', '*name'); a lockfile needs none",
-      },
-    ]);
-  }
+  const data = expand(source, file);
   const top = topLevelSchema.safeParse(data);
   if (!top.success) {
     reportZodIssues(sink, top.error.issues, [], data, allowedKeys);
     throw new LockfileError(file, sink.items);
   }
-
   const artifacts: Artifact[] = [];
   top.data.artifacts.forEach((item, index) => {
     const artifact = validateArtifact(item, index, version, sink, env);

@@ -134,6 +134,57 @@ export function validateUrlArtifact(input: Loose<UrlArtifactInput>, ctx: Artifac
 }
 
 const SNAPSHOT = /-SNAPSHOT$/i;
+const COORDINATES = ['group_id', 'artifact_id', 'version', 'classifier', 'type'] as const;
+const REQUIRED_COORDINATES: ReadonlyArray<(typeof COORDINATES)[number]> = ['group_id', 'artifact_id', 'version'];
+
+/** Warns about attributes Hermeto does not know (a typo would otherwise be silently ignored). */
+function warnUnknownAttributes(a: Record<string, unknown>, attrs: YamlPath, ctx: ArtifactContext): void {
+  for (const key of Object.keys(a)) {
+    if ((KNOWN_MAVEN_ATTRIBUTES as readonly string[]).includes(key)) continue;
+    ctx.sink.warn([...attrs, key], `unknown Maven attribute '${key}' is ignored`, `did you mean one of: ${KNOWN_MAVEN_ATTRIBUTES.join(', ')}?`, { key: true });
+  }
+}
+
+/** The repository root as a URL: http(s), with no query or fragment; undefined when it is not one. */
+function checkRepositoryUrl(value: unknown, attrs: YamlPath, ctx: ArtifactContext): URL | undefined {
+  if (!isString(value)) return undefined; // the schema reports it
+  const repo = checkHttpUrl(value);
+  if (!repo.ok) {
+    ctx.sink.error([...attrs, 'repository_url'], repo.message, repo.fix);
+    return undefined;
+  }
+  if (repo.url.search || repo.url.hash) {
+    ctx.sink.error(
+      [...attrs, 'repository_url'],
+      'a repository URL must not have a query or fragment',
+      'give the plain repository root, e.g. https://repo1.maven.org/maven2',
+    );
+    return undefined;
+  }
+  return repo.url;
+}
+
+/** Whether one coordinate can go into a repository path (present if required, not empty, no path syntax, no SNAPSHOT). */
+function checkCoordinate(key: (typeof COORDINATES)[number], v: unknown, attrs: YamlPath, ctx: ArtifactContext): boolean {
+  if (!isString(v)) return v === undefined && !REQUIRED_COORDINATES.includes(key); // a wrong type: the schema reports it
+  if (v.trim() === '' && key !== 'classifier') {
+    ctx.sink.error([...attrs, key], `'${key}' must not be empty`);
+    return false;
+  }
+  if (v.split('/').includes('..') || v.startsWith('/') || /[\s:?#\\]/.test(v)) {
+    ctx.sink.error(
+      [...attrs, key],
+      `'${key}' '${v}' would produce a wrong repository path`,
+      "use plain Maven coordinates (no '/', '..', ':', '?', '#', '\\' or spaces)",
+    );
+    return false;
+  }
+  if (key === 'version' && SNAPSHOT.test(v)) {
+    ctx.sink.error([...attrs, 'version'], `SNAPSHOT version '${v}' is not reproducible`, 'pin a released version');
+    return false;
+  }
+  return true;
+}
 
 /** Validates a Maven artifact whose shape is already known to be right. */
 export function validateMavenArtifact(input: Loose<MavenArtifactInput>, ctx: ArtifactContext): Artifact | undefined {
@@ -142,53 +193,14 @@ export function validateMavenArtifact(input: Loose<MavenArtifactInput>, ctx: Art
   const a = (input.attributes !== null && typeof input.attributes === 'object' ? input.attributes : {}) as Record<string, unknown>;
   const checksums = checkChecksums(input.checksum, [...base, 'checksum'], ctx);
   const auth = checkAuth(input.auth, base, ctx);
-  let ok = !!checksums && auth !== null;
-
-  for (const key of Object.keys(a)) {
-    if (!(KNOWN_MAVEN_ATTRIBUTES as readonly string[]).includes(key)) {
-      ctx.sink.warn([...attrs, key], `unknown Maven attribute '${key}' is ignored`, `did you mean one of: ${KNOWN_MAVEN_ATTRIBUTES.join(', ')}?`, {
-        key: true,
-      });
-    }
-  }
-  const repo = isString(a.repository_url) ? checkHttpUrl(a.repository_url) : ({ ok: false, message: '', fix: '' } as const);
-  if (!isString(a.repository_url)) {
-    ok = false;
-  } else if (!repo.ok) {
-    ctx.sink.error([...attrs, 'repository_url'], repo.message, repo.fix);
-    ok = false;
-  } else if (repo.url.search || repo.url.hash) {
-    ctx.sink.error(
-      [...attrs, 'repository_url'],
-      'a repository URL must not have a query or fragment',
-      'give the plain repository root, e.g. https://repo1.maven.org/maven2',
-    );
-    ok = false;
-  }
-  for (const key of ['group_id', 'artifact_id', 'version', 'classifier', 'type'] as const) {
-    const v = a[key];
-    if (!isString(v)) {
-      if (v !== undefined || key === 'group_id' || key === 'artifact_id' || key === 'version') ok = false;
-    } else if (v.trim() === '' && key !== 'classifier') {
-      ctx.sink.error([...attrs, key], `'${key}' must not be empty`);
-      ok = false;
-    } else if (v.split('/').includes('..') || v.startsWith('/') || /[\s:?#\\]/.test(v)) {
-      ctx.sink.error(
-        [...attrs, key],
-        `'${key}' '${v}' would produce a wrong repository path`,
-        "use plain Maven coordinates (no '/', '..', ':', '?', '#', '\\' or spaces)",
-      );
-      ok = false;
-    }
-  }
-  if (isString(a.version) && SNAPSHOT.test(a.version)) {
-    ctx.sink.error([...attrs, 'version'], `SNAPSHOT version '${a.version}' is not reproducible`, 'pin a released version');
-    ok = false;
-  }
-  if (!ok || !repo.ok) return undefined;
+  warnUnknownAttributes(a, attrs, ctx);
+  const repository = checkRepositoryUrl(a.repository_url, attrs, ctx);
+  // Every coordinate is checked (no short-circuit), so one pass reports every problem.
+  const coordinatesOk = COORDINATES.map((key) => checkCoordinate(key, a[key], attrs, ctx)).every(Boolean);
+  if (!checksums || auth === null || !repository || !coordinatesOk) return undefined;
 
   const maven: MavenCoordinates = {
-    repositoryUrl: repo.url.href,
+    repositoryUrl: repository.href,
     groupId: a.group_id as string,
     artifactId: a.artifact_id as string,
     version: a.version as string,
@@ -197,14 +209,5 @@ export function validateMavenArtifact(input: Loose<MavenArtifactInput>, ctx: Art
   };
   const filename = checkFilename(input.filename, mavenFileName(maven), base, ctx, 'the Maven coordinates');
   if (filename === undefined) return undefined;
-  return {
-    kind: 'maven',
-    index: ctx.index,
-    checksums: checksums!,
-    filename,
-    filenameExplicit: !!input.filename,
-    url: mavenUrl(maven),
-    maven,
-    ...(auth ? { auth } : {}),
-  };
+  return { kind: 'maven', index: ctx.index, checksums, filename, filenameExplicit: !!input.filename, url: mavenUrl(maven), maven, ...(auth ? { auth } : {}) };
 }
