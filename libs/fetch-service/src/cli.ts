@@ -1,8 +1,9 @@
-import { homedir } from 'node:os';
+import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { embeddedAuth, embeddedAuthPath } from './client/embedded-auth';
-import { FetchService, PortInUseError } from './service';
+import { defaultServiceDir } from './client/ensure-service';
+import { FetchService, FetchServiceOptions, PortInUseError } from './service';
 import { DEFAULT_CONTROL_PORT, DEFAULT_PROXY_PORT } from './client/ports';
 
 const USAGE = `Usage: hermetic-fetch-service [options]
@@ -15,7 +16,8 @@ Options:
   --control-port <n>     control API port (default ${DEFAULT_CONTROL_PORT})
   --proxy-port <n>, -p   proxy port (default ${DEFAULT_PROXY_PORT})
   --bind <address>       listen address (default 127.0.0.1)
-  --config <dir>         configuration directory (default ~/.local/share/hermetic/fetch-service)
+  --config <dir>         configuration directory (default $HERMETIC_FETCH_SERVICE_DIR,
+                         else ~/.local/share/hermetic/fetch-service)
   --spool <dir>          session spool directory (default <config>/spool)
   --cert <file>          CA certificate (default <config>/ca.pem; created if missing)
   --key <file>           CA private key (default <config>/ca.key.pem; created if missing, mode 0600)
@@ -43,30 +45,85 @@ function positive(name: string, value: string): number {
   return n;
 }
 
+const OPTIONS = {
+  'control-port': { type: 'string' },
+  'proxy-port': { type: 'string', short: 'p' },
+  bind: { type: 'string' },
+  config: { type: 'string' },
+  spool: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'permissive-mode': { type: 'boolean' },
+  'spool-data': { type: 'boolean' },
+  'idle-shutdown': { type: 'string' },
+  'log-file': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'max-connections': { type: 'string' },
+  verbosity: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type CliValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+/** The service's options from the command line and the environment (throws on a bad value). */
+function serviceOptions(v: CliValues, env: NodeJS.ProcessEnv, onIdleShutdown: () => void): FetchServiceOptions & { generatedAuth: boolean; config: string } {
+  const config = resolve(v.config ?? defaultServiceDir(env));
+  const idle = Number(v['idle-shutdown'] ?? 0);
+  if (!Number.isFinite(idle) || idle < 0) throw new Error(`--idle-shutdown must be a number of seconds, got '${v['idle-shutdown']}'`);
+  // No credential given: a random one, kept in the configuration folder for the clients (pack) to read.
+  const generatedAuth = env.FETCH_SERVICE_AUTH === undefined;
+  return {
+    config,
+    generatedAuth,
+    auth: env.FETCH_SERVICE_AUTH ?? embeddedAuth(config),
+    controlPort: port('control-port', v['control-port'], DEFAULT_CONTROL_PORT),
+    proxyPort: port('proxy-port', v['proxy-port'], DEFAULT_PROXY_PORT),
+    bind: v.bind,
+    cert: resolve(v.cert ?? join(config, 'ca.pem')),
+    key: resolve(v.key ?? join(config, 'ca.key.pem')),
+    spool: resolve(v.spool ?? join(config, 'spool')),
+    permissiveMode: !!v['permissive-mode'],
+    spoolData: !!v['spool-data'],
+    idleTimeoutMs: v['idle-timeout'] === undefined ? undefined : positive('idle-timeout', v['idle-timeout']) * 1000,
+    maxConnections: v['max-connections'] === undefined ? undefined : positive('max-connections', v['max-connections']),
+    idleShutdownS: idle,
+    logFile: v['log-file'] ? resolve(v['log-file']) : undefined,
+    env,
+    onIdleShutdown,
+  };
+}
+
+/**
+ * Keeps a started service running: stops it on SIGINT/SIGTERM; as a last resort, anything that
+ * escapes the (fault-contained) handlers goes to the service's log, not only to a terminal nobody
+ * watches, and the live sessions carry on.
+ */
+function superviseUntilStopped(service: FetchService, stopped: () => void): void {
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(event, (err: unknown) => service.log(`ERROR: internal ${event}, kept running: ${(err as Error)?.stack ?? String(err)}`));
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      service.log(`${signal}: shutting down`);
+      void service.stop().then(() => stopped());
+    });
+  }
+}
+
+/** Reports a failed start (also to the log file, where a detached service's starter looks) and gives its exit code. */
+function startFailed(err: unknown, logFile: string | undefined): number {
+  const line = `ERROR: ${(err as Error).message}`;
+  process.stderr.write(`${line}\n`);
+  if (logFile) appendFileSync(resolve(logFile), `${new Date().toISOString()} ${line}\n`);
+  if (err instanceof PortInUseError) return err.which === 'proxy' ? 1 : 2;
+  return 4;
+}
+
 /** Runs the service until SIGINT/SIGTERM or idle shutdown; resolves to the process exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let v;
+  let v: CliValues;
   try {
-    v = parseArgs({
-      args: argv,
-      options: {
-        'control-port': { type: 'string' },
-        'proxy-port': { type: 'string', short: 'p' },
-        bind: { type: 'string' },
-        config: { type: 'string' },
-        spool: { type: 'string' },
-        cert: { type: 'string' },
-        key: { type: 'string' },
-        'permissive-mode': { type: 'boolean' },
-        'spool-data': { type: 'boolean' },
-        'idle-shutdown': { type: 'string' },
-        'log-file': { type: 'string' },
-        'idle-timeout': { type: 'string' },
-        'max-connections': { type: 'string' },
-        verbosity: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
+    v = parseArgs({ args: argv, options: OPTIONS }).values;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
     return 64;
@@ -75,56 +132,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.stdout.write(USAGE);
     return 0;
   }
-  const config = resolve(v.config ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'hermetic', 'fetch-service'));
-  let service: FetchService;
   try {
-    const idle = Number(v['idle-shutdown'] ?? 0);
-    if (!Number.isFinite(idle) || idle < 0) throw new Error(`--idle-shutdown must be a number of seconds, got '${v['idle-shutdown']}'`);
     let stopped!: () => void;
     const done = new Promise<void>((r) => (stopped = r));
-    // No credential given: a random one, kept in the configuration folder for the clients (pack) to read.
-    const generated = env.FETCH_SERVICE_AUTH === undefined;
-    const auth = env.FETCH_SERVICE_AUTH ?? embeddedAuth(config);
-    service = new FetchService({
-      auth,
-      controlPort: port('control-port', v['control-port'], DEFAULT_CONTROL_PORT),
-      proxyPort: port('proxy-port', v['proxy-port'], DEFAULT_PROXY_PORT),
-      bind: v.bind,
-      cert: resolve(v.cert ?? join(config, 'ca.pem')),
-      key: resolve(v.key ?? join(config, 'ca.key.pem')),
-      spool: resolve(v.spool ?? join(config, 'spool')),
-      permissiveMode: !!v['permissive-mode'],
-      spoolData: !!v['spool-data'],
-      idleTimeoutMs: v['idle-timeout'] === undefined ? undefined : positive('idle-timeout', v['idle-timeout']) * 1000,
-      maxConnections: v['max-connections'] === undefined ? undefined : positive('max-connections', v['max-connections']),
-      idleShutdownS: idle,
-      logFile: v['log-file'] ? resolve(v['log-file']) : undefined,
-      env,
-      onIdleShutdown: () => stopped(),
-    });
+    const { config, generatedAuth, ...options } = serviceOptions(v, env, () => stopped());
+    const service = new FetchService(options);
     await service.start();
-    if (generated) service.log(`control API credentials (FETCH_SERVICE_AUTH was not set): ${embeddedAuthPath(config)}`);
-    // Last resort: every handler is fault-contained, but should anything still escape, it goes to
-    // the service's log (not only to a terminal nobody watches) and the live sessions carry on.
-    for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
-      process.on(event, (err: unknown) => service.log(`ERROR: internal ${event}, kept running: ${(err as Error)?.stack ?? String(err)}`));
-    }
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => {
-        service.log(`${signal}: shutting down`);
-        void service.stop().then(() => stopped());
-      });
-    }
+    if (generatedAuth) service.log(`control API credentials (FETCH_SERVICE_AUTH was not set): ${embeddedAuthPath(config)}`);
+    superviseUntilStopped(service, stopped);
     await done;
     return 0;
   } catch (err) {
-    const line = `ERROR: ${(err as Error).message}`;
-    process.stderr.write(`${line}\n`);
-    if (v['log-file']) {
-      const { appendFileSync } = await import('node:fs');
-      appendFileSync(resolve(v['log-file']), `${new Date().toISOString()} ${line}\n`);
-    }
-    if (err instanceof PortInUseError) return err.which === 'proxy' ? 1 : 2;
-    return 4;
+    return startFailed(err, v['log-file']);
   }
 }

@@ -48,107 +48,127 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return value as Record<string, unknown>;
 }
 
+/** Whether a request carries the control API's Basic credentials (both parts compared, always, in constant time). */
+function authorized(req: IncomingMessage, auth: ControlOptions['auth']): boolean {
+  const m = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  if (!m) return false;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const userOk = sameSecret(colon >= 0 ? decoded.slice(0, colon) : decoded, auth.user);
+  const passwordOk = sameSecret(colon >= 0 ? decoded.slice(colon + 1) : '', auth.password);
+  return colon >= 0 && userOk && passwordOk;
+}
+
+/** One endpoint: its handler gets the id captured from the path, if the path has one. */
+type Handler = (o: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string) => Promise<void> | void;
+
+function status(o: ControlOptions, req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  const live = o.registry.live();
+  send(res, 200, {
+    uptime: Math.floor((Date.now() - o.startTime.getTime()) / 1000),
+    'start-time': o.startTime.toISOString(),
+    'session-count': live.length,
+    'active-sessions': live.map((s) => ({
+      'session-id': s.id,
+      'start-time': s.startTime.toISOString(),
+      policy: s.policy,
+      age: Math.floor((Date.now() - s.startTime.getTime()) / 1000),
+      timeout: s.timeoutS,
+    })),
+  });
+}
+
+/** Revoking is authenticated by the session token in the body (Launchpad sends no Basic auth). */
+async function revokeToken(o: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  const body = await readJson(req);
+  const session = o.registry.get(id);
+  if (!session) return send(res, 404, 'session not found\n');
+  if (typeof body.token !== 'string' || !sameSecret(body.token, session.token)) return send(res, 400, 'invalid session token\n');
+  session.revoked = true;
+  session.endTime ??= new Date();
+  o.log(`revoked token of session ${session.id}`);
+  o.onChange();
+  send(res, 200, {
+    'session-id': session.id,
+    'start-time': session.startTime.toISOString(),
+    'end-time': session.endTime.toISOString(),
+    'spool-path': session.spoolPath,
+  });
+}
+
+async function createSession(o: ControlOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const session = o.registry.create(await readJson(req));
+  o.log(`create ${session.policy} session ${session.id}`);
+  o.onChange();
+  send(res, 200, { id: session.id, token: session.token });
+}
+
+/** The report, once the token is revoked. craft-application sends `{}` with its GET: a body is accepted (and ignored). */
+async function sessionReport(o: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  await readJson(req).catch(() => ({}));
+  const session = o.registry.get(id);
+  if (!session) return send(res, 404, 'session not found\n');
+  if (!session.revoked) return send(res, 400, 'session token is active\n');
+  send(res, 200, session.report());
+}
+
+async function finishSession(o: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  await readJson(req).catch(() => ({}));
+  const session = o.registry.get(id);
+  if (!session) return send(res, 404, 'session not found\n');
+  await o.registry.finish(session);
+  o.log(`discarding session ${session.id}`);
+  o.onChange();
+  send(res, 200);
+}
+
+async function deleteResources(o: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  req.resume();
+  const spool = o.registry.finishedSpools.get(id);
+  if (!spool) return send(res, o.registry.get(id) ? 400 : 404, o.registry.get(id) ? 'session is not finished\n' : 'session not found\n');
+  await rm(spool, { recursive: true, force: true });
+  o.registry.finishedSpools.delete(id);
+  send(res, 200);
+}
+
+/** The endpoints, in matching order; `open` ones need no Basic auth. */
+const ROUTES: ReadonlyArray<{ method: string; path: RegExp; open?: true; handle: Handler }> = [
+  { method: 'GET', path: /^\/status$/, open: true, handle: status },
+  { method: 'DELETE', path: /^\/session\/([^/]+)\/token$/, open: true, handle: revokeToken },
+  { method: 'POST', path: /^\/session$/, handle: createSession },
+  { method: 'GET', path: /^\/session\/([^/]+)$/, handle: sessionReport },
+  { method: 'DELETE', path: /^\/session\/([^/]+)$/, handle: finishSession },
+  { method: 'DELETE', path: /^\/resources\/([^/]+)$/, handle: deleteResources },
+];
+
+/** Finds the endpoint of a request (Basic auth checked for all but the open ones) and runs it. */
+async function route(o: ControlOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://control').pathname.replace(/\/+$/, '') || '/';
+  const method = req.method ?? 'GET';
+  const match = (open: boolean) => {
+    for (const r of ROUTES) {
+      const m = !!r.open === open && r.method === method ? r.path.exec(path) : null;
+      if (m) return { handle: r.handle, id: m[1] ?? '' };
+    }
+    return undefined;
+  };
+  const open = match(true);
+  if (open) return open.handle(o, req, res, open.id);
+  const endpoint = authorized(req, o.auth) ? match(false) : undefined;
+  if (endpoint) return endpoint.handle(o, req, res, endpoint.id);
+  req.resume();
+  return authorized(req, o.auth) ? send(res, 404, '404 page not found\n') : send(res, 401, '401 Unauthorized\n');
+}
+
 /**
  * The control API of the Fetch Service (the Go server's contract): `GET /status` without auth;
  * `POST /session`; `DELETE /session/{id}/token` authenticated by the token itself;
  * `GET /session/{id}` (only once the token is revoked); `DELETE /session/{id}`; `DELETE /resources/{id}`.
  */
 export function createControlServer(o: ControlOptions): Server {
-  const authorized = (req: IncomingMessage) => {
-    const m = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!m) return false;
-    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    // Both parts compared, always, in constant time.
-    const userOk = sameSecret(colon >= 0 ? decoded.slice(0, colon) : decoded, o.auth.user);
-    const passwordOk = sameSecret(colon >= 0 ? decoded.slice(colon + 1) : '', o.auth.password);
-    return colon >= 0 && userOk && passwordOk;
-  };
-
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://control').pathname.replace(/\/+$/, '') || '/';
-    const method = req.method ?? 'GET';
-    const parts = path.split('/').filter(Boolean);
-
-    if (method === 'GET' && path === '/status') {
-      req.resume();
-      const live = o.registry.live();
-      return send(res, 200, {
-        uptime: Math.floor((Date.now() - o.startTime.getTime()) / 1000),
-        'start-time': o.startTime.toISOString(),
-        'session-count': live.length,
-        'active-sessions': live.map((s) => ({
-          'session-id': s.id,
-          'start-time': s.startTime.toISOString(),
-          policy: s.policy,
-          age: Math.floor((Date.now() - s.startTime.getTime()) / 1000),
-          timeout: s.timeoutS,
-        })),
-      });
-    }
-
-    // Revoking is authenticated by the session token in the body (Launchpad sends no Basic auth).
-    if (method === 'DELETE' && parts.length === 3 && parts[0] === 'session' && parts[2] === 'token') {
-      const body = await readJson(req);
-      const session = o.registry.get(parts[1]);
-      if (!session) return send(res, 404, 'session not found\n');
-      if (typeof body.token !== 'string' || !sameSecret(body.token, session.token)) return send(res, 400, 'invalid session token\n');
-      session.revoked = true;
-      session.endTime ??= new Date();
-      o.log(`revoked token of session ${session.id}`);
-      o.onChange();
-      return send(res, 200, {
-        'session-id': session.id,
-        'start-time': session.startTime.toISOString(),
-        'end-time': session.endTime.toISOString(),
-        'spool-path': session.spoolPath,
-      });
-    }
-
-    if (!authorized(req)) {
-      req.resume();
-      return send(res, 401, '401 Unauthorized\n');
-    }
-
-    if (method === 'POST' && path === '/session') {
-      const session = o.registry.create(await readJson(req));
-      o.log(`create ${session.policy} session ${session.id}`);
-      o.onChange();
-      return send(res, 200, { id: session.id, token: session.token });
-    }
-
-    if (parts.length === 2 && parts[0] === 'session') {
-      // craft-application sends `{}` with its GET: accept (and ignore) a body.
-      await readJson(req).catch(() => ({}));
-      const session = o.registry.get(parts[1]);
-      if (!session) return send(res, 404, 'session not found\n');
-      if (method === 'GET') {
-        if (!session.revoked) return send(res, 400, 'session token is active\n');
-        return send(res, 200, session.report());
-      }
-      if (method === 'DELETE') {
-        await o.registry.finish(session);
-        o.log(`discarding session ${session.id}`);
-        o.onChange();
-        return send(res, 200);
-      }
-    }
-
-    if (method === 'DELETE' && parts.length === 2 && parts[0] === 'resources') {
-      req.resume();
-      const spool = o.registry.finishedSpools.get(parts[1]);
-      if (!spool) return send(res, o.registry.get(parts[1]) ? 400 : 404, o.registry.get(parts[1]) ? 'session is not finished\n' : 'session not found\n');
-      await rm(spool, { recursive: true, force: true });
-      o.registry.finishedSpools.delete(parts[1]);
-      return send(res, 200);
-    }
-
-    req.resume();
-    return send(res, 404, '404 page not found\n');
-  };
-
   return createServer((req, res) => {
-    route(req, res).catch((err) => {
+    route(o, req, res).catch((err) => {
       if (err instanceof SessionRequestError || err instanceof SecretError) return send(res, 400, `${err.message}\n`);
       o.log(`ERROR: control ${req.method} ${(req.url ?? '').split('?')[0]}: ${(err as Error).message}`);
       if (!res.headersSent) send(res, 500, 'internal error\n');
