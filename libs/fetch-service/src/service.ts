@@ -75,29 +75,29 @@ export class FetchService {
   controlUrl = '';
   proxyAddress = '';
 
-  constructor(private readonly o: FetchServiceOptions) {}
+  constructor(private readonly options: FetchServiceOptions) {}
 
   readonly log = (line: string): void => {
     const text = `${new Date().toISOString()} ${line}\n`;
-    if (this.o.logFile) appendFileSync(this.o.logFile, text);
+    if (this.options.logFile) appendFileSync(this.options.logFile, text);
     else process.stdout.write(text);
   };
 
   async start(): Promise<this> {
-    const env = this.o.env ?? process.env;
+    const env = this.options.env ?? process.env;
     // Checked before anything listens: a missing or malformed credential would open the control API.
-    const auth = parseServiceAuth(this.o.auth ?? env.FETCH_SERVICE_AUTH);
-    const ca = await loadOrCreateCa(this.o.cert, this.o.key);
-    const registry = new SessionRegistry(this.o.spool, !!this.o.permissiveMode, this.o.now);
+    const auth = parseServiceAuth(this.options.auth ?? env.FETCH_SERVICE_AUTH);
+    const ca = await loadOrCreateCa(this.options.cert, this.options.key);
+    const registry = new SessionRegistry(this.options.spool, !!this.options.permissiveMode, this.options.now);
     this.upstream = createDispatcher({ connections: 32, connectTimeoutMs: 30_000, env });
     this.proxy = new ProxyServer({
       registry,
       leafCertificates: new LeafCertificates(ca),
       upstream: this.upstream,
       log: this.log,
-      spoolData: this.o.spoolData,
-      idleTimeoutMs: this.o.idleTimeoutMs,
-      maxConnections: this.o.maxConnections,
+      spoolData: this.options.spoolData,
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      maxConnections: this.options.maxConnections,
     });
     let idleSince = Date.now();
     const startTime = new Date();
@@ -110,10 +110,10 @@ export class FetchService {
         if (registry.live().length) idleSince = Date.now();
       },
     });
-    const host = this.o.bind ?? '127.0.0.1';
-    const p = await listen(this.proxy.server, this.o.proxyPort ?? DEFAULT_PROXY_PORT, host, 'proxy');
+    const host = this.options.bind ?? '127.0.0.1';
+    const p = await listen(this.proxy.server, this.options.proxyPort ?? DEFAULT_PROXY_PORT, host, 'proxy');
     try {
-      const c = await listen(this.control, this.o.controlPort ?? DEFAULT_CONTROL_PORT, host, 'control');
+      const c = await listen(this.control, this.options.controlPort ?? DEFAULT_CONTROL_PORT, host, 'control');
       this.controlUrl = `http://${host}:${c.port}`;
     } catch (err) {
       this.proxy.close();
@@ -121,7 +121,7 @@ export class FetchService {
     }
     this.proxyAddress = `${host}:${p.port}`;
     this.timers.push(setInterval(() => void registry.expire(), 5_000).unref());
-    const idle = this.o.idleShutdownS ?? 0;
+    const idle = this.options.idleShutdownS ?? 0;
     if (idle > 0) {
       this.timers.push(
         setInterval(() => {
@@ -129,7 +129,7 @@ export class FetchService {
           if (registry.live().length) idleSince = Date.now();
           else if (Date.now() - idleSince >= idle * 1000) {
             this.log(`no live session for ${idle} s: shutting down`);
-            void this.stop().then(() => this.o.onIdleShutdown?.());
+            void this.stop().then(() => this.options.onIdleShutdown?.());
           }
         }, 250),
       );

@@ -131,24 +131,24 @@ class Tally {
 async function fetchAll(
   run: FetchRun,
   planned: readonly Planned[],
-  o: { concurrency: number; reporter: ProgressReporter; signal?: AbortSignal },
+  settings: { concurrency: number; reporter: ProgressReporter; signal?: AbortSignal },
 ): Promise<Tally> {
   const tally = new Tally();
   try {
-    await mapLimit(planned, o.concurrency, async (p) => {
+    await mapLimit(planned, settings.concurrency, async (p) => {
       const a = p.artifact;
-      if (o.signal?.aborted) {
+      if (settings.signal?.aborted) {
         tally.failures.push({ index: a.index, error: new HermeticError('Interrupted', `${describe(a)}: interrupted`) });
         return;
       }
       try {
         const r = await run.fetch(p);
         tally.add(a, r.origin, r.size);
-        o.reporter.done(a.filename, r.origin, r.size);
+        settings.reporter.done(a.filename, r.origin, r.size);
       } catch (err) {
         const e = err instanceof HermeticError ? err : new HermeticError('FetchError', `${describe(a)}: ${(err as Error).message}`, { cause: err });
         tally.failures.push({ index: a.index, error: e });
-        o.reporter.failed(a.filename, e.message);
+        settings.reporter.failed(a.filename, e.message);
       }
     });
   } finally {

@@ -35,20 +35,20 @@ export function sourceFor(
 export function plan(
   lockfile: Lockfile,
   artifacts: readonly Artifact[],
-  o: { mirrors: readonly MirrorRule[]; netrc?: Netrc; env: NodeJS.ProcessEnv; mavenLayout?: boolean },
+  settings: { mirrors: readonly MirrorRule[]; netrc?: Netrc; env: NodeJS.ProcessEnv; mavenLayout?: boolean },
 ): Planned[] {
   return artifacts.map((artifact) => {
     const lockfileAuth = () => {
       try {
-        return authHeaders(artifact.auth, o.env);
+        return authHeaders(artifact.auth, settings.env);
       } catch (err) {
         throw new HermeticError('InvalidLockfileFormat', `${lockfile.path}: ${describe(artifact)}: ${(err as Error).message}`, {
           hints: ['export the variable before running'],
         });
       }
     };
-    const source = sourceFor(wireUrl(artifact.url), o.mirrors, lockfileAuth, o.netrc);
-    const mavenPath = o.mavenLayout && artifact.kind === 'maven' ? mavenRepositoryPath(artifact.maven) : undefined;
+    const source = sourceFor(wireUrl(artifact.url), settings.mirrors, lockfileAuth, settings.netrc);
+    const mavenPath = settings.mavenLayout && artifact.kind === 'maven' ? mavenRepositoryPath(artifact.maven) : undefined;
     return { artifact, ...source, ...(mavenPath ? { mavenPath } : {}) };
   });
 }

@@ -37,18 +37,18 @@ export interface ProbeResult {
  * that write or refresh lockfiles. The bytes are admitted to the store under the digests just
  * computed, so the fetch that follows is a store hit instead of a second download.
  */
-export async function probeUrl(url: string, o: ProbeOptions): Promise<ProbeResult> {
+export async function probeUrl(url: string, options: ProbeOptions): Promise<ProbeResult> {
   const wire = url.split('#')[0];
-  const { url: source, headers } = sourceFor(wire, o.mirrors ?? [], () => o.headers, o.netrc);
+  const { url: source, headers } = sourceFor(wire, options.mirrors ?? [], () => options.headers, options.netrc);
   const host = new URL(source).hostname;
-  const refused = o.hosts ? hostRefusal(host, o.hosts) : undefined;
+  const refused = options.hosts ? hostRefusal(host, options.hosts) : undefined;
   if (refused) throw new HermeticError('InvalidInput', `${source}: ${refused}`, { hints: ['add a mirror rule, or change the allow/block host rules'] });
-  const policy = { ...DEFAULT_RETRY_POLICY, ...o.policy };
-  const dispatcher = createDispatcher({ connections: 1, connectTimeoutMs: policy.connectTimeoutMs, env: o.env });
-  const temp = await o.store.tempPath();
+  const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+  const dispatcher = createDispatcher({ connections: 1, connectTimeoutMs: policy.connectTimeoutMs, env: options.env });
+  const temp = await options.store.tempPath();
   try {
     const result = await downloadFile(
-      { url: source, originHeaders: headers, destination: temp, algorithms: o.algorithms, signal: o.signal },
+      { url: source, originHeaders: headers, destination: temp, algorithms: options.algorithms, signal: options.signal },
       dispatcher,
       policy,
     );
@@ -58,7 +58,7 @@ export async function probeUrl(url: string, o: ProbeOptions): Promise<ProbeResul
       });
     }
     const checksums: Checksum[] = [...result.digests].map(([algorithm, digest]) => ({ algorithm, digest, text: `${algorithm}:${digest}` }));
-    await o.store.admit(temp, checksums);
+    await options.store.admit(temp, checksums);
     return { digests: result.digests, size: result.size, contentType: result.contentType, source };
   } catch (err) {
     throw asHermeticError(

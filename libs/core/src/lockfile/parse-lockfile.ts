@@ -25,8 +25,8 @@ export interface ParseLockfileOptions {
 
 /** Allowed keys of an artifact and of its nested mappings, for "unknown field" fixes. */
 function artifactKeys(isMaven: boolean, version: LockfileVersion): (path: YamlPath) => readonly string[] | undefined {
-  const own = isMaven ? ['type', 'checksum', 'filename', 'attributes'] : ['download_url', 'checksum', 'filename'];
-  const keys = version === '2.0' ? [...own, 'auth'] : own;
+  const common = isMaven ? ['type', 'checksum', 'filename', 'attributes'] : ['download_url', 'checksum', 'filename'];
+  const keys = version === '2.0' ? [...common, 'auth'] : common;
   return (path) => (path.length === 2 ? keys : allowedKeys(path));
 }
 

@@ -27,8 +27,8 @@ export function subjectRef(name: string): string {
  * A component with Hermeto's shape and key order (so purls, names and references match), plus the
  * proper CycloneDX `hashes`, and the mirror actually used as a second distribution reference.
  */
-export function cycloneDxComponent(c: SbomComponent, o: SbomOptions): CycloneDxComponent {
-  const { tool } = namingOf(o);
+export function cycloneDxComponent(c: SbomComponent, options: SbomOptions): CycloneDxComponent {
+  const { tool } = namingOf(options);
   const hashes = c.hashes.flatMap((h) => (CDX_ALGORITHMS[h.algorithm] ? [{ alg: CDX_ALGORITHMS[h.algorithm], content: h.digest }] : []));
   return {
     'bom-ref': c.purl,
@@ -54,16 +54,16 @@ export function dedupeByPurl<T extends CycloneDxComponent>(components: readonly 
  * `metadata.component`, its dependency edges, and the backend annotation. JSON text with a 2-space
  * indent and no trailing newline, as Hermeto writes `bom.json`.
  */
-export function toCycloneDx(components: readonly SbomComponent[], o: SbomOptions): CycloneDxBom {
-  const { tool, organization } = namingOf(o);
-  const timestamp = timestampOf(o);
-  const comps = dedupeByPurl(components.map((c) => cycloneDxComponent(c, o)));
+export function toCycloneDx(components: readonly SbomComponent[], options: SbomOptions): CycloneDxBom {
+  const { tool, organization } = namingOf(options);
+  const timestamp = timestampOf(options);
+  const comps = dedupeByPurl(components.map((c) => cycloneDxComponent(c, options)));
   const refs = comps.map((c) => c['bom-ref']);
   const subject = {
-    'bom-ref': subjectRef(o.subject.name),
+    'bom-ref': subjectRef(options.subject.name),
     type: 'application',
-    name: o.subject.name,
-    ...(o.subject.version ? { version: o.subject.version } : {}),
+    name: options.subject.name,
+    ...(options.subject.version ? { version: options.subject.version } : {}),
   };
   const body = {
     bomFormat: 'CycloneDX',
@@ -73,14 +73,14 @@ export function toCycloneDx(components: readonly SbomComponent[], o: SbomOptions
     components: comps,
     dependencies: [{ ref: subject['bom-ref'], dependsOn: refs }],
     metadata: {
-      ...(o.reproducible ? {} : { timestamp }),
+      ...(options.reproducible ? {} : { timestamp }),
       tools: [{ vendor: organization, name: tool }],
       component: subject,
     },
     specVersion: '1.6',
     version: 1,
   };
-  return { ...body, serialNumber: `urn:uuid:${uuidOf(o, JSON.stringify(body))}` };
+  return { ...body, serialNumber: `urn:uuid:${uuidOf(options, JSON.stringify(body))}` };
 }
 
 /** Serialises like Hermeto: 2-space indent, no trailing newline. */

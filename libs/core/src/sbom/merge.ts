@@ -14,8 +14,8 @@ interface Annotation {
  * de-duplicated by purl, each project kept as an `application` component whose dependency edges
  * name its own artifacts, annotations with the same text merged (subjects united, latest time).
  */
-export function mergeCycloneDx(boms: ReadonlyArray<{ file: string; bom: CycloneDxBom }>, o: SbomOptions): CycloneDxBom {
-  const { tool, organization } = namingOf(o);
+export function mergeCycloneDx(boms: ReadonlyArray<{ file: string; bom: CycloneDxBom }>, options: SbomOptions): CycloneDxBom {
+  const { tool, organization } = namingOf(options);
   const components: CycloneDxComponent[] = [];
   const dependencies: Array<{ ref: string; dependsOn: string[] }> = [];
   const annotations = new Map<string, Annotation>();
@@ -44,10 +44,10 @@ export function mergeCycloneDx(boms: ReadonlyArray<{ file: string; bom: CycloneD
     }
   }
   const workspace = {
-    'bom-ref': subjectRef(o.subject.name),
+    'bom-ref': subjectRef(options.subject.name),
     type: 'application',
-    name: o.subject.name,
-    ...(o.subject.version ? { version: o.subject.version } : {}),
+    name: options.subject.name,
+    ...(options.subject.version ? { version: options.subject.version } : {}),
   };
   const projectComponents = dedupeByPurl(projects);
   dependencies.unshift({ ref: workspace['bom-ref'], dependsOn: projectComponents.map((p) => p['bom-ref']) });
@@ -57,12 +57,12 @@ export function mergeCycloneDx(boms: ReadonlyArray<{ file: string; bom: CycloneD
     components: [...projectComponents, ...dedupeByPurl(components)],
     dependencies,
     metadata: {
-      ...(o.reproducible ? {} : { timestamp: timestampOf(o) }),
+      ...(options.reproducible ? {} : { timestamp: timestampOf(options) }),
       tools: [{ vendor: organization, name: tool }],
       component: workspace,
     },
     specVersion: '1.6',
     version: 1,
   };
-  return { ...body, serialNumber: `urn:uuid:${uuidOf(o, JSON.stringify(body))}` };
+  return { ...body, serialNumber: `urn:uuid:${uuidOf(options, JSON.stringify(body))}` };
 }

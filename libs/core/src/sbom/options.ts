@@ -26,22 +26,22 @@ export interface Naming {
   organization: string;
 }
 
-export function namingOf(o: SbomOptions): Naming {
-  return o.naming === 'hermeto' ? { tool: 'hermeto', organization: 'red hat' } : { tool: 'hermetic', organization: 'Hermetic' };
+export function namingOf(options: SbomOptions): Naming {
+  return options.naming === 'hermeto' ? { tool: 'hermeto', organization: 'red hat' } : { tool: 'hermetic', organization: 'Hermetic' };
 }
 
 /** `YYYY-MM-DDTHH:MM:SSZ` for the document: fixed in reproducible mode. */
-export function timestampOf(o: SbomOptions): string {
-  const env = o.env ?? process.env;
-  const date = o.reproducible
+export function timestampOf(options: SbomOptions): string {
+  const env = options.env ?? process.env;
+  const date = options.reproducible
     ? new Date(/^\d+$/.test(env.SOURCE_DATE_EPOCH ?? '') ? Number(env.SOURCE_DATE_EPOCH) * 1000 : 0)
-    : (o.now ?? (() => new Date()))();
+    : (options.now ?? (() => new Date()))();
   return `${date.toISOString().slice(0, 19)}Z`;
 }
 
 /** A UUID: derived from `content` (version-5 shaped) in reproducible mode, random otherwise. */
-export function uuidOf(o: SbomOptions, content: string): string {
-  if (!o.reproducible) return randomUUID();
+export function uuidOf(options: SbomOptions, content: string): string {
+  if (!options.reproducible) return randomUUID();
   const h = createHash('sha256').update(content).digest();
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;

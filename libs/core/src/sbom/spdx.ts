@@ -33,9 +33,9 @@ export function spdxPackageId(c: Pick<SbomComponent, 'name' | 'version' | 'purl'
  * CONTAINS relationships, backend and property annotations, packages sorted by name and version),
  * with the project's name, a real document namespace, and package checksums added.
  */
-export function toSpdx(components: readonly SbomComponent[], o: SbomOptions): Record<string, unknown> {
-  const { tool, organization } = namingOf(o);
-  const created = timestampOf(o);
+export function toSpdx(components: readonly SbomComponent[], options: SbomOptions): Record<string, unknown> {
+  const { tool, organization } = namingOf(options);
+  const created = timestampOf(options);
   const unique = new Map(components.map((c) => [c.purl, c]));
   const packages = [...unique.values()].map((c) => {
     const checksums = c.hashes.flatMap((h) => (SPDX_ALGORITHMS[h.algorithm] ? [{ algorithm: SPDX_ALGORITHMS[h.algorithm], checksumValue: h.digest }] : []));
@@ -71,12 +71,12 @@ export function toSpdx(components: readonly SbomComponent[], o: SbomOptions): Re
     spdxVersion: 'SPDX-2.3',
     SPDXID: 'SPDXRef-DOCUMENT',
     dataLicense: 'CC0-1.0',
-    name: o.subject.name,
+    name: options.subject.name,
     documentNamespace: '',
     creationInfo: { creators: [`Tool: ${tool}`, `Organization: ${organization}`], created },
     packages: sorted,
     relationships,
   };
-  doc.documentNamespace = `https://spdx.org/spdxdocs/${encodeURIComponent(o.subject.name)}-${uuidOf(o, JSON.stringify(doc))}`;
+  doc.documentNamespace = `https://spdx.org/spdxdocs/${encodeURIComponent(options.subject.name)}-${uuidOf(options, JSON.stringify(doc))}`;
   return doc;
 }

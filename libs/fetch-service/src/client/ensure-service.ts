@@ -38,14 +38,14 @@ export function serviceEntryPoint(): string {
  * never cut. Two processes starting it at once is fine: the loser's port is taken and it waits for
  * the winner. Returns whether it was started here.
  */
-export async function ensureEmbeddedService(o: EmbeddedServiceOptions): Promise<{ client: FetchServiceClient; started: boolean }> {
-  const auth = o.auth ?? embeddedAuth(o.configDir);
-  const client = new FetchServiceClient(`http://127.0.0.1:${o.controlPort}`, auth);
+export async function ensureEmbeddedService(service: EmbeddedServiceOptions): Promise<{ client: FetchServiceClient; started: boolean }> {
+  const auth = service.auth ?? embeddedAuth(service.configDir);
+  const client = new FetchServiceClient(`http://127.0.0.1:${service.controlPort}`, auth);
   if (await client.status()) return { client, started: false };
-  const log = join(o.configDir, 'fetch-service.log');
+  const log = join(service.configDir, 'fetch-service.log');
   // This start's own output (a start error is printed there too), apart from earlier runs' log.
-  mkdirSync(o.configDir, { recursive: true, mode: 0o700 });
-  const startLog = join(o.configDir, 'fetch-service.start.log');
+  mkdirSync(service.configDir, { recursive: true, mode: 0o700 });
+  const startLog = join(service.configDir, 'fetch-service.start.log');
   const out = openSync(startLog, 'w');
   let exited: number | null | undefined;
   try {
@@ -53,14 +53,14 @@ export async function ensureEmbeddedService(o: EmbeddedServiceOptions): Promise<
       process.execPath,
       [
         serviceEntryPoint(),
-        `--control-port=${o.controlPort}`,
-        `--proxy-port=${o.proxyPort}`,
-        `--config=${o.configDir}`,
+        `--control-port=${service.controlPort}`,
+        `--proxy-port=${service.proxyPort}`,
+        `--config=${service.configDir}`,
         '--permissive-mode',
-        `--idle-shutdown=${o.idleShutdownS ?? 300}`,
+        `--idle-shutdown=${service.idleShutdownS ?? 300}`,
         `--log-file=${log}`,
       ],
-      { detached: true, stdio: ['ignore', out, out], env: { ...(o.env ?? process.env), FETCH_SERVICE_AUTH: auth } },
+      { detached: true, stdio: ['ignore', out, out], env: { ...(service.env ?? process.env), FETCH_SERVICE_AUTH: auth } },
     );
     child.on('exit', (code) => (exited = code));
     child.unref();
@@ -75,7 +75,7 @@ export async function ensureEmbeddedService(o: EmbeddedServiceOptions): Promise<
     if (exited !== undefined && (exited !== 1 && exited !== 2 ? true : Date.now() - started > PORT_TAKEN_GRACE_MS)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new FetchServiceError(startFailure(o.controlPort, o.proxyPort, exited, startLog));
+  throw new FetchServiceError(startFailure(service.controlPort, service.proxyPort, exited, startLog));
 }
 
 /** Time for a starting service to answer; it needs well under a second (a new CA: a few). */

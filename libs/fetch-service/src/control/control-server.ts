@@ -60,14 +60,14 @@ function authorized(req: IncomingMessage, auth: ControlOptions['auth']): boolean
 }
 
 /** One endpoint: its handler gets the id captured from the path, if the path has one. */
-type Handler = (o: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string) => Promise<void> | void;
+type Handler = (control: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string) => Promise<void> | void;
 
-function status(o: ControlOptions, req: IncomingMessage, res: ServerResponse): void {
+function status(control: ControlOptions, req: IncomingMessage, res: ServerResponse): void {
   req.resume();
-  const live = o.registry.live();
+  const live = control.registry.live();
   send(res, 200, {
-    uptime: Math.floor((Date.now() - o.startTime.getTime()) / 1000),
-    'start-time': o.startTime.toISOString(),
+    uptime: Math.floor((Date.now() - control.startTime.getTime()) / 1000),
+    'start-time': control.startTime.toISOString(),
     'session-count': live.length,
     'active-sessions': live.map((s) => ({
       'session-id': s.id,
@@ -80,15 +80,15 @@ function status(o: ControlOptions, req: IncomingMessage, res: ServerResponse): v
 }
 
 /** Revoking is authenticated by the session token in the body (Launchpad sends no Basic auth). */
-async function revokeToken(o: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+async function revokeToken(control: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
   const body = await readJson(req);
-  const session = o.registry.get(id);
+  const session = control.registry.get(id);
   if (!session) return send(res, 404, 'session not found\n');
   if (typeof body.token !== 'string' || !sameSecret(body.token, session.token)) return send(res, 400, 'invalid session token\n');
   session.revoked = true;
   session.endTime ??= new Date();
-  o.log(`revoked token of session ${session.id}`);
-  o.onChange();
+  control.log(`revoked token of session ${session.id}`);
+  control.onChange();
   send(res, 200, {
     'session-id': session.id,
     'start-time': session.startTime.toISOString(),
@@ -97,38 +97,38 @@ async function revokeToken(o: ControlOptions, req: IncomingMessage, res: ServerR
   });
 }
 
-async function createSession(o: ControlOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const session = o.registry.create(await readJson(req));
-  o.log(`create ${session.policy} session ${session.id}`);
-  o.onChange();
+async function createSession(control: ControlOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const session = control.registry.create(await readJson(req));
+  control.log(`create ${session.policy} session ${session.id}`);
+  control.onChange();
   send(res, 200, { id: session.id, token: session.token });
 }
 
 /** The report, once the token is revoked. craft-application sends `{}` with its GET: a body is accepted (and ignored). */
-async function sessionReport(o: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+async function sessionReport(control: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
   await readJson(req).catch(() => ({}));
-  const session = o.registry.get(id);
+  const session = control.registry.get(id);
   if (!session) return send(res, 404, 'session not found\n');
   if (!session.revoked) return send(res, 400, 'session token is active\n');
   send(res, 200, session.report());
 }
 
-async function finishSession(o: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+async function finishSession(control: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
   await readJson(req).catch(() => ({}));
-  const session = o.registry.get(id);
+  const session = control.registry.get(id);
   if (!session) return send(res, 404, 'session not found\n');
-  await o.registry.finish(session);
-  o.log(`discarding session ${session.id}`);
-  o.onChange();
+  await control.registry.finish(session);
+  control.log(`discarding session ${session.id}`);
+  control.onChange();
   send(res, 200);
 }
 
-async function deleteResources(o: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+async function deleteResources(control: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
   req.resume();
-  const spool = o.registry.finishedSpools.get(id);
-  if (!spool) return send(res, o.registry.get(id) ? 400 : 404, o.registry.get(id) ? 'session is not finished\n' : 'session not found\n');
+  const spool = control.registry.finishedSpools.get(id);
+  if (!spool) return send(res, control.registry.get(id) ? 400 : 404, control.registry.get(id) ? 'session is not finished\n' : 'session not found\n');
   await rm(spool, { recursive: true, force: true });
-  o.registry.finishedSpools.delete(id);
+  control.registry.finishedSpools.delete(id);
   send(res, 200);
 }
 
@@ -143,7 +143,7 @@ const ROUTES: ReadonlyArray<{ method: string; path: RegExp; open?: true; handle:
 ];
 
 /** Finds the endpoint of a request (Basic auth checked for all but the open ones) and runs it. */
-async function route(o: ControlOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(control: ControlOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://control').pathname.replace(/\/+$/, '') || '/';
   const method = req.method ?? 'GET';
   const match = (open: boolean) => {
@@ -154,11 +154,11 @@ async function route(o: ControlOptions, req: IncomingMessage, res: ServerRespons
     return undefined;
   };
   const open = match(true);
-  if (open) return open.handle(o, req, res, open.id);
-  const endpoint = authorized(req, o.auth) ? match(false) : undefined;
-  if (endpoint) return endpoint.handle(o, req, res, endpoint.id);
+  if (open) return open.handle(control, req, res, open.id);
+  const endpoint = authorized(req, control.auth) ? match(false) : undefined;
+  if (endpoint) return endpoint.handle(control, req, res, endpoint.id);
   req.resume();
-  return authorized(req, o.auth) ? send(res, 404, '404 page not found\n') : send(res, 401, '401 Unauthorized\n');
+  return authorized(req, control.auth) ? send(res, 404, '404 page not found\n') : send(res, 401, '401 Unauthorized\n');
 }
 
 /**
@@ -166,11 +166,11 @@ async function route(o: ControlOptions, req: IncomingMessage, res: ServerRespons
  * `POST /session`; `DELETE /session/{id}/token` authenticated by the token itself;
  * `GET /session/{id}` (only once the token is revoked); `DELETE /session/{id}`; `DELETE /resources/{id}`.
  */
-export function createControlServer(o: ControlOptions): Server {
+export function createControlServer(control: ControlOptions): Server {
   return createServer((req, res) => {
-    route(o, req, res).catch((err) => {
+    route(control, req, res).catch((err) => {
       if (err instanceof SessionRequestError || err instanceof SecretError) return send(res, 400, `${err.message}\n`);
-      o.log(`ERROR: control ${req.method} ${(req.url ?? '').split('?')[0]}: ${(err as Error).message}`);
+      control.log(`ERROR: control ${req.method} ${(req.url ?? '').split('?')[0]}: ${(err as Error).message}`);
       if (!res.headersSent) send(res, 500, 'internal error\n');
     });
   });

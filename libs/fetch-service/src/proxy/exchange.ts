@@ -70,7 +70,7 @@ export class Exchange {
   private delivered = 0;
 
   constructor(
-    private readonly o: ExchangeOptions,
+    private readonly options: ExchangeOptions,
     private readonly session: Session,
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
@@ -131,7 +131,7 @@ export class Exchange {
     const body = refusalText(session, inspected, this.request);
     this.res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
     this.refuse('policy', 'refused by the strict session before anything went upstream', 403, {}, 'text/plain; charset=utf-8');
-    this.o.log(`session ${session.id}: refused ${inspected.method} ${this.reported()}`);
+    this.options.log(`session ${session.id}: refused ${inspected.method} ${this.reported()}`);
     this.req.resume();
     return true;
   }
@@ -146,15 +146,15 @@ export class Exchange {
     const hasBody =
       !['GET', 'HEAD', 'OPTIONS'].includes(inspected.method) || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     try {
-      return await this.o.upstream.request({
+      return await this.options.upstream.request({
         signal: this.clientAbort.signal,
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: inspected.method as Dispatcher.HttpMethod,
         headers,
         body: hasBody ? req : undefined,
-        headersTimeout: this.o.upstreamTimeoutMs ?? 60_000,
-        bodyTimeout: this.o.upstreamTimeoutMs ?? 60_000,
+        headersTimeout: this.options.upstreamTimeoutMs ?? 60_000,
+        bodyTimeout: this.options.upstreamTimeoutMs ?? 60_000,
       });
     } catch (err) {
       if (this.clientGone) {
@@ -194,7 +194,7 @@ export class Exchange {
         this.download(status, upstream.headers, String(upstream.headers['content-type'] ?? '')),
       );
     } else {
-      this.o.log(
+      this.options.log(
         `session ${session.id}: ${inspected.method} ${this.reported()}: HTTP ${status}, no artifact${location ? ` (redirect to ${session.redactor.url(String(location))})` : ''}`,
       );
     }
@@ -208,7 +208,7 @@ export class Exchange {
   private async relay(upstream: Dispatcher.ResponseData): Promise<Relayed | undefined> {
     const { session, inspected, res } = this;
     const hash = new MultiHash(session.algorithmsFor(inspected.canonical));
-    const spool = this.o.spoolData ? await openSpool(session.spoolPath) : NO_SPOOL;
+    const spool = this.options.spoolData ? await openSpool(session.spoolPath) : NO_SPOOL;
     const holdBack = session.policy === 'strict' && verdictNeedsContent(inspected, session);
     // A checksum file is judged by what it says: keep the start of it (they are a line long).
     const wantsText = !!checksumFileInspector.request(inspected, session);
@@ -250,10 +250,10 @@ export class Exchange {
         upstream.headers,
         contentType,
       );
-      this.o.log(`session ${this.session.id}: client left ${this.reported()} after ${this.delivered} bytes; upstream aborted`);
+      this.options.log(`session ${this.session.id}: client left ${this.reported()} after ${this.delivered} bytes; upstream aborted`);
       return;
     }
-    this.o.log(`session ${this.session.id}: ${this.reported()}: upstream body failed: ${this.session.redactor.text(err.message)}`);
+    this.options.log(`session ${this.session.id}: ${this.reported()}: upstream body failed: ${this.session.redactor.text(err.message)}`);
     this.res.destroy();
     this.refuse('upstream', `upstream body failed: ${err.message}`, upstream.statusCode, upstream.headers, contentType);
   }
@@ -281,7 +281,7 @@ export class Exchange {
     if (record.result === 'Rejected' && response.lockfile?.opinion === 'Rejected') session.rejectedUrls.add(inspected.canonical);
     const rejections = Object.values(response).filter((i) => i.opinion === 'Rejected');
     if (body.holdBack && rejections.length) {
-      this.o.log(
+      this.options.log(
         `session ${session.id}: cut off ${this.reported()}: ${Object.values(response)
           .map((i) => i.reason)
           .join('; ')}`,

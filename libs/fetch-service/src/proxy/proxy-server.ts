@@ -50,7 +50,7 @@ export class ProxyServer {
   private readonly inner: Server;
   private readonly tunnels = new WeakMap<Socket, Tunnel>();
 
-  constructor(private readonly o: ProxyOptions) {
+  constructor(private readonly options: ProxyOptions) {
     this.server = createServer((req, res) => this.contained(req, res, () => this.onRequest(req, res)));
     this.server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) =>
       this.containedConnect(req, socket, () => this.onConnect(req, socket, head)),
@@ -60,9 +60,9 @@ export class ProxyServer {
     this.inner.on('clientError', (_err, socket) => badRequest(socket));
     this.server.keepAliveTimeout = 30_000;
     this.inner.keepAliveTimeout = 30_000;
-    this.server.maxConnections = o.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    this.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     // Every client socket, tunnels included (they are the same sockets), closes when idle.
-    const idle = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    const idle = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.server.on('connection', (socket: Socket) => socket.setTimeout(idle, () => socket.destroy()));
   }
 
@@ -78,7 +78,7 @@ export class ProxyServer {
       work = Promise.reject(err);
     }
     work.catch((err: unknown) => {
-      this.o.log(`proxy: internal error on ${req.method} ${logTarget(req.url)}: ${(err as Error)?.message ?? String(err)}`);
+      this.options.log(`proxy: internal error on ${req.method} ${logTarget(req.url)}: ${(err as Error)?.message ?? String(err)}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' }).end('500 fetch service internal error (see its log)\n');
       else res.destroy();
     });
@@ -89,7 +89,7 @@ export class ProxyServer {
     try {
       handler();
     } catch (err) {
-      this.o.log(`proxy: internal error on CONNECT ${logTarget(req.url)}: ${(err as Error)?.message ?? String(err)}`);
+      this.options.log(`proxy: internal error on CONNECT ${logTarget(req.url)}: ${(err as Error)?.message ?? String(err)}`);
       socket.destroy();
     }
   }
@@ -106,7 +106,7 @@ export class ProxyServer {
       res.writeHead(400, { 'content-type': 'text/plain' }).end('This is a proxy: send absolute-form requests (http://host/path) or CONNECT.\n');
       return;
     }
-    const session = this.o.registry.authenticate(req.headers['proxy-authorization']);
+    const session = this.options.registry.authenticate(req.headers['proxy-authorization']);
     if (!session) {
       res
         .writeHead(407, { 'proxy-authenticate': AUTH_REALM, 'content-type': 'text/plain' })
@@ -125,7 +125,7 @@ export class ProxyServer {
 
   private onConnect(req: IncomingMessage, socket: Socket, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    const session = this.o.registry.authenticate(req.headers['proxy-authorization']);
+    const session = this.options.registry.authenticate(req.headers['proxy-authorization']);
     if (!session) {
       socket.end(`HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: ${AUTH_REALM}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       return;
@@ -169,12 +169,12 @@ export class ProxyServer {
     // Clients may send an SNI name other than the CONNECT host (npm does for IPs): the leaf names both.
     const tls = new TLSSocket(socket, {
       isServer: true,
-      secureContext: this.o.leafCertificates.contextFor(host),
+      secureContext: this.options.leafCertificates.contextFor(host),
       SNICallback: (name, cb) => {
         try {
-          cb(null, this.o.leafCertificates.contextFor(host, name));
+          cb(null, this.options.leafCertificates.contextFor(host, name));
         } catch (err) {
-          this.o.log(`proxy: no certificate for SNI name ${JSON.stringify(name)} of ${host}: ${(err as Error).message}`);
+          this.options.log(`proxy: no certificate for SNI name ${JSON.stringify(name)} of ${host}: ${(err as Error).message}`);
           cb(err as Error, undefined);
         }
       },
@@ -212,7 +212,7 @@ export class ProxyServer {
 
   /** Serves one request of a session (see `Exchange`). */
   private handle(session: Session, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    return new Exchange(this.o, session, req, res, url).run();
+    return new Exchange(this.options, session, req, res, url).run();
   }
 }
 

@@ -120,18 +120,18 @@ function buildFetchMavenTarget(t: TargetContext): TargetConfiguration {
 }
 
 function buildSbomTarget(t: TargetContext, fetchTargets: string[]): TargetConfiguration {
-  const o = t.options;
+  const { sbomFormat, sbomTargetName } = t.options;
   const key = lockfileKey(t, t.lockfile?.artifacts);
   return {
     executor: executorName('sbom'),
-    options: { lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`, outputDir: t.outputDir, format: o.sbomFormat, ...key.options },
+    options: { lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`, outputDir: t.outputDir, format: sbomFormat, ...key.options },
     dependsOn: fetchTargets,
     cache: true,
     // The fetch records say what was verified and which mirror served it; gitignored outputs are
     // only visible to the hash this way.
     inputs: [...(key.inputs ?? []), { dependentTasksOutputFiles: `**/${RECORD_DIR}/*.json` }],
     outputs: [`{workspaceRoot}/${t.outputDir}/bom.json`],
-    metadata: metadata(`Write the project's SBOM (${o.sbomFormat === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}) of its verified dependencies`, o.sbomTargetName, {
+    metadata: metadata(`Write the project's SBOM (${sbomFormat === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}) of its verified dependencies`, sbomTargetName, {
       format: 'spdx',
     }),
   };
