@@ -81,11 +81,23 @@ export function hostMatches(pattern: string, host: string): boolean {
   if (p === '*') return true;
   if (p.startsWith('*.')) return h.endsWith(p.slice(1)) && h.length > p.length - 1;
   if (!/[*?]/.test(p)) return h === p;
-  const re = p
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '[^.]*')
-    .replace(/\?/g, '[^.]');
-  return new RegExp(`^${re}$`).test(h);
+  return labelGlob(p).test(h);
+}
+
+const labelGlobs = new Map<string, RegExp>();
+
+/** A host pattern with `*`/`?` inside labels as a RegExp, compiled once (rules are matched per request). */
+function labelGlob(pattern: string): RegExp {
+  let re = labelGlobs.get(pattern);
+  if (!re) {
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^.]*')
+      .replace(/\?/g, '[^.]');
+    re = new RegExp(`^${source}$`);
+    labelGlobs.set(pattern, re);
+  }
+  return re;
 }
 
 const matches = hostMatches;

@@ -34,7 +34,7 @@ const MAVEN = /^\/((?:[^/]+\/)+)([^/]+)\/([^/]+)\/\2-\3(?:-([^/]+?))?\.(jar|pom|
 
 /** Leading path segments of common repository managers' URLs, which are not part of the group. */
 const REPOSITORY_PREFIX =
-  /^(maven2?|m2|repository|repositories|repo|releases|snapshots|public|content|groups|artifactory|nexus|api|libs-release|[a-z0-9]+-(remote|releases?|snapshots|central|public|maven))$/;
+  /^(maven2?|m2|repository|repositories|repo|releases|snapshots|public|central|content|groups|artifactory|nexus|api|libs-release|[a-z0-9]+-(remote|releases?|snapshots|central|public|maven))$/;
 
 /** Maven repository layout: `<group path>/<artifact>/<version>/<artifact>-<version>[-classifier].<ext>`. */
 export const mavenInspector = formatInspector('maven', 'the Maven artifact', (req) => {
@@ -61,7 +61,8 @@ export const mavenInspector = formatInspector('maven', 'the Maven artifact', (re
 export const npmInspector = formatInspector('npm', 'the npm package', (req) => {
   const path = decodedPath(req.url.pathname);
   if (path === undefined) return undefined;
-  const tarball = /^\/(?:.*\/)?((?:@[^/]+\/)?([^/]+))\/-\/\2-(\d[^/]*)\.tgz$/.exec(path);
+  // The shortest registry prefix first, so a scope stays with its package name.
+  const tarball = /^(?:\/.*?)??\/((?:@[^/]+\/)?([^/]+))\/-\/\2-(\d[^/]*)\.tgz$/.exec(path);
   if (tarball) {
     const [, name, , version] = tarball;
     return { name, version, purl: `pkg:npm/${name.startsWith('@') ? `%40${name.slice(1)}` : name}@${version}`, type: 'application/x.npm.tarball' };
