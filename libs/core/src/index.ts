@@ -34,3 +34,4 @@ export { verifyFiles, FileToVerify, VerifyProblem } from './verify/verify-files'
 export { verifyOutputs } from './verify/verify-outputs';
 export { createReporter, FetchSummary, formatSummary, LineReporter, ProgressReporter, silentReporter } from './progress/reporter';
 export { formatBytes } from './progress/format';
+export * from './package-locks';
