@@ -2,7 +2,7 @@ import { npmPurl } from './purl';
 import { checksumsFromSri } from './sri';
 import { PackageLockRead, PinnedPackage } from './types';
 
-type Entry = { version?: unknown; resolved?: unknown; integrity?: unknown; link?: unknown; name?: unknown; dependencies?: unknown };
+type Entry = { version?: unknown; resolved?: unknown; integrity?: unknown; link?: unknown; name?: unknown; dependencies?: unknown; inBundle?: unknown };
 
 /** The package name of a `packages` key: what follows its last `node_modules/` (scoped names keep their scope). */
 function nameOfKey(key: string): string | undefined {
@@ -12,14 +12,26 @@ function nameOfKey(key: string): string | undefined {
 
 /** One entry as a pin, or why it is not one (undefined: nothing to pin, e.g. a workspace link). */
 function pin(file: string, key: string, name: string | undefined, e: Entry, warnings: string[]): PinnedPackage | undefined {
-  if (e.link === true || typeof e.resolved !== 'string' || !/^https?:\/\//.test(e.resolved)) return undefined; // links, git, file:
+  // Links, git and file: dependencies download nothing from a registry. No `resolved` at all is a
+  // registry package whose URL npm leaves out (omit-lockfile-registry-resolved): the registry's.
+  if (e.link === true || (typeof e.resolved === 'string' && !/^https?:\/\//.test(e.resolved))) return undefined;
+  // Bundled packages come inside their parent's tarball; a key outside node_modules is a workspace folder.
+  if (e.inBundle === true || !key.includes('node_modules/')) return undefined;
   if (!name || typeof e.version !== 'string') return undefined;
   const checksums = typeof e.integrity === 'string' ? checksumsFromSri(e.integrity) : [];
   if (!checksums.length) {
-    warnings.push(`${file}: ${key} has no usable integrity, so its download cannot be verified (run npm install to add it)`);
+    warnings.push(key);
     return undefined;
   }
-  return { ecosystem: 'npm', name, version: e.version, url: e.resolved, checksums, purl: npmPurl(name, e.version), pinnedBy: `${file}: ${key}` };
+  return {
+    ecosystem: 'npm',
+    name,
+    version: e.version,
+    ...(typeof e.resolved === 'string' ? { url: e.resolved } : {}),
+    checksums,
+    purl: npmPurl(name, e.version),
+    pinnedBy: `${file}: ${key}`,
+  };
 }
 
 /** lockfileVersion 1: nested `dependencies`, keyed by name. */
@@ -35,8 +47,9 @@ function fromV1(file: string, deps: Record<string, Entry>, path: string, out: Pi
 
 /**
  * The registry downloads a `package-lock.json` or `npm-shrinkwrap.json` pins (lockfileVersion 1,
- * 2 and 3): each with its `resolved` URL and `integrity`. Links, git and file dependencies download
- * nothing from a registry and are skipped; an entry with no integrity is named in a warning.
+ * 2 and 3): each with its `integrity` and `resolved` URL (when npm writes it). Links, git and
+ * file dependencies download nothing from a registry and are skipped; an entry with no integrity is
+ * named in a warning.
  */
 export function readNpmLock(file: string, text: string): PackageLockRead {
   const data = JSON.parse(text) as { packages?: Record<string, Entry>; dependencies?: Record<string, Entry> };
@@ -51,5 +64,14 @@ export function readNpmLock(file: string, text: string): PackageLockRead {
   } else if (data.dependencies && typeof data.dependencies === 'object') {
     fromV1(file, data.dependencies, '', packages, warnings);
   }
-  return { file, packages, warnings };
+  return { file, packages, warnings: unverifiable(file, warnings) };
+}
+
+/** One warning for the entries without integrity (often optional packages for other platforms). */
+function unverifiable(file: string, keys: readonly string[]): string[] {
+  if (!keys.length) return [];
+  const named = keys.slice(0, 3).join(', ');
+  return [
+    `${file}: ${keys.length} entr${keys.length === 1 ? 'y has' : 'ies have'} no integrity (${named}${keys.length > 3 ? ', …' : ''}), so a download of ${keys.length === 1 ? 'it' : 'them'} cannot be verified (npm install adds it)`,
+  ];
 }

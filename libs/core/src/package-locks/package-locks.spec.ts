@@ -44,6 +44,8 @@ describe('package lockfiles', () => {
           'node_modules/left-pad': { version: '1.3.0', resolved: 'https://registry.example/left-pad/-/left-pad-1.3.0.tgz', integrity: sri512 },
           'node_modules/a/node_modules/@scope/b': { version: '2.0.0', resolved: 'https://registry.example/@scope/b/-/b-2.0.0.tgz', integrity: sri512 },
           'node_modules/local': { resolved: 'packages/local', link: true },
+          'node_modules/no-url': { version: '3.0.0', integrity: sri512 },
+          'node_modules/from-git': { version: '1.0.0', resolved: 'git+ssh://git@example/x.git#abc', integrity: sri512 },
           'node_modules/old': { version: '0.1.0', resolved: 'https://registry.example/old/-/old-0.1.0.tgz' },
         },
       }),
@@ -51,8 +53,11 @@ describe('package lockfiles', () => {
     expect(v3.packages.map((p) => [p.name, p.version, p.purl, p.pinnedBy])).toEqual([
       ['left-pad', '1.3.0', 'pkg:npm/left-pad@1.3.0', 'package-lock.json: node_modules/left-pad'],
       ['@scope/b', '2.0.0', 'pkg:npm/%40scope/b@2.0.0', 'package-lock.json: node_modules/a/node_modules/@scope/b'],
+      ['no-url', '3.0.0', 'pkg:npm/no-url@3.0.0', 'package-lock.json: node_modules/no-url'],
     ]);
-    expect(v3.warnings).toEqual([expect.stringMatching(/node_modules\/old has no usable integrity/)]);
+    expect(v3.warnings).toEqual([
+      'package-lock.json: 1 entry has no integrity (node_modules/old), so a download of it cannot be verified (npm install adds it)',
+    ]);
     const v1 = readNpmLock(
       'npm-shrinkwrap.json',
       JSON.stringify({

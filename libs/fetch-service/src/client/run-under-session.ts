@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PinnedPackage } from '@hermetic/core';
 import { FetchServiceClient } from './control-client';
 import { parseReport, SessionReport } from './report';
 import { sessionEnv, writeCombinedBundle } from './session-env';
@@ -13,11 +14,26 @@ export interface SessionPlan {
   caPath: string;
   policy: 'strict' | 'permissive';
   declared: Array<{ url: string; checksums: string[] }>;
+  /** Packages the project's package-manager lockfiles pin (Hermetic's `declared-packages`). */
+  packages?: readonly PinnedPackage[];
   /** Secrets the build may send (e.g. lockfile credentials): the service keeps them out of everything it writes. */
   redactValues?: string[];
   allow: string[];
   noProxy: string;
   log: (line: string) => void;
+}
+
+/** A pinned package as `POST /session` declares it. */
+function packageDeclaration(p: PinnedPackage): Record<string, unknown> {
+  return {
+    ecosystem: p.ecosystem,
+    name: p.name,
+    version: p.version,
+    checksums: p.checksums.map((c) => `${c.algorithm}:${c.digest}`),
+    ...(p.anyOf ? { 'any-of': true } : {}),
+    purl: p.purl,
+    'pinned-by': p.pinnedBy,
+  };
 }
 
 export interface SessionOutcome<T> {
@@ -38,6 +54,7 @@ export async function runUnderSession<T>(plan: SessionPlan, work: (env: Record<s
   const { id, token } = await plan.client.createSession({
     policy: plan.policy,
     'declared-artifacts': plan.declared.map((d) => ({ url: d.url, checksums: d.checksums })),
+    ...(plan.packages?.length ? { 'declared-packages': plan.packages.map(packageDeclaration) } : {}),
     'allow-rules': plan.allow,
     ...(plan.redactValues?.length ? { 'redact-values': plan.redactValues } : {}),
   });

@@ -1,4 +1,5 @@
 import { parseChecksum, Checksum } from '@hermetic/core';
+import { PackagePins } from '../sessions/package-pins';
 import { canonicalUrl } from '../url';
 import { identify, inspectRequest, inspectResponse, requestAllowed, resultOf, verdictNeedsContent } from './inspectors';
 import { DeclaredArtifact, InspectedRequest, InspectedResponse, InspectionContext } from './types';
@@ -25,7 +26,7 @@ function context(declared: Record<string, string[]>, allow: string[] = [], fetch
   const map = new Map<string, DeclaredArtifact>(
     Object.entries(declared).map(([href, sums]) => [canonicalUrl(new URL(href)), { url: href, checksums: sums.map(checksum) }]),
   );
-  return { declared: map, allow, fetchedDigest: (canonical, algorithm) => fetched[`${canonical} ${algorithm}`] };
+  return { declared: map, packages: new PackagePins(), allow, fetchedDigest: (canonical, algorithm) => fetched[`${canonical} ${algorithm}`] };
 }
 
 describe('inspectors', () => {

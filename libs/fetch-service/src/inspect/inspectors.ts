@@ -2,10 +2,19 @@ import { allowRulesInspector } from './allow-rules';
 import { checksumFileInspector } from './checksum-files';
 import { declaredInspector } from './declared';
 import { mavenInspector, npmInspector, pythonInspector } from './formats';
+import { packageLockInspector, packageRequest } from './package-locks';
 import { ArtifactIdentity, InspectedRequest, InspectedResponse, Inspection, InspectionContext, Inspector, Opinion } from './types';
 
 /** The inspectors every session runs, in order; `default` answers only when none recognised the request. */
-export const INSPECTORS: readonly Inspector[] = [declaredInspector, checksumFileInspector, allowRulesInspector, mavenInspector, npmInspector, pythonInspector];
+export const INSPECTORS: readonly Inspector[] = [
+  declaredInspector,
+  packageLockInspector,
+  checksumFileInspector,
+  allowRulesInspector,
+  mavenInspector,
+  npmInspector,
+  pythonInspector,
+];
 export const INSPECTOR_IDS = [...INSPECTORS.map((i) => i.id), 'default'];
 
 export type Inspections = Record<string, Inspection>;
@@ -52,5 +61,6 @@ export function resultOf(request: Inspections, response: Inspections): 'Approved
 
 /** Does the response's verdict depend on its bytes (so a strict proxy must hold the end back)? */
 export function verdictNeedsContent(req: InspectedRequest, ctx: InspectionContext): boolean {
-  return (ctx.declared.has(req.canonical) || !!checksumFileInspector.request(req, ctx)) && !allowRulesInspector.request(req, ctx);
+  const pinned = packageLockInspector.request(req, ctx)?.opinion === 'Pending' && !packageRequest(req)?.metadata;
+  return (ctx.declared.has(req.canonical) || pinned || !!checksumFileInspector.request(req, ctx)) && !allowRulesInspector.request(req, ctx);
 }

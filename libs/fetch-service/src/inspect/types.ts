@@ -1,4 +1,5 @@
 import type { Checksum } from '@hermetic/core';
+import type { PackagePins } from '../sessions/package-pins';
 /** An inspector's verdict, as the report writes it. */
 export type Opinion = 'Pending' | 'Unknown' | 'Rejected' | 'Approved';
 
@@ -46,6 +47,8 @@ export interface DeclaredArtifact {
 /** The session knowledge inspectors use. */
 export interface InspectionContext {
   declared: ReadonlyMap<string, DeclaredArtifact>;
+  /** Packages the project's package-manager lockfiles pin. */
+  packages: PackagePins;
   allow: readonly string[];
   /** The digest the proxy computed for a URL's verified bytes earlier in the session, if any. */
   fetchedDigest(canonical: string, algorithm: string): string | undefined;

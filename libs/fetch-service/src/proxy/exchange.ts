@@ -3,7 +3,8 @@ import { IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { MultiHash } from '@hermetic/core';
 import { checksumFileInspector } from '../inspect/checksum-files';
-import { Inspections, inspectRequest, inspectResponse, requestAllowed, verdictNeedsContent } from '../inspect/inspectors';
+import { Inspections, inspectRequest, inspectResponse, requestAllowed, resultOf, verdictNeedsContent } from '../inspect/inspectors';
+import { isPackageMetadata } from '../inspect/package-locks';
 import { InspectedRequest } from '../inspect/types';
 import { Download, Session } from '../sessions/session';
 import { secretHeader } from '../sessions/secrets';
@@ -207,7 +208,7 @@ export class Exchange {
    */
   private async relay(upstream: Dispatcher.ResponseData): Promise<Relayed | undefined> {
     const { session, inspected, res } = this;
-    const hash = new MultiHash(session.algorithmsFor(inspected.canonical));
+    const hash = new MultiHash(session.algorithmsFor(inspected));
     const spool = this.options.spoolData ? await openSpool(session.spoolPath) : NO_SPOOL;
     const holdBack = session.policy === 'strict' && verdictNeedsContent(inspected, session);
     // A checksum file is judged by what it says: keep the start of it (they are a line long).
@@ -268,11 +269,18 @@ export class Exchange {
       { status: upstream.statusCode, contentType, digests, size, ...(body.text !== undefined ? { text: body.text } : {}) },
       session,
     );
+    if (isPackageMetadata(inspected, session) && resultOf(this.request, response) === 'Approved') {
+      // A pinned package's metadata: allowed and reported, but not an artifact of the build.
+      session.recordMetadata(inspected, { sha256: digests.get('sha256')!, size });
+      await body.spool.discard();
+      if (!this.clientGone) this.res.end(body.pending);
+      return;
+    }
     const record = session.recordContent(
       inspected,
       this.request,
       response,
-      { sha1: digests.get('sha1')!, sha256: digests.get('sha256')!, size, type: contentType },
+      { sha1: digests.get('sha1')!, sha256: digests.get('sha256')!, size, type: contentType, digests },
       this.download(upstream.statusCode, upstream.headers, contentType),
     );
     await body.spool.keep(digests.get('sha256')!);

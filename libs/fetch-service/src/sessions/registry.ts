@@ -4,6 +4,7 @@ import { sameSecret } from '../auth';
 import { DeclaredArtifact } from '../inspect/types';
 import { canonicalUrl } from '../url';
 import { newSessionId, newToken } from './ids';
+import { parsePins } from './package-pins';
 import { parseSecrets } from './secrets';
 import { Policy, Session } from './session';
 
@@ -78,18 +79,19 @@ export class SessionRegistry {
     const id = newSessionId();
     const redact = body['redact-values'] ?? [];
     if (!Array.isArray(redact) || !redact.every((v) => typeof v === 'string')) throw new SessionRequestError('redact-values must be a list of strings');
-    const session = new Session(
+    const session = new Session({
       id,
-      newToken(),
-      policy as Policy,
-      timeout,
+      token: newToken(),
+      policy: policy as Policy,
+      timeoutS: timeout,
       secrets,
       declared,
-      allow as string[],
-      join(this.spoolDir, id),
-      redact as string[],
-      this.now,
-    );
+      packages: parsePins(body['declared-packages'], (message) => new SessionRequestError(message)),
+      allow: allow as string[],
+      spoolPath: join(this.spoolDir, id),
+      redactValues: redact as string[],
+      now: this.now,
+    });
     this.sessions.set(id, session);
     this.created++;
     return session;

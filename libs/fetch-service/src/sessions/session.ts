@@ -4,6 +4,9 @@ import type { Algorithm } from '@hermetic/core';
 import { identify, Inspections, INSPECTOR_IDS, resultOf } from '../inspect/inspectors';
 import { ArtifactIdentity, DeclaredArtifact, InspectedRequest, InspectionContext } from '../inspect/types';
 import { Redactor } from './redaction';
+import { packageRequest } from '../inspect/package-locks';
+import { reportedUrl } from '../url';
+import { matchesPin, PackagePins } from './package-pins';
 import { Secret } from './secrets';
 
 export type Policy = 'strict' | 'permissive';
@@ -41,6 +44,8 @@ export interface ArtifactRecord {
     author: string;
     license: string;
     purl?: string;
+    /** The package-manager lockfile entry whose digest approved the bytes (Hermetic). */
+    'pinned-by'?: string;
   };
   downloads: Download[];
 }
@@ -48,6 +53,23 @@ export interface ArtifactRecord {
 /** The report's metadata of an artifact: what the inspectors identified, and its content's digests. */
 function artifactMetadata(id: ArtifactIdentity, content: { type: string; sha1: string; sha256: string; size: number }): ArtifactRecord['metadata'] {
   return { ...content, name: id.name, version: id.version, vendor: '', description: '', author: '', license: '', ...(id.purl ? { purl: id.purl } : {}) };
+}
+
+/** What a session is created with (see the registry, which checks the control API's request). */
+export interface SessionInit {
+  id: string;
+  token: string;
+  policy: Policy;
+  timeoutS: number;
+  secrets: readonly Secret[];
+  declared: Map<string, DeclaredArtifact>;
+  packages: PackagePins;
+  allow: readonly string[];
+  spoolPath: string;
+  /** More secrets to keep out of what the session writes (Hermetic's `redact-values`, e.g. lockfile credentials). */
+  redactValues?: readonly string[];
+  /** The clock (tests move it instead of waiting). */
+  now?: () => number;
 }
 
 /** A session of the proxy: credentials, policy, what it may fetch, and what it fetched. */
@@ -61,22 +83,32 @@ export class Session implements InspectionContext {
   readonly rejectedUrls = new Set<string>();
   private failures = 0;
 
-  constructor(
-    readonly id: string,
-    readonly token: string,
-    readonly policy: Policy,
-    readonly timeoutS: number,
-    readonly secrets: readonly Secret[],
-    readonly declared: Map<string, DeclaredArtifact>,
-    readonly allow: readonly string[],
-    readonly spoolPath: string,
-    /** More secrets to keep out of what the session writes (Hermetic's `redact-values`, e.g. lockfile credentials). */
-    redactValues: readonly string[] = [],
-    /** The clock (tests move it instead of waiting). */
-    private readonly now: () => number = Date.now,
-  ) {
-    this.redactor = new Redactor([...secrets.map((s) => s.credentials), ...redactValues, token]);
-    this.startTime = new Date(now());
+  readonly id: string;
+  readonly token: string;
+  readonly policy: Policy;
+  readonly timeoutS: number;
+  readonly secrets: readonly Secret[];
+  readonly declared: Map<string, DeclaredArtifact>;
+  readonly packages: PackagePins;
+  readonly allow: readonly string[];
+  readonly spoolPath: string;
+  /** Package metadata fetched for pinned packages (npm packuments, PyPI pages): allowed, but not artifacts. */
+  readonly metadata: Array<{ url: string; package: string; 'pinned-by': string; sha256: string; size: number }> = [];
+  private readonly now: () => number;
+
+  constructor(init: SessionInit) {
+    this.id = init.id;
+    this.token = init.token;
+    this.policy = init.policy;
+    this.timeoutS = init.timeoutS;
+    this.secrets = init.secrets;
+    this.declared = init.declared;
+    this.packages = init.packages;
+    this.allow = init.allow;
+    this.spoolPath = init.spoolPath;
+    this.now = init.now ?? Date.now;
+    this.redactor = new Redactor([...init.secrets.map((s) => s.credentials), ...(init.redactValues ?? []), init.token]);
+    this.startTime = new Date(this.now());
   }
 
   /** Applied to everything the session writes: report, spool, log lines about it. */
@@ -101,13 +133,31 @@ export class Session implements InspectionContext {
   }
 
   /**
-   * The algorithms the proxy must compute for a URL: sha1 and sha256 always, plus the declared ones,
-   * and for a declared URL those of the checksum files tools fetch beside it (md5, sha512).
+   * The algorithms the proxy must compute for a request: sha1 and sha256 always, plus the declared
+   * ones, for a declared URL those of the checksum files tools fetch beside it (md5, sha512), and
+   * for a pinned package its lockfile's (sha512 for npm).
    */
-  algorithmsFor(canonical: string): Algorithm[] {
-    const entry = this.declared.get(canonical);
+  algorithmsFor(req: InspectedRequest): Algorithm[] {
+    const entry = this.declared.get(req.canonical);
     const declared = entry?.checksums.map((c) => c.algorithm) ?? [];
-    return [...new Set<Algorithm>(['sha1', 'sha256', ...declared, ...(entry ? (['md5', 'sha512'] as const) : [])])];
+    const p = this.packages.size ? packageRequest(req) : undefined;
+    const pinned = p && !p.metadata ? this.packages.algorithmsOf(p.ecosystem, p.name, p.version) : [];
+    return [...new Set<Algorithm>(['sha1', 'sha256', ...declared, ...pinned, ...(entry ? (['md5', 'sha512'] as const) : [])])];
+  }
+
+  /** Records package metadata a pinned package's install fetched (allowed, but not an artifact of the build). */
+  recordMetadata(req: InspectedRequest, content: { sha256: string; size: number }): void {
+    const p = packageRequest(req);
+    const pin = p && this.packages.anyVersionOf(p.ecosystem, p.name);
+    if (!p || !pin) return;
+    this.metadata.push({ url: reportedUrl(req.url), package: `${p.ecosystem}:${p.name}`, 'pinned-by': pin.pinnedBy, ...content });
+  }
+
+  /** The lockfile entry whose digest the bytes of an approved package download match, if any. */
+  private pinnedBy(req: InspectedRequest, digests: ReadonlyMap<string, string>): string | undefined {
+    const p = this.packages.size ? packageRequest(req) : undefined;
+    if (!p || p.metadata) return undefined;
+    return this.packages.of(p.ecosystem, p.name, p.version).find((pin) => matchesPin(pin, digests))?.pinnedBy;
   }
 
   /** Digests of the approved bytes each URL delivered in this session (for its checksum files). */
@@ -126,7 +176,7 @@ export class Session implements InspectionContext {
     req: InspectedRequest,
     request: Inspections,
     response: Inspections,
-    meta: { sha1: string; sha256: string; size: number; type: string },
+    meta: { sha1: string; sha256: string; size: number; type: string; digests?: ReadonlyMap<string, string> },
     download: Download,
   ): ArtifactRecord {
     const existing = this.artifacts.get(meta.sha256);
@@ -139,12 +189,17 @@ export class Session implements InspectionContext {
       return existing;
     }
     const id = identify(req);
+    const result = resultOf(request, response);
+    const pinnedBy = result === 'Approved' && meta.digests ? this.pinnedBy(req, meta.digests) : undefined;
     const record: ArtifactRecord = {
       'artifact-metadata-version': '0.2',
       'request-inspection': request,
       'response-inspection': response,
-      result: resultOf(request, response),
-      metadata: artifactMetadata(id, { type: id.type ?? meta.type, sha1: meta.sha1, sha256: meta.sha256, size: meta.size }),
+      result,
+      metadata: {
+        ...artifactMetadata(id, { type: id.type ?? meta.type, sha1: meta.sha1, sha256: meta.sha256, size: meta.size }),
+        ...(pinnedBy ? { 'pinned-by': pinnedBy } : {}),
+      },
       downloads: [download],
     };
     this.artifacts.set(meta.sha256, record);
@@ -175,6 +230,8 @@ export class Session implements InspectionContext {
       comment: 'Metadata format is unstable and may change without prior notice.',
       inspectors: INSPECTOR_IDS,
       artifacts: [...this.artifacts.values()],
+      // Hermetic: what pinned packages' installs read besides the artifacts.
+      ...(this.metadata.length ? { 'package-metadata': this.metadata } : {}),
     });
   }
 

@@ -1,8 +1,8 @@
 import { ExecutorContext, logger } from '../../utils/devkit';
-import { checksumKey, expandEnvTemplate, LOCKFILE_NAME, readLockfile, wireUrl } from '@hermetic/core';
+import { checksumKey, expandEnvTemplate, LOCKFILE_NAME, PinnedPackage, readLockfile, readPackageLocks, wireUrl } from '@hermetic/core';
 import { runUnderSession } from '@hermetic/fetch-service/client';
 import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pluginOptionsFromNxJson } from '../../utils/fetch-options';
 import { interpolatePath } from '../../utils/interpolate-path';
 import { deferInterrupts } from './defer-interrupts';
@@ -33,6 +33,19 @@ async function declaredArtifacts(lockfilePath: string, display: string): Promise
 }
 
 /**
+ * The packages the project's package-manager lockfiles pin (its own folder's and the workspace
+ * root's, for npm, pnpm and Yarn workspaces): a strict session approves their downloads by digest.
+ */
+async function pinnedPackages(root: string, projectDir: string): Promise<PinnedPackage[]> {
+  const reads = await readPackageLocks(root, [projectDir, root]);
+  for (const r of reads) {
+    for (const w of r.warnings) logger.warn(w);
+    if (r.packages.length) logger.info(`fetch service: ${r.file} pins ${r.packages.length} package(s)`);
+  }
+  return reads.flatMap((r) => r.packages);
+}
+
+/**
  * Opens a session of `policy` on the configured (or embedded) service, runs the command through
  * its proxy, closes it whatever happens, and acts on its report: the raw report is kept, every
  * artifact gets `<artifact>.json`, and in a strict session any rejection fails the pack and
@@ -43,6 +56,7 @@ export async function runInManagedSession(options: PackExecutorSchema, context: 
   const lockfileRel = interpolatePath(options.lockfile ?? `{projectRoot}/${LOCKFILE_NAME}`, { projectRoot, projectName: context.projectName });
   const lockfilePath = resolve(context.root, lockfileRel);
   const { declared, secrets } = await declaredArtifacts(lockfilePath, relative(context.root, lockfilePath));
+  const packages = await pinnedPackages(context.root, join(context.root, projectRoot));
   const service = await resolveService(options, process.env);
   const allow = [...(options.allow ?? []), ...(pluginOptionsFromNxJson(context.nxJsonConfiguration).fetchServiceAllow ?? [])];
   const { result: outcome, interrupted } = await deferInterrupts('closing the fetch-service session', (interrupted) =>
@@ -53,6 +67,7 @@ export async function runInManagedSession(options: PackExecutorSchema, context: 
         caPath: service.caPath,
         policy,
         declared,
+        packages,
         redactValues: secrets,
         allow,
         noProxy: options.noProxy ?? 'localhost',

@@ -1,0 +1,104 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
+import { ensureEmbeddedService } from '@hermetic/fetch-service/client';
+import { NpmRegistry, Published } from './npm-registry';
+import { NxWorkspace } from './nx-workspace';
+
+jest.setTimeout(240_000);
+
+/**
+ * Strict sessions that real package managers pass: `pack` runs a real `npm ci` from a loopback
+ * registry through a strict session, and every tarball is approved by the project's own
+ * package-lock.json; a tampered tarball is refused naming the package and the lockfile.
+ */
+describe('strict pack with package-manager lockfiles', () => {
+  let origin: TestServer;
+  let registry: NpmRegistry;
+  let ws: NxWorkspace;
+  let env: NodeJS.ProcessEnv;
+  let depB: Published;
+  const serviceDir = mkdtempSync(join(tmpdir(), 'hermetic-e2e-pm-'));
+
+  beforeAll(async () => {
+    origin = await startTestServer();
+    registry = new NpmRegistry(origin);
+    depB = registry.publish('dep-b', '1.0.0');
+    registry.publish('dep-a', '1.0.0', { 'dep-b': '^1.0.0' });
+    registry.publish('@demo/c', '2.0.0');
+    const [control, proxy] = [await freePort(), await freePort()];
+    env = {
+      HERMETIC_FETCH_SERVICE_CONTROL_PORT: String(control),
+      HERMETIC_FETCH_SERVICE_PROXY_PORT: String(proxy),
+      HERMETIC_FETCH_SERVICE_DIR: serviceDir,
+      FETCH_SERVICE_AUTH: 'e2e:e2e',
+    };
+    await ensureEmbeddedService({ controlPort: control, proxyPort: proxy, configDir: serviceDir, auth: 'e2e:e2e', idleShutdownS: 120 });
+    ws = new NxWorkspace();
+    // The project's own lockfile, written by a real npm from the registry (no proxy involved).
+    ws.write('apps/web/package.json', { name: 'web', version: '1.0.0', private: true, dependencies: { 'dep-a': '^1.0.0', '@demo/c': '^2.0.0' } });
+    // Asynchronously: the registry is served by this process.
+    await promisify(execFile)('npm', ['install', '--package-lock-only', '--registry', registry.url, '--no-audit', '--no-fund'], {
+      cwd: join(ws.root, 'apps/web'),
+      env: { ...process.env, npm_config_cache: mkdtempSync(join(tmpdir(), 'hermetic-npm-cache-')) },
+    });
+    ws.write('apps/web/project.json', {
+      name: 'web',
+      targets: {
+        pack: {
+          executor: '@hermetic/nx:pack',
+          options: {
+            // A fresh npm cache each time, so every tarball really goes through the session.
+            command: `cd apps/web && npm ci --registry ${registry.url} --no-audit --no-fund --fetch-retries=0 --cache "$(mktemp -d)" && mkdir -p ../../dist/web && tar czf ../../dist/web/web.tgz node_modules`,
+            artifacts: ['dist/web/web.tgz'],
+            enableFetchService: 'strict',
+          },
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await origin.close();
+    spawn('pkill', ['-f', '--', `--config=${serviceDir}`]);
+    ws.dispose();
+  });
+
+  const pack = () => ws.nx(['run', 'web:pack', '--skip-nx-cache'], env);
+  const report = () => JSON.parse(readFileSync(join(ws.root, 'dist/web/web.session-report.json'), 'utf8'));
+
+  it('npm ci passes a strict session: every tarball approved by its package-lock.json entry, packuments as metadata', async () => {
+    const r = await pack();
+    expect({ code: r.code, output: r.code ? r.output : '' }).toEqual({ code: 0, output: '' });
+    expect(r.output).toMatch(/apps\/web\/package-lock\.json pins 3 package\(s\)/);
+    const rep = report();
+    const tarballs = rep.artifacts.map((a: any) => ({ result: a.result, purl: a.metadata.purl, pinnedBy: a.metadata['pinned-by'] }));
+    expect(tarballs).toEqual(
+      expect.arrayContaining([
+        { result: 'Approved', purl: 'pkg:npm/dep-a@1.0.0', pinnedBy: 'apps/web/package-lock.json: node_modules/dep-a' },
+        { result: 'Approved', purl: 'pkg:npm/dep-b@1.0.0', pinnedBy: 'apps/web/package-lock.json: node_modules/dep-b' },
+        { result: 'Approved', purl: 'pkg:npm/%40demo/c@2.0.0', pinnedBy: 'apps/web/package-lock.json: node_modules/@demo/c' },
+      ]),
+    );
+    expect(tarballs).toHaveLength(3);
+    expect(rep['package-metadata'] ?? []).toEqual(
+      (rep['package-metadata'] ?? []).map(() => expect.objectContaining({ 'pinned-by': expect.stringMatching(/^apps\/web\/package-lock\.json: /) })),
+    );
+    const manifest = JSON.parse(readFileSync(join(ws.root, 'dist/web/web.tgz.json'), 'utf8'));
+    expect(manifest.dependencies).toHaveLength(3);
+  });
+
+  it('a tarball tampered on the registry is refused, naming the package and the lockfile', async () => {
+    registry.tamper(depB);
+    try {
+      const r = await pack();
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(/dep-b@1\.0\.0: the bytes do not match apps\/web\/package-lock\.json: node_modules\/dep-b/);
+      expect(r.output).toContain('The strict fetch-service session rejected downloads: pack fails.');
+    } finally {
+      registry.restore(depB);
+    }
+  });
+});
