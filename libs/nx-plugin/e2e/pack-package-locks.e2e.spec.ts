@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { freePort, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
 import { ensureEmbeddedService } from '@hermetic/fetch-service/client';
 import { NpmRegistry, Published } from './npm-registry';
+import { PypiIndex, Wheel } from './pypi-index';
 import { NxWorkspace } from './nx-workspace';
 
 jest.setTimeout(240_000);
@@ -21,6 +22,8 @@ describe('strict pack with package-manager lockfiles', () => {
   let ws: NxWorkspace;
   let env: NodeJS.ProcessEnv;
   let depB: Published;
+  let pypi: PypiIndex;
+  let wheel: Wheel;
   const serviceDir = mkdtempSync(join(tmpdir(), 'hermetic-e2e-pm-'));
 
   beforeAll(async () => {
@@ -29,6 +32,8 @@ describe('strict pack with package-manager lockfiles', () => {
     depB = registry.publish('dep-b', '1.0.0');
     registry.publish('dep-a', '1.0.0', { 'dep-b': '^1.0.0' });
     registry.publish('@demo/c', '2.0.0');
+    pypi = new PypiIndex(origin);
+    wheel = await pypi.publish('demo-pkg', '1.0.0');
     const [control, proxy] = [await freePort(), await freePort()];
     env = {
       HERMETIC_FETCH_SERVICE_CONTROL_PORT: String(control),
@@ -59,6 +64,21 @@ describe('strict pack with package-manager lockfiles', () => {
         },
       },
     });
+    // pip's hash-checking mode: the requirements file pins the wheel's sha256.
+    ws.write('apps/py/requirements.txt', `demo-pkg==1.0.0 \\\n    --hash=sha256:${wheel.sha256}\n`);
+    ws.write('apps/py/project.json', {
+      name: 'py',
+      targets: {
+        pack: {
+          executor: '@hermetic/nx:pack',
+          options: {
+            command: `python3 -m pip install --require-hashes --no-cache-dir --disable-pip-version-check --retries 0 --index-url ${pypi.url} --target dist/py/site -r apps/py/requirements.txt && tar czf dist/py/py.tgz -C dist/py site`,
+            artifacts: ['dist/py/py.tgz'],
+            enableFetchService: 'strict',
+          },
+        },
+      },
+    });
   });
   afterAll(async () => {
     await origin.close();
@@ -66,8 +86,8 @@ describe('strict pack with package-manager lockfiles', () => {
     ws.dispose();
   });
 
-  const pack = () => ws.nx(['run', 'web:pack', '--skip-nx-cache'], env);
-  const report = () => JSON.parse(readFileSync(join(ws.root, 'dist/web/web.session-report.json'), 'utf8'));
+  const pack = (project = 'web') => ws.nx(['run', `${project}:pack`, '--skip-nx-cache'], env);
+  const report = (project = 'web') => JSON.parse(readFileSync(join(ws.root, `dist/${project}/${project}.session-report.json`), 'utf8'));
 
   it('npm ci passes a strict session: every tarball approved by its package-lock.json entry, packuments as metadata', async () => {
     const r = await pack();
@@ -99,6 +119,27 @@ describe('strict pack with package-manager lockfiles', () => {
       expect(r.output).toContain('The strict fetch-service session rejected downloads: pack fails.');
     } finally {
       registry.restore(depB);
+    }
+  });
+
+  it('pip install --require-hashes passes a strict session: the wheel approved by requirements.txt, the index page as metadata', async () => {
+    const r = await pack('py');
+    expect({ code: r.code, output: r.code ? r.output : '' }).toEqual({ code: 0, output: '' });
+    const rep = report('py');
+    expect(rep.artifacts.map((a: any) => ({ result: a.result, purl: a.metadata.purl, pinnedBy: a.metadata['pinned-by'] }))).toEqual([
+      { result: 'Approved', purl: 'pkg:pypi/demo-pkg@1.0.0', pinnedBy: 'apps/py/requirements.txt: demo-pkg==1.0.0' },
+    ]);
+    expect(rep['package-metadata']).toEqual([expect.objectContaining({ package: 'pypi:demo-pkg', url: expect.stringContaining('/simple/demo-pkg/') })]);
+  });
+
+  it('a wheel tampered on the index is refused, naming the requirements file', async () => {
+    pypi.tamper(wheel);
+    try {
+      const r = await pack('py');
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(/demo-pkg@1\.0\.0: the bytes do not match apps\/py\/requirements\.txt: demo-pkg==1\.0\.0/);
+    } finally {
+      pypi.restore(wheel);
     }
   });
 });

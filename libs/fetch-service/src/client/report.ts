@@ -13,6 +13,10 @@ export interface SessionReport {
   artifacts: ReportArtifact[];
   /** Problems worth a warning (an unknown metadata major version). */
   warnings: string[];
+  /** Package metadata pinned packages' installs read (Hermetic's `package-metadata`). */
+  packageMetadata: Array<Record<string, unknown>>;
+  /** The report as the service sent it, every key kept (what pack writes to disk). */
+  raw: Record<string, unknown>;
 }
 
 /**
@@ -29,7 +33,8 @@ export function parseReport(raw: unknown): SessionReport {
     if (version && !/^0\./.test(version)) warnings.add(`unknown artifact metadata version ${version}: the report may be misread`);
     return { ...a, 'artifact-metadata-version': version } as ReportArtifact;
   });
-  return { policy: typeof r.policy === 'string' ? r.policy : undefined, artifacts, warnings: [...warnings] };
+  const packageMetadata = (Array.isArray(r['package-metadata']) ? r['package-metadata'] : []) as Array<Record<string, unknown>>;
+  return { policy: typeof r.policy === 'string' ? r.policy : undefined, artifacts, warnings: [...warnings], packageMetadata, raw: r };
 }
 
 /** Sorted, de-duplicated reasons of the inspections that did not approve (craft's rule). */

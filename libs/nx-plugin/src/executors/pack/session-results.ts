@@ -80,7 +80,7 @@ export function keepRawReport(r: SessionResults): void {
   if (!r.patterns.length) return;
   const dir = resolve(r.context.root, dirname(r.patterns[0]));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${r.context.projectName}.session-report.json`), JSON.stringify(r.report, null, 2));
+  writeFileSync(join(dir, `${r.context.projectName}.session-report.json`), JSON.stringify(r.report.raw, null, 2));
 }
 
 /**
