@@ -64,6 +64,26 @@ describe('strict pack with package-manager lockfiles', () => {
         },
       },
     });
+    // pnpm's own lockfile (v9: no tarball URLs; they are the registry's), from the registry.
+    const pnpm = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'pnpm');
+    ws.write('apps/pn/package.json', { name: 'pn', version: '1.0.0', private: true, dependencies: { 'dep-a': '^1.0.0' } });
+    await promisify(execFile)(pnpm, ['install', '--lockfile-only', '--registry', registry.url, '--ignore-workspace'], {
+      cwd: join(ws.root, 'apps/pn'),
+      env: { ...process.env, npm_config_store_dir: mkdtempSync(join(tmpdir(), 'hermetic-pnpm-store-')) },
+    });
+    ws.write('apps/pn/project.json', {
+      name: 'pn',
+      targets: {
+        pack: {
+          executor: '@hermetic/nx:pack',
+          options: {
+            command: `cd apps/pn && ${pnpm} install --frozen-lockfile --ignore-workspace --registry ${registry.url} --store-dir "$(mktemp -d)" && mkdir -p ../../dist/pn && tar czf ../../dist/pn/pn.tgz node_modules`,
+            artifacts: ['dist/pn/pn.tgz'],
+            enableFetchService: 'strict',
+          },
+        },
+      },
+    });
     // pip's hash-checking mode: the requirements file pins the wheel's sha256.
     ws.write('apps/py/requirements.txt', `demo-pkg==1.0.0 \\\n    --hash=sha256:${wheel.sha256}\n`);
     ws.write('apps/py/project.json', {
@@ -141,5 +161,18 @@ describe('strict pack with package-manager lockfiles', () => {
     } finally {
       pypi.restore(wheel);
     }
+  });
+
+  it('pnpm install --frozen-lockfile passes a strict session: every tarball approved by pnpm-lock.yaml', async () => {
+    const r = await pack('pn');
+    expect({ code: r.code, output: r.code ? r.output : '' }).toEqual({ code: 0, output: '' });
+    const rep = report('pn');
+    expect(rep.artifacts.map((a: any) => ({ result: a.result, purl: a.metadata.purl, pinnedBy: a.metadata['pinned-by'] }))).toEqual(
+      expect.arrayContaining([
+        { result: 'Approved', purl: 'pkg:npm/dep-a@1.0.0', pinnedBy: 'apps/pn/pnpm-lock.yaml: dep-a@1.0.0' },
+        { result: 'Approved', purl: 'pkg:npm/dep-b@1.0.0', pinnedBy: 'apps/pn/pnpm-lock.yaml: dep-b@1.0.0' },
+      ]),
+    );
+    expect(rep.artifacts).toHaveLength(2);
   });
 });
