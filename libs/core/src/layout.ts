@@ -17,5 +17,13 @@ export const MAVEN_DEPS_DIR = 'deps/maven';
 /** Folder below an output directory where each fetch target records what it wrote. */
 export const RECORD_DIR = '.hermetic';
 
+/** The checksum files Maven expects beside each file of a repository (written from the verified bytes). */
+export const MAVEN_CHECKSUM_FILES = ['sha1', 'md5'] as const;
+
+/** A file of the Maven layout and its checksum files. */
+export function mavenLayoutFiles(mavenPath: string): string[] {
+  return [mavenPath, ...MAVEN_CHECKSUM_FILES.map((a) => `${mavenPath}.${a}`)];
+}
+
 export { mavenRepositoryPath } from './lockfile/maven';
 export { DEFAULT_CONCURRENCY } from './http/retry-policy';

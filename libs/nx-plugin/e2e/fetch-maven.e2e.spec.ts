@@ -124,6 +124,8 @@ artifacts:
     consumer('2.0');
     expect(await mvn(['-o', `-Dmaven.repo.local=${join(ws.root, layout)}`])).toBe(0);
     expect(await mvn(['-s', join(ws.root, layout, 'settings.xml'), `-Dmaven.repo.local=${join(ws.root, 'tmp-m2')}`])).toBe(0);
+    // Strict checksums: Maven finds the .sha1 the layout writes beside each file, and trusts it.
+    expect(await mvn(['-C', '-s', join(ws.root, layout, 'settings.xml'), `-Dmaven.repo.local=${join(ws.root, 'tmp-m2-strict')}`])).toBe(0);
     // A parent the lockfile does not declare cannot be resolved: the check can fail.
     consumer('9.9');
     expect(await mvn(['-o', `-Dmaven.repo.local=${join(ws.root, layout)}`])).not.toBe(0);

@@ -80,6 +80,9 @@ describe('fetching Maven artifacts', () => {
     expect(readFileSync(join(layout, 'lib-1.2.jar')).equals(jar)).toBe(true);
     expect(readFileSync(join(layout, 'lib-1.2.pom')).equals(pom)).toBe(true);
     expect(statSync(join(layout, 'lib-1.2.jar')).ino).toBe(statSync(join(root, 'out/deps/generic/lib-1.2.jar')).ino);
+    // The checksum files Maven expects (mvn -C), from the verified bytes.
+    expect(readFileSync(join(layout, 'lib-1.2.jar.sha1'), 'utf8')).toBe(createHash('sha1').update(jar).digest('hex'));
+    expect(readFileSync(join(layout, 'lib-1.2.pom.md5'), 'utf8')).toBe(createHash('md5').update(pom).digest('hex'));
     expect(existsSync(join(root, 'out/deps/maven/org/example/dist/1.2/dist-1.2-bin.zip'))).toBe(true);
     const settings = readFileSync(join(root, 'out/deps/maven/settings.xml'), 'utf8');
     expect(settings).toContain('<mirrorOf>*</mirrorOf>');

@@ -5,6 +5,7 @@ import { writeAtomically } from '../fs/write-atomically';
 import { checkTargetFilename } from '../lockfile/target-path';
 
 import { RECORD_DIR } from '../layout';
+import { mavenLayoutFiles } from '../layout';
 
 export { RECORD_DIR };
 
@@ -71,16 +72,19 @@ export async function writeRecord(path: string, record: FetchRecord): Promise<vo
  * from the lockfile, or a Maven layout switched off). Returns their paths below `deps/`.
  */
 export async function removeStale(out: { dir: string; real: string }, previous: FetchRecord | undefined, current: readonly RecordedFile[]): Promise<string[]> {
-  const keep = new Set(current.flatMap((f) => [`generic/${f.filename}`, ...(f.mavenPath ? [`maven/${f.mavenPath}`] : [])]));
+  const placed = (f: RecordedFile) => [`generic/${f.filename}`, ...(f.mavenPath ? mavenLayoutFiles(f.mavenPath).map((m) => `maven/${m}`) : [])];
+  const keep = new Set(current.flatMap(placed));
   const removed: string[] = [];
   for (const f of previous?.files ?? []) {
-    for (const rel of [`generic/${f.filename}`, ...(f.mavenPath ? [`maven/${f.mavenPath}`] : [])]) {
+    for (const rel of placed(f)) {
       // A record is only a hint: never let an edited one point outside the directory.
       if (keep.has(rel) || !checkTargetFilename(rel.slice(rel.indexOf('/') + 1)).ok) continue;
       // Nor through a symlinked folder planted below it.
       await checkInside(out.dir, out.real, posix.dirname(`deps/${rel}`), 'stale-file clean-up');
+      // Reported by their main file: a layout's checksum files go with it.
+      const checksumFile = f.mavenPath !== undefined && rel !== `maven/${f.mavenPath}` && rel.startsWith(`maven/${f.mavenPath}.`);
       await unlink(join(out.dir, 'deps', rel)).then(
-        () => removed.push(rel),
+        () => (checksumFile ? undefined : removed.push(rel)),
         () => undefined,
       );
     }

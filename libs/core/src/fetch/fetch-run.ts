@@ -1,8 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Dispatcher } from 'undici';
-import { Algorithm } from '../checksum/algorithms';
-import { compareDigests } from '../checksum/multi-hash';
+import { Algorithm, isAvailable } from '../checksum/algorithms';
+import { compareDigests, hashFile } from '../checksum/multi-hash';
+import { writeAtomically } from '../fs/write-atomically';
+import { MAVEN_CHECKSUM_FILES } from '../layout';
 import { HermeticError } from '../errors';
 import { createDispatcher } from '../http/dispatcher';
 import { downloadFile } from '../http/download-file';
@@ -138,10 +140,19 @@ export class FetchRun {
     }
   }
 
-  /** Links (or copies) a store object to the artifact's place(s) in the output. */
+  /**
+   * Links (or copies) a store object to the artifact's place(s) in the output. In the Maven layout
+   * it also gets the `.sha1` and `.md5` files Maven expects (from the verified bytes), so
+   * `mvn -C` (strict checksums) resolves from it.
+   */
   private async place(p: Planned, object: string): Promise<void> {
     await materialize(object, join(this.s.generic.dir, p.artifact.filename), this.s.linkMode);
-    if (p.mavenPath) await materialize(object, join(this.s.maven.dir, p.mavenPath), this.s.linkMode);
+    if (!p.mavenPath) return;
+    const target = join(this.s.maven.dir, p.mavenPath);
+    await materialize(object, target, this.s.linkMode);
+    const algorithms = MAVEN_CHECKSUM_FILES.filter((a) => isAvailable(a));
+    const { digests } = await hashFile(object, algorithms);
+    for (const a of algorithms) await writeAtomically(`${target}.${a}`, digests.get(a)!);
   }
 
   /** With `verifySidecars`, compares a Maven artifact with the repository's checksum files. */

@@ -53,6 +53,8 @@ describe('createNodes', () => {
       outputs: [
         '{workspaceRoot}/dist/hermetic/apps/web/deps/generic/a-1.jar',
         '{workspaceRoot}/dist/hermetic/apps/web/deps/maven/g/a/1/a-1.jar',
+        '{workspaceRoot}/dist/hermetic/apps/web/deps/maven/g/a/1/a-1.jar.sha1',
+        '{workspaceRoot}/dist/hermetic/apps/web/deps/maven/g/a/1/a-1.jar.md5',
         '{workspaceRoot}/dist/hermetic/apps/web/deps/maven/settings.xml',
         '{workspaceRoot}/dist/hermetic/apps/web/.hermetic/fetch-maven.json',
       ],
@@ -77,6 +79,8 @@ describe('createNodes', () => {
     expect(maven.outputs).toEqual([
       '{workspaceRoot}/dist/hermetic/apps/web/deps/generic/a-1.jar',
       '{workspaceRoot}/dist/hermetic/apps/web/deps/maven/g/a/1/a-1.jar',
+      '{workspaceRoot}/dist/hermetic/apps/web/deps/maven/g/a/1/a-1.jar.sha1',
+      '{workspaceRoot}/dist/hermetic/apps/web/deps/maven/g/a/1/a-1.jar.md5',
       '{workspaceRoot}/dist/hermetic/apps/web/deps/maven/settings.xml',
       '{workspaceRoot}/dist/hermetic/apps/web/.hermetic/fetch-maven.json',
     ]);

@@ -1,5 +1,5 @@
 import type { TargetConfiguration } from '../utils/devkit';
-import { GENERIC_DEPS_DIR, LOCKFILE_NAME, MAVEN_DEPS_DIR, mavenRepositoryPath, RECORD_DIR } from '@hermetic/core/layout';
+import { GENERIC_DEPS_DIR, LOCKFILE_NAME, MAVEN_DEPS_DIR, mavenLayoutFiles, mavenRepositoryPath, RECORD_DIR } from '@hermetic/core/layout';
 import type { Artifact, Lockfile } from '@hermetic/core/lockfile';
 import { createHash } from 'node:crypto';
 import { executorName } from '../utils/constants';
@@ -100,7 +100,7 @@ function buildFetchMavenTarget(t: TargetContext): TargetConfiguration {
   // can turn it on too, and outputs that do not exist cost nothing.
   const files = maven && {
     generic: maven.map((a) => a.filename),
-    maven: maven.map((a) => mavenRepositoryPath(a.maven)),
+    maven: maven.flatMap((a) => mavenLayoutFiles(mavenRepositoryPath(a.maven))),
   };
   return {
     executor: executorName('fetch-maven'),
