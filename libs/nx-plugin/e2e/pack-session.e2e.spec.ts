@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveBytes, slowBody, startTestServer, TestServer, freePort } from '@hermetic/core/testing/test-server';
+import { serveBytes, slowBody, startTestServer, status, TestServer, freePort } from '@hermetic/core/testing/test-server';
 import { ensureEmbeddedService, FetchServiceClient } from '@hermetic/fetch-service/client';
 import { NxWorkspace } from './nx-workspace';
 
@@ -246,5 +246,24 @@ describe('pack with the Fetch Service', () => {
     expect(noProxy.output).toContain("External fetch-service session requested but 'http_proxy' is not set.");
     const both = await pack('other', { CRAFT_USE_EXTERNAL_FETCH_SERVICE: '1', CRAFT_PROXY_CERT: ca, http_proxy: proxy }, ['--enable-fetch-service=strict']);
     expect(both.output).toContain('Conflicting request for both external and managed fetch-service use.');
+  });
+
+  it('replay: after fetch-deps, a strict pack passes with the origin down, the declared file served from the store', async () => {
+    const fetched = await ws.nx(['run', 'app:fetch-deps'], env);
+    expect(fetched.code).toBe(0);
+    origin.route('/declared.bin', status(503));
+    try {
+      const r = await pack('app', { PACK_URLS: `${origin.origin}/declared.bin` }, ['--enable-fetch-service=strict']);
+      expect({ code: r.code, output: r.code ? r.output : '' }).toEqual({ code: 0, output: '' });
+      const report = JSON.parse(readFileSync(join(ws.root, 'dist/app/app.session-report.json'), 'utf8'));
+      expect(report.artifacts).toEqual([
+        expect.objectContaining({ result: 'Approved', downloads: [expect.objectContaining({ 'served-from': 'store', 'status-code': 200 })] }),
+      ]);
+      // Turned off, the same pack goes upstream (down) and fails.
+      const upstream = await pack('app', { PACK_URLS: `${origin.origin}/declared.bin` }, ['--enable-fetch-service=strict', '--replayFromStore=false']);
+      expect(upstream.code).not.toBe(0);
+    } finally {
+      origin.route('/declared.bin', serveBytes(declared));
+    }
   });
 });

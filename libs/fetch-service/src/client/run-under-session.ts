@@ -16,6 +16,8 @@ export interface SessionPlan {
   declared: Array<{ url: string; checksums: string[] }>;
   /** Packages the project's package-manager lockfiles pin (Hermetic's `declared-packages`). */
   packages?: readonly PinnedPackage[];
+  /** The workspace's content store (absolute): declared artifacts in it are served from it (replay). */
+  storeDir?: string;
   /** Secrets the build may send (e.g. lockfile credentials): the service keeps them out of everything it writes. */
   redactValues?: string[];
   allow: string[];
@@ -55,6 +57,7 @@ export async function runUnderSession<T>(plan: SessionPlan, work: (env: Record<s
     policy: plan.policy,
     'declared-artifacts': plan.declared.map((d) => ({ url: d.url, checksums: d.checksums })),
     ...(plan.packages?.length ? { 'declared-packages': plan.packages.map(packageDeclaration) } : {}),
+    ...(plan.storeDir ? { 'store-dir': plan.storeDir } : {}),
     'allow-rules': plan.allow,
     ...(plan.redactValues?.length ? { 'redact-values': plan.redactValues } : {}),
   });

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { MultiHash } from '@hermetic/core';
@@ -88,6 +90,7 @@ export class Exchange {
 
   async run(): Promise<void> {
     if (this.refusedUpFront()) return;
+    if (await this.replayFromStore()) return;
     const upstream = await this.forward();
     if (!upstream) return;
     if (this.session.declared.has(this.inspected.canonical) && !carriesArtifact(this.inspected.method, upstream.statusCode)) {
@@ -134,6 +137,35 @@ export class Exchange {
     this.refuse('policy', 'refused by the strict session before anything went upstream', 403, {}, 'text/plain; charset=utf-8');
     this.options.log(`session ${session.id}: refused ${inspected.method} ${this.reported()}`);
     this.req.resume();
+    return true;
+  }
+
+  /**
+   * A declared artifact already in the workspace's content store (fetch-deps put it there) is
+   * answered from it, re-verified by the store on the way, without contacting upstream: `pack`
+   * then works offline. Recorded as served from the store.
+   */
+  private async replayFromStore(): Promise<boolean> {
+    const { session, inspected } = this;
+    const declared = session.declared.get(inspected.canonical);
+    if (!session.store || !declared || inspected.method !== 'GET') return false;
+    const found = await session.store.lookup(declared.checksums, ['sha1', 'sha256']).catch(() => undefined);
+    if (found?.status !== 'hit') return false;
+    const contentType = 'application/octet-stream';
+    const headers = { 'content-type': contentType, 'content-length': String(found.size) };
+    this.res.writeHead(200, headers);
+    this.req.resume();
+    await pipeline(createReadStream(found.path), this.res).catch(() => undefined);
+    const response = inspectResponse(inspected, { status: 200, contentType, digests: found.digests, size: found.size }, session);
+    session.recordContent(
+      inspected,
+      this.request,
+      response,
+      { sha1: found.digests.get('sha1')!, sha256: found.digests.get('sha256')!, size: found.size, type: contentType, digests: found.digests },
+      { ...this.download(200, headers, contentType), 'served-from': 'store' },
+    );
+    session.noteDigests(inspected.canonical, found.digests);
+    this.options.log(`session ${session.id}: ${this.reported()} served from the content store`);
     return true;
   }
 

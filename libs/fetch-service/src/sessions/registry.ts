@@ -1,5 +1,5 @@
-import { join } from 'node:path';
-import { Checksum, isAvailable, parseChecksum } from '@hermetic/core';
+import { isAbsolute, join } from 'node:path';
+import { Checksum, ContentStore, isAvailable, parseChecksum } from '@hermetic/core';
 import { sameSecret } from '../auth';
 import { DeclaredArtifact } from '../inspect/types';
 import { canonicalUrl } from '../url';
@@ -51,6 +51,13 @@ function declaredChecksum(value: unknown, url: string): Checksum {
   return parsed.checksum;
 }
 
+/** Hermetic's `store-dir`: the workspace's content store, from which declared artifacts are replayed. */
+function replayStore(value: unknown): { store?: ContentStore } {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'string' || !isAbsolute(value)) throw new SessionRequestError('store-dir must be an absolute path');
+  return { store: new ContentStore(value) };
+}
+
 /** All sessions of a service: created by the control API, looked up by the proxy. */
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session>();
@@ -87,6 +94,7 @@ export class SessionRegistry {
       secrets,
       declared,
       packages: parsePins(body['declared-packages'], (message) => new SessionRequestError(message)),
+      ...replayStore(body['store-dir']),
       allow: allow as string[],
       spoolPath: join(this.spoolDir, id),
       redactValues: redact as string[],

@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Algorithm } from '@hermetic/core';
+import type { Algorithm, ContentStore } from '@hermetic/core';
 import { identify, Inspections, INSPECTOR_IDS, resultOf } from '../inspect/inspectors';
 import { ArtifactIdentity, DeclaredArtifact, InspectedRequest, InspectionContext } from '../inspect/types';
 import { Redactor } from './redaction';
@@ -24,6 +24,8 @@ export interface Download {
   'content-type': string;
   'request-header': Record<string, string[]>;
   'response-header': Record<string, string[]>;
+  /** Hermetic: `store` when the bytes came from the workspace's content store, not upstream. */
+  'served-from'?: 'store';
 }
 
 /** An artifact of the report: one per distinct content (sha256), or one per refused/failed request. */
@@ -64,6 +66,8 @@ export interface SessionInit {
   secrets: readonly Secret[];
   declared: Map<string, DeclaredArtifact>;
   packages: PackagePins;
+  /** The workspace's content store: declared artifacts already in it are served from it (replay). */
+  store?: ContentStore;
   allow: readonly string[];
   spoolPath: string;
   /** More secrets to keep out of what the session writes (Hermetic's `redact-values`, e.g. lockfile credentials). */
@@ -90,6 +94,7 @@ export class Session implements InspectionContext {
   readonly secrets: readonly Secret[];
   readonly declared: Map<string, DeclaredArtifact>;
   readonly packages: PackagePins;
+  readonly store?: ContentStore;
   readonly allow: readonly string[];
   readonly spoolPath: string;
   /** Package metadata fetched for pinned packages (npm packuments, PyPI pages): allowed, but not artifacts. */
@@ -104,6 +109,7 @@ export class Session implements InspectionContext {
     this.secrets = init.secrets;
     this.declared = init.declared;
     this.packages = init.packages;
+    this.store = init.store;
     this.allow = init.allow;
     this.spoolPath = init.spoolPath;
     this.now = init.now ?? Date.now;

@@ -1,9 +1,19 @@
 import { ExecutorContext, logger } from '../../utils/devkit';
-import { checksumKey, expandEnvTemplate, LOCKFILE_NAME, PinnedPackage, readLockfile, readPackageLocks, wireUrl } from '@hermetic/core';
+import {
+  checksumKey,
+  defaultStoreDir,
+  expandEnvTemplate,
+  LOCKFILE_NAME,
+  PinnedPackage,
+  readLockfile,
+  readPackageLocks,
+  resolveFetchSettings,
+  wireUrl,
+} from '@hermetic/core';
 import { runUnderSession } from '@hermetic/fetch-service/client';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { pluginOptionsFromNxJson } from '../../utils/fetch-options';
+import { PLUGIN_OPTIONS_ORIGIN, pluginOptionsFromNxJson } from '../../utils/fetch-options';
 import { interpolatePath } from '../../utils/interpolate-path';
 import { deferInterrupts } from './defer-interrupts';
 import { resolveService } from './fetch-service-config';
@@ -45,6 +55,12 @@ async function pinnedPackages(root: string, projectDir: string): Promise<PinnedP
   return reads.flatMap((r) => r.packages);
 }
 
+/** The workspace's content store, as the fetch targets resolve it (plugin options, HERMETIC_STORE_DIR, default). */
+function workspaceStore(context: ExecutorContext): string {
+  const layers = [{ from: PLUGIN_OPTIONS_ORIGIN, values: pluginOptionsFromNxJson(context.nxJsonConfiguration) }];
+  return resolveFetchSettings(layers, { env: process.env, baseDir: context.root, defaultStoreDir: defaultStoreDir(context.root) }).storeDir;
+}
+
 /**
  * Opens a session of `policy` on the configured (or embedded) service, runs the command through
  * its proxy, closes it whatever happens, and acts on its report: the raw report is kept, every
@@ -68,6 +84,7 @@ export async function runInManagedSession(options: PackExecutorSchema, context: 
         policy,
         declared,
         packages,
+        ...(options.replayFromStore === false ? {} : { storeDir: workspaceStore(context) }),
         redactValues: secrets,
         allow,
         noProxy: options.noProxy ?? 'localhost',

@@ -12,4 +12,6 @@ export interface PackExecutorSchema {
   fetchServiceAuth?: string;
   fetchServiceCa?: string;
   version?: string;
+  /** Serve declared artifacts already in the workspace's content store from it (default true). */
+  replayFromStore?: boolean;
 }
