@@ -266,4 +266,20 @@ describe('pack with the Fetch Service', () => {
       origin.route('/declared.bin', serveBytes(declared));
     }
   });
+
+  it('learn mode: a permissive pack, lock-from-report, and the strict pack passes', async () => {
+    ws.write('apps/learn/project.json', {
+      name: 'learn',
+      targets: { pack: { executor: '@hermetic/nx:pack', options: { command: 'node pack.js dist/learn', artifacts: ['dist/learn/app.tgz'] } } },
+    });
+    ws.write('apps/learn/artifacts.lock.yaml', '# learned below\nmetadata:\n  version: "1.0"\nartifacts: []\n');
+    const urls = { PACK_URLS: `${origin.origin}/undeclared.bin` };
+    expect((await pack('learn', urls, ['--enable-fetch-service=strict'])).code).not.toBe(0);
+    expect((await pack('learn', urls, ['--enable-fetch-service=permissive'])).code).toBe(0);
+    const learned = await ws.nx(['g', '@hermetic/nx:lock-from-report', 'learn'], env);
+    expect(learned.output).toContain('apps/learn/artifacts.lock.yaml: 1 entry added from dist/learn/learn.session-report.json');
+    expect(ws.read('apps/learn/artifacts.lock.yaml').toString()).toContain(`sha256:${sha256(undeclared)}`);
+    const strict = await pack('learn', urls, ['--enable-fetch-service=strict']);
+    expect({ code: strict.code, output: strict.code ? strict.output : '' }).toEqual({ code: 0, output: '' });
+  });
 });
