@@ -2,6 +2,7 @@ import { Algorithm } from '../checksum/algorithms';
 import { Lockfile } from '../lockfile/types';
 import { genericPurl, mavenPurl } from './purl';
 import { redactUrl } from './redact';
+import type { PinnedPackage } from '../package-locks/types';
 
 /** One dependency as SBOMs describe it, whatever the format. */
 export interface SbomComponent {
@@ -10,11 +11,29 @@ export interface SbomComponent {
   name: string;
   version?: string;
   purl: string;
-  /** Where it is published (the lockfile's URL, secrets redacted). */
-  url: string;
+  /** Where it is published (the lockfile's URL, secrets redacted), when known. */
+  url?: string;
+  /** The package-manager lockfile entry that pins it (components from package lockfiles). */
+  pinnedBy?: string;
   /** Where the bytes were actually fetched from, when a mirror served them. */
   fetchedFrom?: string;
   hashes: Array<{ algorithm: Algorithm; digest: string }>;
+}
+
+/**
+ * The packages a package-manager lockfile pins as components (what `npm ci`, `pnpm install` or
+ * `pip install --require-hashes` installs), so one SBOM covers them and the generic artifacts.
+ */
+export function packageComponents(packages: readonly PinnedPackage[]): SbomComponent[] {
+  return packages.map((p) => ({
+    type: 'library',
+    name: p.name,
+    version: p.version,
+    purl: p.purl,
+    ...(p.url ? { url: redactUrl(p.url) } : {}),
+    hashes: p.anyOf ? [] : p.checksums.map((c) => ({ algorithm: c.algorithm, digest: c.digest })),
+    pinnedBy: p.pinnedBy,
+  }));
 }
 
 /** The components of a lockfile's artifacts; `fetchedFrom` maps an artifact URL to the mirror URL used. */

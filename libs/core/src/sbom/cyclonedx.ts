@@ -35,9 +35,12 @@ export function cycloneDxComponent(c: SbomComponent, options: SbomOptions): Cycl
     name: c.name,
     purl: c.purl,
     ...(c.version !== undefined ? { version: c.version } : {}),
-    properties: [{ name: `${tool}:found_by`, value: tool }],
+    properties: [{ name: `${tool}:found_by`, value: tool }, ...(c.pinnedBy ? [{ name: `${tool}:pinned_by`, value: c.pinnedBy }] : [])],
     type: c.type,
-    externalReferences: [{ url: c.url, type: 'distribution' }, ...(c.fetchedFrom ? [{ url: c.fetchedFrom, type: 'distribution', comment: 'proxy URL' }] : [])],
+    externalReferences: [
+      ...(c.url ? [{ url: c.url, type: 'distribution' }] : []),
+      ...(c.fetchedFrom ? [{ url: c.fetchedFrom, type: 'distribution', comment: 'proxy URL' }] : []),
+    ],
     ...(hashes.length ? { hashes } : {}),
   };
 }

@@ -1,8 +1,9 @@
+import { readNpmLock } from '../package-locks/npm-lock';
 import { PackageURL } from 'packageurl-js';
 import { z } from 'zod';
 import { parseLockfile } from '../lockfile/parse-lockfile';
 import { cycloneDx16Validator as cycloneDxValidator } from '../testing/cyclonedx-schema';
-import { lockfileComponents } from './components';
+import { lockfileComponents, packageComponents } from './components';
 import { serializeSbom, toCycloneDx } from './cyclonedx';
 import { mergeCycloneDx } from './merge';
 import { encodePurlPart, genericPurl, mavenPurl } from './purl';
@@ -144,6 +145,31 @@ describe('CycloneDX 1.6', () => {
     expect(validate(bom)).toBe(true);
     expect(validate.errors ?? []).toEqual([]);
     expect(validate(toCycloneDx([], { subject: { name: 'empty' }, env: {} }))).toBe(true);
+  });
+
+  it('lists package-manager packages with their purl, digest and pinning entry, still valid', () => {
+    const { packages } = readNpmLock(
+      'apps/web/package-lock.json',
+      JSON.stringify({
+        packages: {
+          'node_modules/@s/b': {
+            version: '2.0.0',
+            resolved: 'https://registry.example/@s/b/-/b-2.0.0.tgz',
+            integrity: `sha512-${Buffer.alloc(64, 1).toString('base64')}`,
+          },
+        },
+      }),
+    );
+    const withPackages = toCycloneDx([...components, ...packageComponents(packages)], { subject: { name: 'web' }, reproducible: true, env: {} });
+    expect(validate(withPackages)).toBe(true);
+    expect(withPackages.components.find((c) => c.purl === 'pkg:npm/%40s/b@2.0.0')).toMatchObject({
+      type: 'library',
+      name: '@s/b',
+      version: '2.0.0',
+      hashes: [{ alg: 'SHA-512', content: '01'.repeat(64) }],
+      properties: expect.arrayContaining([{ name: 'hermetic:pinned_by', value: 'apps/web/package-lock.json: node_modules/@s/b' }]),
+      externalReferences: [{ url: 'https://registry.example/@s/b/-/b-2.0.0.tgz', type: 'distribution' }],
+    });
   });
 
   it('has Hermeto-shaped components with hashes, distribution and proxy references', () => {

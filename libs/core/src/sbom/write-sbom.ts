@@ -5,7 +5,8 @@ import { checksumKey } from '../checksum/parse-checksum';
 import { HermeticError } from '../errors';
 import { FetchRecord, readAllRecords } from '../fetch/fetch-record';
 import { Lockfile } from '../lockfile/types';
-import { lockfileComponents } from './components';
+import { lockfileComponents, packageComponents } from './components';
+import type { PinnedPackage } from '../package-locks/types';
 import { CycloneDxBom, serializeSbom, toCycloneDx } from './cyclonedx';
 import { mergeCycloneDx } from './merge';
 import { SbomOptions } from './options';
@@ -41,10 +42,16 @@ async function fetchedArtifacts(lockfile: Lockfile, outputDir: string): Promise<
 /**
  * Writes `<outputDir>/bom.json` for a lockfile whose artifacts were fetched into `outputDir`:
  * CycloneDX 1.6 (default) or SPDX 2.3, 2-space JSON without trailing newline, written atomically.
+ * `packages` (from package-manager lockfiles) are added as library components.
  */
-export async function writeSbom(lockfile: Lockfile, outputDir: string, format: SbomFormat, options: SbomOptions): Promise<string> {
+export async function writeSbom(
+  lockfile: Lockfile,
+  outputDir: string,
+  format: SbomFormat,
+  options: SbomOptions & { packages?: readonly PinnedPackage[] },
+): Promise<string> {
   const fetchedFrom = await fetchedArtifacts(lockfile, outputDir);
-  const components = lockfileComponents(lockfile, fetchedFrom);
+  const components = [...lockfileComponents(lockfile, fetchedFrom), ...packageComponents(options.packages ?? [])];
   const doc = format === 'spdx' ? toSpdx(components, options) : toCycloneDx(components, options);
   const path = sbomPath(outputDir);
   await writeAtomically(path, serializeSbom(doc));

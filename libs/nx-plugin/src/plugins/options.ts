@@ -18,6 +18,8 @@ export interface HermeticPluginOptions extends PluginFetchSettings {
   sbomTargetName?: string;
   /** SBOM format: `cyclonedx` (1.6, default) or `spdx` (2.3). */
   sbomFormat?: 'cyclonedx' | 'spdx';
+  /** The SBOM also lists what each project's package-manager lockfiles pin (they become inputs). Default false. */
+  sbomIncludePackageLocks?: boolean;
   /**
    * Output directory of a project's fetched dependencies, relative to the workspace root; files go
    * to `<outputDir>/deps/generic/`. `{projectRoot}` and `{projectName}` are replaced.
@@ -42,6 +44,7 @@ export interface NormalizedPluginOptions {
   fetchMavenTargetName: string;
   sbomTargetName: string;
   sbomFormat: 'cyclonedx' | 'spdx';
+  sbomIncludePackageLocks: boolean;
   outputDir: string;
   concurrency: number;
   mavenLayout: boolean;
@@ -55,6 +58,7 @@ export function normalizeOptions(options: HermeticPluginOptions | undefined): No
     fetchMavenTargetName: options?.fetchMavenTargetName ?? DEFAULT_TARGET_NAMES.fetchMavenTargetName,
     sbomTargetName: options?.sbomTargetName ?? DEFAULT_TARGET_NAMES.sbomTargetName,
     sbomFormat: options?.sbomFormat ?? 'cyclonedx',
+    sbomIncludePackageLocks: options?.sbomIncludePackageLocks ?? false,
     outputDir: options?.outputDir ?? DEFAULT_OUTPUT_DIR,
     concurrency: options?.concurrency ?? DEFAULT_CONCURRENCY,
     mavenLayout: options?.mavenLayout ?? false,

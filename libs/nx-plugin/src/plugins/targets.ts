@@ -119,17 +119,27 @@ function buildFetchMavenTarget(t: TargetContext): TargetConfiguration {
   };
 }
 
+/** The package-manager lockfiles an SBOM that lists their packages reads. */
+const PACKAGE_LOCK_INPUTS = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'requirements*.txt'].map((f) => `{projectRoot}/${f}`);
+
 function buildSbomTarget(t: TargetContext, fetchTargets: string[]): TargetConfiguration {
-  const { sbomFormat, sbomTargetName } = t.options;
+  const { sbomFormat, sbomTargetName, sbomIncludePackageLocks } = t.options;
   const key = lockfileKey(t, t.lockfile?.artifacts);
+  const packageLocks = sbomIncludePackageLocks ? PACKAGE_LOCK_INPUTS : [];
   return {
     executor: executorName('sbom'),
-    options: { lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`, outputDir: t.outputDir, format: sbomFormat, ...key.options },
+    options: {
+      lockfile: `${t.projectRoot}/${LOCKFILE_NAME}`,
+      outputDir: t.outputDir,
+      format: sbomFormat,
+      ...(sbomIncludePackageLocks ? { includePackageLocks: true } : {}),
+      ...key.options,
+    },
     dependsOn: fetchTargets,
     cache: true,
     // The fetch records say what was verified and which mirror served it; gitignored outputs are
     // only visible to the hash this way.
-    inputs: [...(key.inputs ?? []), { dependentTasksOutputFiles: `**/${RECORD_DIR}/*.json` }],
+    inputs: [...(key.inputs ?? []), ...packageLocks, { dependentTasksOutputFiles: `**/${RECORD_DIR}/*.json` }],
     outputs: [`{workspaceRoot}/${t.outputDir}/bom.json`],
     metadata: metadata(`Write the project's SBOM (${sbomFormat === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}) of its verified dependencies`, sbomTargetName, {
       format: 'spdx',

@@ -5,4 +5,6 @@ export interface SbomExecutorSchema {
   format?: 'cyclonedx' | 'spdx';
   reproducible?: boolean;
   naming?: 'hermetic' | 'hermeto';
+  /** Also list what the project's package-manager lockfiles pin. */
+  includePackageLocks?: boolean;
 }
