@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeError, EXIT_CODES, HermeticError } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
@@ -33,13 +33,27 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 }
 
+/**
+ * The lockfile `verify` checks against: `--lockfile`, else the one the fetch into `output` recorded
+ * (when every record names the same one and it is there), else ./artifacts.lock.yaml.
+ */
+async function verifiedLockfile(v: CliValues, io: CliIo, output: string): Promise<string> {
+  const given = str(v, 'lockfile');
+  if (given) return given;
+  const { readAllRecords } = await import('../fetch/fetch-record');
+  const recorded = [...new Set((await readAllRecords(output)).map((r) => r.record.lockfile))];
+  if (recorded.length === 1 && (await stat(resolve(io.cwd, recorded[0])).catch(() => undefined))?.isFile()) return recorded[0];
+  return LOCKFILE_NAME;
+}
+
 /** `hermetic verify`: re-hashes what fetch-deps wrote against the lockfile. */
 export async function verify(v: CliValues, io: CliIo): Promise<number> {
   try {
-    const lockfilePath = str(v, 'lockfile') ?? LOCKFILE_NAME;
-    const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: false, displayPath: lockfilePath });
+    const output = resolve(io.cwd, str(v, 'output') ?? 'hermetic-output');
+    const lockfilePath = await verifiedLockfile(v, io, output);
+    const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: false, displayPath: lockfilePath, setting: '--lockfile' });
     const { verifyOutputs } = await import('../verify/verify-outputs');
-    const { files } = await verifyOutputs(lockfile, resolve(io.cwd, str(v, 'output') ?? 'hermetic-output'), { cwd: io.cwd });
+    const { files } = await verifyOutputs(lockfile, output, { cwd: io.cwd });
     io.stdout.write(`verified ${files} file(s) against ${lockfilePath}\n`);
     return 0;
   } catch (err) {
@@ -81,7 +95,7 @@ export async function fetchDeps(v: CliValues, io: CliIo): Promise<number> {
       baseDir: io.cwd,
       defaultStoreDir: resolve(io.cwd, io.defaultStore),
     });
-    const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: io.env, displayPath: lockfilePath });
+    const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: io.env, displayPath: lockfilePath, setting: '--lockfile' });
     const [{ fetchArtifacts }, { ContentStore }, { createReporter }, { writeSbom }] = await Promise.all([
       import('../fetch/fetch-artifacts'),
       import('../store/content-store'),

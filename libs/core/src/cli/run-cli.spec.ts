@@ -85,11 +85,24 @@ describe('hermetic CLI', () => {
     expect((await cli(['fetch-deps', '--output', 'out', '--copy'], dir)).code).toBe(0);
     expect(await cli(['verify', '--output', 'out'], dir)).toMatchObject({ code: 0, out: 'verified 1 file(s) against artifacts.lock.yaml\n' });
     writeFileSync(join(dir, 'out/deps/generic/tool.tgz'), 'changed');
+    // Run from elsewhere, verify finds the lockfile the fetch recorded in the output.
+    writeFileSync(join(dir, 'lock.yaml'), readFileSync(join(dir, 'artifacts.lock.yaml')));
+    expect((await cli(['fetch-deps', '--lockfile', 'lock.yaml', '--output', 'out2', '--copy'], dir)).code).toBe(0);
+    expect(await cli(['verify', '--output', 'out2'], dir)).toMatchObject({ code: 0, out: 'verified 1 file(s) against lock.yaml\n' });
     const bad = await cli(['verify', '--output', 'out'], dir);
     expect(bad.code).toBe(10);
     expect(bad.err).toMatch(
       /ChecksumVerificationFailed: 1 fetched file\(s\) of artifacts\.lock\.yaml do not match it:\n\s+out\/deps\/generic\/tool\.tgz: sha256 expected/,
     );
+  });
+
+  it('prints its version, and names --lockfile when the lockfile is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    const v = await cli(['--version'], dir);
+    expect(v).toMatchObject({ code: 0, out: `${JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')).version}\n` });
+    const missing = await cli(['fetch-deps'], dir);
+    expect(missing.code).toBe(13);
+    expect(missing.err).toContain('point --lockfile at an existing artifacts.lock.yaml');
   });
 
   it('takes mirror, host and Maven layout options', async () => {

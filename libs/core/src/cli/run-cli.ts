@@ -30,6 +30,7 @@ const SBOM_FLAGS: readonly ExtraFlag[] = [
   { flag: 'sbom-naming', arg: '<n>', summary: "hermetic (default) or hermeto: Hermeto's property and tool names" },
   { flag: 'reproducible', summary: 'byte-identical SBOMs for the same inputs (times from SOURCE_DATE_EPOCH)' },
   { flag: 'name', arg: '<name>', summary: "what the SBOM describes (default: the lockfile's folder name)" },
+  { flag: 'version', short: 'v', summary: "print Hermetic's version" },
   { flag: 'help', short: 'h', summary: 'show this help' },
 ];
 
@@ -49,6 +50,12 @@ Exit codes:
 ${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padStart(3)}  ${meaning}`).join('\n')}
 `;
 
+/** The version of this package (its manifest sits two folders up, from the sources and from the build). */
+function version(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../package.json') as { version: string }).version;
+}
+
 /** The `hermetic` command line; returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let args;
@@ -61,6 +68,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     io.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
     return 2;
+  }
+  if (args.values.version) {
+    io.stdout.write(`${version()}\n`);
+    return 0;
   }
   const [command, ...rest] = args.positionals;
   if (args.values.help || !command) {

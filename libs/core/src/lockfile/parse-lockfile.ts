@@ -21,6 +21,8 @@ export interface ParseLockfileOptions {
   env?: NodeJS.ProcessEnv | false;
   /** How to name the file in messages (e.g. workspace-relative); default the path read. */
   displayPath?: string;
+  /** How the caller names the setting that points at the lockfile, for fixes (default "the 'lockfile' option"). */
+  setting?: string;
 }
 
 /** Allowed keys of an artifact and of its nested mappings, for "unknown field" fixes. */
@@ -191,7 +193,7 @@ export async function readLockfile(path: string, options: ParseLockfileOptions =
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new HermeticError('LockfileNotFound', `lockfile not found: ${file}`, {
-        hints: [`create it (see the README), or point the 'lockfile' option at an existing ${LOCKFILE_NAME}`],
+        hints: [`create it (see the README), or point ${options.setting ?? "the 'lockfile' option"} at an existing ${LOCKFILE_NAME}`],
       });
     }
     throw new HermeticError('InvalidInput', `cannot read lockfile ${file}: ${(err as Error).message}`, { cause: err });
