@@ -168,13 +168,13 @@ function buildFetchDepsTarget(t: TargetContext, fetchTargets: string[]): TargetC
 
 /**
  * The fetch targets a lockfile needs: `fetch-maven` only with Maven artifacts, `fetch-generic` with
- * URL artifacts (or none at all, so a new lockfile has a fetch target); both when the lockfile
- * cannot be read (the task then says why).
+ * URL artifacts (or none at all, so a new lockfile has a fetch target). A lockfile that cannot be
+ * read gets `fetch-generic` alone, whose task reports why, once (two targets printed it twice).
  */
 function fetchTargetNames(t: TargetContext): string[] {
   const kinds = t.lockfile ? new Set(t.lockfile.artifacts.map((a) => a.kind)) : undefined;
   const generic = !kinds || kinds.has('url') || !kinds.has('maven');
-  const maven = !kinds || kinds.has('maven');
+  const maven = !!kinds?.has('maven');
   return [...(generic ? [t.options.fetchGenericTargetName] : []), ...(maven ? [t.options.fetchMavenTargetName] : [])];
 }
 
