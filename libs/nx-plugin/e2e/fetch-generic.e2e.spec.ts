@@ -97,7 +97,9 @@ artifacts:
     const r = await ws.nx(['run', 'app:fetch-deps']);
     expect(r.code).not.toBe(0);
     expect(r.output).toMatch(/ChecksumVerificationFailed: artifacts\[2\] \(tools\/c\.tgz\): checksum mismatch: sha256 expected e{64}, got [0-9a-f]{64}/);
-    expect(r.output).toMatch(/update the checksum of artifacts\[2\] \(tools\/c\.tgz\) in apps\/app\/artifacts\.lock\.yaml/);
+    expect(r.output).toMatch(
+      /update the checksum of artifacts\[2\] \(tools\/c\.tgz\) in apps\/app\/artifacts\.lock\.yaml line \d+, or run nx g @hermetic\/nx:update-checksums app --write/,
+    );
     expect(existsSync(join(ws.root, out, 'tools/c.tgz'))).toBe(false);
   });
 });

@@ -126,7 +126,7 @@ describe('fetchArtifacts', () => {
     const err: HermeticError = await run(l).catch((e) => e);
     expect(err.code).toBe('ChecksumVerificationFailed');
     expect(err.message).toContain(`artifacts[0] (a.bin): checksum mismatch: sha256 expected ${wrong}, got ${sha256(a)}`);
-    expect(err.hints.join('\n')).toMatch(/update the checksum of artifacts\[0\] \(a\.bin\) in p\/artifacts\.lock\.yaml/);
+    expect(err.hints.join('\n')).toMatch(/update the checksum of artifacts\[0\] \(a\.bin\) in p\/artifacts\.lock\.yaml line 5/);
     expect(existsSync(join(root, 'out/deps/generic/a.bin'))).toBe(false);
     expect(files(join(root, 'store/tmp'))).toEqual([]);
     expect(files(join(root, 'store/objects'))).toEqual([`sha256/${sha256(b).slice(0, 2)}/${sha256(b)}`]);

@@ -50,6 +50,8 @@ export interface FetchOptions {
   signal?: AbortSignal;
   /** A dispatcher to use instead of one built from the environment. */
   dispatcher?: Dispatcher;
+  /** The command that rewrites changed checksums, as the caller's user runs it (named in mismatch fixes). */
+  updateChecksumsCommand?: string;
 }
 
 /** Outcome of a successful run. */
@@ -216,6 +218,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
     env,
     signal: options.signal,
     dispatcher: options.dispatcher,
+    updateChecksumsCommand: options.updateChecksumsCommand,
   });
   const tally = await fetchAll(run, planned, { concurrency, reporter, signal: options.signal });
   const summary = tally.summary(artifacts.length, started);

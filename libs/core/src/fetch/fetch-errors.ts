@@ -34,14 +34,21 @@ export function asHermeticError(err: unknown, label: string, fromAttempt: (e: At
 }
 
 /** A checksum mismatch of downloaded or stored bytes, with what to check and how to accept a new file. */
-export function mismatchError(lockfile: Lockfile, p: SourcedArtifact, mismatches: ChecksumMismatch[], contentType?: string): HermeticError {
+export function mismatchError(
+  lockfile: Lockfile,
+  p: SourcedArtifact,
+  mismatches: ChecksumMismatch[],
+  contentType?: string,
+  updateCommand?: string,
+): HermeticError {
   const a = p.artifact;
   const lines = mismatches.map((m) => `${m.algorithm} expected ${m.expected}, got ${m.actual}`);
   const hints = [`downloaded from ${p.url}; nothing was written to the output`];
   if (contentType && /text\/html/i.test(contentType)) {
     hints.push('the server answered with an HTML page: probably a login or error page, not the file; check the URL and auth');
   }
-  hints.push(`if the new file is the one you want, update the checksum of ${describe(a)} in ${lockfile.path}`);
+  const where = `${lockfile.path}${a.checksumLine ? ` line ${a.checksumLine}` : ''}`;
+  hints.push(`if the new file is the one you want, update the checksum of ${describe(a)} in ${where}${updateCommand ? `, or run ${updateCommand}` : ''}`);
   return new HermeticError('ChecksumVerificationFailed', `${describe(a)}: checksum mismatch: ${lines.join('; ')}`, { hints });
 }
 

@@ -40,6 +40,8 @@ export interface FetchRunSettings {
   signal?: AbortSignal;
   /** A dispatcher to use instead of one built from the environment. */
   dispatcher?: Dispatcher;
+  /** The command that rewrites changed checksums, as the caller's user runs it (for mismatch fixes). */
+  updateChecksumsCommand?: string;
 }
 
 /** Where one artifact's verified bytes came from. */
@@ -91,7 +93,7 @@ export class FetchRun {
     const { store, lockfile } = this.s;
     const a = p.artifact;
     const found = await store.lookup(a.checksums, this.sidecarAlgorithms(p));
-    if (found.status === 'mismatch') throw mismatchError(lockfile, p, found.mismatches);
+    if (found.status === 'mismatch') throw mismatchError(lockfile, p, found.mismatches, undefined, this.s.updateChecksumsCommand);
     if (found.status === 'hit') {
       await this.crossCheck(p, found.digests);
       await this.place(p, found.path);
@@ -131,7 +133,7 @@ export class FetchRun {
         this.s.policy,
       );
       const mismatches = compareDigests(a.checksums, result.digests);
-      if (mismatches.length) throw mismatchError(this.s.lockfile, p, mismatches, result.contentType);
+      if (mismatches.length) throw mismatchError(this.s.lockfile, p, mismatches, result.contentType, this.s.updateChecksumsCommand);
       await this.crossCheck(p, result.digests);
       await this.place(p, await store.admit(temp, a.checksums));
       return result.size;

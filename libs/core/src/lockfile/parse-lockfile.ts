@@ -174,7 +174,8 @@ export function parseLockfile(text: string, file: string, options: ParseLockfile
   const artifacts: Artifact[] = [];
   top.data.artifacts.forEach((item, index) => {
     const artifact = validateArtifact(item, index, version, sink, env);
-    if (artifact) artifacts.push(artifact);
+    const line = source.locate(['artifacts', index, 'checksum'])?.line;
+    if (artifact) artifacts.push(line === undefined ? artifact : { ...artifact, checksumLine: line });
   });
   if (!sink.errorCount) reportDuplicates(artifacts, sink);
   if (sink.errorCount) throw new LockfileError(file, sink.items);

@@ -25,6 +25,8 @@ interface ArtifactBase {
   /** Normalised URL the artifact comes from, fragment included (as upstream records it). */
   readonly url: string;
   readonly auth?: AuthSpec;
+  /** The line of its `checksum` in the lockfile (1-based), for messages that send the user there. */
+  readonly checksumLine?: number;
 }
 
 /** A plain URL artifact (`download_url`). */

@@ -44,6 +44,7 @@ export async function runFetch(options: FetchExecutorOptions, context: ExecutorC
       store: new ContentStore(storeDir),
       kinds,
       recordName: context.targetName ?? 'fetch',
+      updateChecksumsCommand: `nx g @hermetic/nx:update-checksums ${context.projectName} --write`,
       reporter: createReporter(process.stdout, process.env),
       signal: controller.signal,
     });
