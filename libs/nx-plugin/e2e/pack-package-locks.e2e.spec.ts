@@ -1,10 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
-import { ensureEmbeddedService } from '@hermetic/fetch-service/client';
+import { startTestServer, TestServer } from '@hermetic/core/testing/test-server';
+import { E2eFetchService, startE2eFetchService } from './e2e-fetch-service';
 import { NpmRegistry, Published } from './npm-registry';
 import { PypiIndex, Wheel } from './pypi-index';
 import { NxWorkspace } from './nx-workspace';
@@ -24,7 +24,7 @@ describe('strict pack with package-manager lockfiles', () => {
   let depB: Published;
   let pypi: PypiIndex;
   let wheel: Wheel;
-  const serviceDir = mkdtempSync(join(tmpdir(), 'hermetic-e2e-pm-'));
+  let service: E2eFetchService;
 
   beforeAll(async () => {
     origin = await startTestServer();
@@ -34,14 +34,8 @@ describe('strict pack with package-manager lockfiles', () => {
     registry.publish('@demo/c', '2.0.0');
     pypi = new PypiIndex(origin);
     wheel = await pypi.publish('demo-pkg', '1.0.0');
-    const [control, proxy] = [await freePort(), await freePort()];
-    env = {
-      HERMETIC_FETCH_SERVICE_CONTROL_PORT: String(control),
-      HERMETIC_FETCH_SERVICE_PROXY_PORT: String(proxy),
-      HERMETIC_FETCH_SERVICE_DIR: serviceDir,
-      FETCH_SERVICE_AUTH: 'e2e:e2e',
-    };
-    await ensureEmbeddedService({ controlPort: control, proxyPort: proxy, configDir: serviceDir, auth: 'e2e:e2e', idleShutdownS: 120 });
+    service = await startE2eFetchService();
+    env = service.env;
     ws = new NxWorkspace();
     // The project's own lockfile, written by a real npm from the registry (no proxy involved).
     ws.write('apps/web/package.json', { name: 'web', version: '1.0.0', private: true, dependencies: { 'dep-a': '^1.0.0', '@demo/c': '^2.0.0' } });
@@ -102,7 +96,7 @@ describe('strict pack with package-manager lockfiles', () => {
   });
   afterAll(async () => {
     await origin.close();
-    spawn('pkill', ['-f', '--', `--config=${serviceDir}`]);
+    service.stop();
     ws.dispose();
   });
 

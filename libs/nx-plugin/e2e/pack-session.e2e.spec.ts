@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveBytes, slowBody, startTestServer, status, TestServer, freePort } from '@hermetic/core/testing/test-server';
-import { ensureEmbeddedService, FetchServiceClient } from '@hermetic/fetch-service/client';
+import { serveBytes, slowBody, startTestServer, status, TestServer } from '@hermetic/core/testing/test-server';
+import { FetchServiceClient } from '@hermetic/fetch-service/client';
+import { E2eFetchService, startE2eFetchService } from './e2e-fetch-service';
 import { NxWorkspace } from './nx-workspace';
 
 jest.setTimeout(180_000);
@@ -41,22 +41,15 @@ describe('pack with the Fetch Service', () => {
   let client: FetchServiceClient;
   const declared = randomBytes(3_000);
   const undeclared = randomBytes(2_000);
-  const serviceDir = mkdtempSync(join(tmpdir(), 'hermetic-e2e-fs-'));
+  let service: E2eFetchService;
 
   beforeAll(async () => {
     origin = await startTestServer();
     origin.route('/declared.bin', serveBytes(declared));
     origin.route('/undeclared.bin', serveBytes(undeclared));
     origin.route('/slow.bin', slowBody(undeclared, 200, 100));
-    const [control, proxy] = [await freePort(), await freePort()];
-    env = {
-      HERMETIC_FETCH_SERVICE_CONTROL_PORT: String(control),
-      HERMETIC_FETCH_SERVICE_PROXY_PORT: String(proxy),
-      HERMETIC_FETCH_SERVICE_DIR: serviceDir,
-      FETCH_SERVICE_AUTH: 'e2e:e2e',
-    };
-    // Started here so every test can use it alone (a managed pack would start or reuse it too).
-    client = (await ensureEmbeddedService({ controlPort: control, proxyPort: proxy, configDir: serviceDir, auth: 'e2e:e2e', idleShutdownS: 120 })).client;
+    service = await startE2eFetchService();
+    ({ env, client } = service);
     ws = new NxWorkspace();
     ws.write('pack.js', PACK_SCRIPT);
     for (const name of ['app', 'other']) {
@@ -79,7 +72,7 @@ describe('pack with the Fetch Service', () => {
   afterAll(async () => {
     await origin.close();
     // The embedded service outlives builds by design (idle shutdown); stop this test's one now.
-    spawn('pkill', ['-f', '--', `--config=${serviceDir}`]);
+    service.stop();
     ws.dispose();
   });
 
@@ -223,7 +216,7 @@ describe('pack with the Fetch Service', () => {
     ws.remove('dist/other');
     const s = await client.createSession({ policy: 'permissive' });
     const proxy = `http://${s.id}:${s.token}@127.0.0.1:${env.HERMETIC_FETCH_SERVICE_PROXY_PORT}/`;
-    const ca = join(serviceDir, 'ca.pem');
+    const ca = join(env.HERMETIC_FETCH_SERVICE_DIR!, 'ca.pem');
     const r = await pack('other', {
       CRAFT_USE_EXTERNAL_FETCH_SERVICE: '1',
       http_proxy: proxy,
