@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HermeticError } from '../errors';
 import { parseLockfile } from '../lockfile/parse-lockfile';
+import { silentReporter } from '../progress/reporter';
 import { ContentStore } from '../store/content-store';
 import { cutAfter, serveBytes, slowBody, startTestServer, status, TestServer } from '../testing/test-server';
 import { resolveFetchSettings } from '../settings/resolve-fetch-settings';
@@ -264,6 +265,19 @@ describe('fetchArtifacts', () => {
     const err: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }])).catch((e) => e);
     expect(err).toMatchObject({ code: 'PathOutsideRoot', exitCode: 3 });
     expect(readFileSync(join(outside, 'c.bin'), 'utf8')).toBe('precious');
+  });
+
+  it('says whose download it waits for when another process holds the file’s lock', async () => {
+    const l = lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]);
+    const release = await new ContentStore(join(root, 'store')).lock(l.artifacts[0].checksums);
+    const warnings: string[] = [];
+    const reporter = { ...silentReporter, warn: (m: string) => warnings.push(m) };
+    const fetching = run(l, { reporter, waitNoticeMs: 0 });
+    // The other holder finishes once the notice is out (no sleeps: the notice is what it waits for).
+    while (!warnings.length) await new Promise((r) => setImmediate(r));
+    await release();
+    await fetching;
+    expect(warnings).toEqual([`waiting for a.bin, being downloaded by pid ${process.pid}`]);
   });
 
   it('caps an artifact at HERMETIC_MAX_ARTIFACT_SIZE: a clear error, nothing left behind', async () => {

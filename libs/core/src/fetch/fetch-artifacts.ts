@@ -52,6 +52,8 @@ export interface FetchOptions {
   dispatcher?: Dispatcher;
   /** The command that rewrites changed checksums, as the caller's user runs it (named in mismatch fixes). */
   updateChecksumsCommand?: string;
+  /** How long a wait for another process's download of the same file goes unsaid (default 1 s). */
+  waitNoticeMs?: number;
 }
 
 /** Outcome of a successful run. */
@@ -219,6 +221,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
     signal: options.signal,
     dispatcher: options.dispatcher,
     updateChecksumsCommand: options.updateChecksumsCommand,
+    waitNoticeMs: options.waitNoticeMs,
   });
   const tally = await fetchAll(run, planned, { concurrency, reporter, signal: options.signal });
   const summary = tally.summary(artifacts.length, started);

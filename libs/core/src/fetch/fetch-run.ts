@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { Algorithm, isAvailable } from '../checksum/algorithms';
@@ -42,6 +43,8 @@ export interface FetchRunSettings {
   dispatcher?: Dispatcher;
   /** The command that rewrites changed checksums, as the caller's user runs it (for mismatch fixes). */
   updateChecksumsCommand?: string;
+  /** How long a wait for another process's download goes unsaid (default 1 s). */
+  waitNoticeMs?: number;
 }
 
 /** Where one artifact's verified bytes came from. */
@@ -68,18 +71,36 @@ export class FetchRun {
 
   /** Fetches one artifact into the output directory through the store; returns where its bytes came from. */
   async fetch(p: Planned): Promise<{ origin: Origin; size: number }> {
-    const { store, signal } = this.s;
     const a = p.artifact;
     const label = describe(a);
     if (a.filename.includes('/')) await mkdirInside(this.s.generic.dir, this.s.generic.real, dirname(a.filename), label);
     if (p.mavenPath) await mkdirInside(this.s.maven.dir, this.s.maven.real, dirname(p.mavenPath), label);
-    const release = await store.lock(a.checksums, signal);
+    const release = await this.lockAnnounced(p);
     try {
       return await this.fromStoreOrDownload(p);
     } catch (err) {
       throw asHermeticError(err, label, (e) => attemptToError(this.s.lockfile, p, e));
     } finally {
       await release();
+    }
+  }
+
+  /**
+   * Takes the store's lock of an artifact; when another process holds it for a while (downloading
+   * the same file), says so, naming the process, instead of waiting in silence.
+   */
+  private async lockAnnounced(p: Planned): Promise<() => Promise<void>> {
+    let notice: NodeJS.Timeout | undefined;
+    const onWait = (owner: string) => {
+      const [host, pid] = owner.split(':');
+      const who = pid ? `pid ${pid}${host && host !== hostname() ? ` on ${host}` : ''}` : 'another process';
+      notice = setTimeout(() => this.s.reporter.warn(`waiting for ${p.artifact.filename}, being downloaded by ${who}`), this.s.waitNoticeMs ?? 1000);
+      notice.unref();
+    };
+    try {
+      return await this.s.store.lock(p.artifact.checksums, this.s.signal, onWait);
+    } finally {
+      clearTimeout(notice);
     }
   }
 

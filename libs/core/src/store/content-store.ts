@@ -136,11 +136,11 @@ export class ContentStore {
   private swept?: Promise<unknown>;
 
   /** Serialises work on one artifact across processes; returns the release function. */
-  async lock(checksums: readonly Checksum[], signal?: AbortSignal): Promise<() => Promise<void>> {
+  async lock(checksums: readonly Checksum[], signal?: AbortSignal, onWait?: (owner: string) => void): Promise<() => Promise<void>> {
     const key = byStrength(checksums)[0];
     const dir = join(this.root, 'locks');
     await this.ensureDir(dir);
-    return acquireLock(join(dir, `${key.algorithm}-${key.digest}.lock`), { signal });
+    return acquireLock(join(dir, `${key.algorithm}-${key.digest}.lock`), { signal, onWait });
   }
 
   /**
