@@ -275,4 +275,11 @@ describe('pack with the Fetch Service', () => {
     const strict = await pack('learn', urls, ['--enable-fetch-service=strict']);
     expect({ code: strict.code, output: strict.code ? strict.output : '' }).toEqual({ code: 0, output: '' });
   });
+
+  it('explains a control credential mismatch in one line, naming what to set', async () => {
+    const r = await pack('app', { PACK_URLS: '', FETCH_SERVICE_AUTH: 'someone:else' }, ['--enable-fetch-service=strict']);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('refused the control credentials (401): give the service and pack the same FETCH_SERVICE_AUTH');
+    expect(r.output).not.toMatch(/\n\s+at .*\.(js|ts):\d+/);
+  });
 });

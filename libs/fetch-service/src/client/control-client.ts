@@ -25,6 +25,11 @@ export class FetchServiceClient {
       throw new FetchServiceError(`Error with fetch-service ${method}: ${(err as { cause?: Error }).cause?.message ?? (err as Error).message}`);
     }
     const text = await res.body.text();
+    if (res.statusCode === 401) {
+      throw new FetchServiceError(
+        `the Fetch Service at ${this.controlUrl} refused the control credentials (401): give the service and pack the same FETCH_SERVICE_AUTH (user:password), or set neither so both use the service's generated <config>/control-auth, or set pack's fetchServiceAuth option`,
+      );
+    }
     if (res.statusCode >= 400) throw new FetchServiceError(`Error with fetch-service ${method}: ${res.statusCode} ${text.trim()} (${path})`);
     if (!text.trim()) return {};
     try {

@@ -1,5 +1,6 @@
 import { ExecutorContext, logger, PromiseExecutor } from '../../utils/devkit';
 import { describeError, HermeticError } from '@hermetic/core';
+import { FetchServiceError } from '@hermetic/fetch-service/client';
 import { resolve } from 'node:path';
 import { pluginOptionsFromNxJson } from '../../utils/fetch-options';
 import { runInExternalSession } from './external-session';
@@ -48,7 +49,8 @@ const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context
     if (mode.kind === 'plain') return { success: (await runCommand(options.command, cwd, {})) === 0 };
     return { success: await runInManagedSession(options, context, mode.policy, projectRoot) };
   } catch (err) {
-    logger.error(describeError(err));
+    // The service's own errors are the user's to fix (credentials, ports): one line, no stack.
+    logger.error(err instanceof FetchServiceError ? err.message : describeError(err));
     return { success: false };
   }
 };
