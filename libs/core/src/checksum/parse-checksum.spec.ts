@@ -55,6 +55,16 @@ describe('parseChecksum', () => {
     expect(!r.ok && r.message).toMatch(message);
   });
 
+  it('gives the whole diagnosis and one fix when several things are wrong', () => {
+    expect(parseChecksum('SHA256:ABCDEF')).toEqual({
+      ok: false,
+      message:
+        "checksum 'SHA256:ABCDEF' has 3 problems: checksum algorithm 'SHA256' must be written lower-case; checksum digest must be lower-case hex (got 'ABCDEF'); sha256 digest must have 64 hex characters, got 6",
+      fix: "write 'sha256:' followed by the whole digest in 64 lower-case hex characters (e.g. from `sha256sum FILE`)",
+    });
+    expect(parseChecksum(`SHA256:${hex(64, 'A')}`)).toMatchObject({ ok: false, fix: `write 'sha256:${hex(64)}'` });
+  });
+
   it('points at the algorithm a wrong-length digest would fit', () => {
     const r = parseChecksum(`sha256:${hex(128)}`);
     expect(!r.ok && r.fix).toMatch(/sha512/);

@@ -14,9 +14,40 @@ export type ChecksumParseResult = { ok: true; checksum: Checksum; warning?: stri
 const HEX = /^[0-9a-f]+$/;
 const EXAMPLE = 'sha256:<64 lower-case hex characters>';
 
+type Problem = { message: string; fix: string; length?: true };
+
+/** What is wrong with a checksum whose algorithm is known and whose digest is hex: case and length. */
+function digestProblems(name: string, miscased: Algorithm | undefined, digest: string, algorithm: Algorithm): Problem[] {
+  const lower = digest.toLowerCase();
+  const problems: Problem[] = [];
+  if (miscased)
+    problems.push({ message: `checksum algorithm '${name}' must be written lower-case`, fix: `algorithm names are lower-case: write '${miscased}:${digest}'` });
+  if (digest !== lower) problems.push({ message: `checksum digest must be lower-case hex (got '${digest}')`, fix: `write '${name}:${lower}'` });
+  const expected = ALGORITHMS[algorithm].hexLength;
+  if (digest.length !== expected) {
+    const fits = algorithmsForLength(digest.length);
+    problems.push({
+      message: `${algorithm} digest must have ${expected} hex characters, got ${digest.length}`,
+      fix: fits.length ? `a ${digest.length}-character digest is ${fits.join(' or ')}; fix the algorithm or the digest` : 'copy the whole digest',
+      length: true,
+    });
+  }
+  return problems;
+}
+
+/** Several problems at once: every one named, and the one fix that solves them all. */
+function combined(text: string, algorithm: Algorithm, digest: string, problems: readonly Problem[]): { message: string; fix: string } {
+  const expected = ALGORITHMS[algorithm].hexLength;
+  const fix = problems.some((p) => p.length)
+    ? `write '${algorithm}:' followed by the whole digest in ${expected} lower-case hex characters (e.g. from \`${algorithm}sum FILE\`)`
+    : `write '${algorithm}:${digest.toLowerCase()}'`;
+  return { message: `checksum '${text}' has ${problems.length} problems: ${problems.map((p) => p.message).join('; ')}`, fix };
+}
+
 /**
  * Parses `algorithm:hexdigest`. Everything Hermeto rejects is rejected here too, but before any
- * download and with a fix: unknown or mis-cased algorithms, upper-case hex and wrong lengths.
+ * download and with a fix: unknown or mis-cased algorithms, upper-case hex and wrong lengths, all
+ * of them at once (one message, one fix), so fixing the entry takes one round.
  */
 export function parseChecksum(text: string): ChecksumParseResult {
   const colon = text.indexOf(':');
@@ -32,41 +63,28 @@ export function parseChecksum(text: string): ChecksumParseResult {
   }
   const name = text.slice(0, colon);
   const digest = text.slice(colon + 1);
-  const algorithm = resolveAlgorithm(name);
+  const exact = resolveAlgorithm(name);
+  const algorithm = exact ?? resolveAlgorithm(name.toLowerCase().replace(/_/g, '-'));
   if (!algorithm) {
-    const lower = resolveAlgorithm(name.toLowerCase().replace(/_/g, '-'));
     return {
       ok: false,
       message: `checksum algorithm '${name}' is not supported`,
-      fix: lower ? `algorithm names are lower-case: write '${lower}:${digest}'` : `use one of ${Object.keys(ALGORITHMS).join(', ')} (sha256 recommended)`,
+      fix: `use one of ${Object.keys(ALGORITHMS).join(', ')} (sha256 recommended)`,
     };
   }
   if (digest.length === 0) {
     return { ok: false, message: `checksum '${text}' has an empty digest`, fix: `write it as '${EXAMPLE}'` };
   }
-  if (!HEX.test(digest)) {
-    if (HEX.test(digest.toLowerCase())) {
-      return {
-        ok: false,
-        message: `checksum digest must be lower-case hex (got '${digest}')`,
-        fix: `write '${name}:${digest.toLowerCase()}'`,
-      };
-    }
+  if (!HEX.test(digest.toLowerCase())) {
     return {
       ok: false,
       message: `checksum digest '${digest}' is not hex`,
       fix: 'give the hex digest (e.g. from `sha256sum FILE`), not base64 or an SRI string',
     };
   }
-  const expected = ALGORITHMS[algorithm].hexLength;
-  if (digest.length !== expected) {
-    const fits = algorithmsForLength(digest.length);
-    return {
-      ok: false,
-      message: `${algorithm} digest must have ${expected} hex characters, got ${digest.length}`,
-      fix: fits.length ? `a ${digest.length}-character digest is ${fits.join(' or ')}; fix the algorithm or the digest` : 'copy the whole digest',
-    };
-  }
+  const problems = digestProblems(name, exact ? undefined : algorithm, digest, algorithm);
+  if (problems.length === 1) return { ok: false, ...problems[0] };
+  if (problems.length > 1) return { ok: false, ...combined(text, algorithm, digest, problems) };
   const checksum: Checksum = { algorithm, digest, text };
   return ALGORITHMS[algorithm].weak
     ? { ok: true, checksum, warning: `${algorithm} is a weak algorithm; add or switch to a sha256 checksum` }
