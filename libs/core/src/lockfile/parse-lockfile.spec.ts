@@ -412,3 +412,22 @@ describe('lockfiles that would exhaust the process', () => {
     expect(l.artifacts).toHaveLength(1);
   });
 });
+
+describe('parseLockfile: one pass', () => {
+  it('reports an unquoted version together with every other problem of the file', () => {
+    const found = problems(
+      `metadata:\n  version: 1.0\nartifacts:\n  - download_url: https://example.com/a.tgz\n    checksum: SHA256:ABC\n  - download_url: ftp://example.com/b.tgz\n    checksum: ${SHA256}\n    auth: { bearer: { value: x } }\n`,
+    );
+    expect(found.map((d) => `${d.pointer}: ${d.message}`)).toEqual([
+      'metadata.version: version must be a string, got the number 1.0',
+      expect.stringMatching(/^artifacts\[0\]\.checksum: checksum 'SHA256:ABC' has 3 problems/),
+      expect.stringMatching(/^artifacts\[1\]\.download_url: .*ftp/),
+      'artifacts[1].auth: \'auth\' needs lockfile version "2.0"',
+    ]);
+  });
+
+  it('reads the rest of a file with a missing version as 2.0, and still rejects it', () => {
+    const found = problems(`metadata: {}\nartifacts:\n  - download_url: https://example.com/a.tgz\n    checksum: sha256:zz\n`);
+    expect(found.map((d) => d.pointer)).toEqual(['metadata', 'artifacts[0].checksum']);
+  });
+});

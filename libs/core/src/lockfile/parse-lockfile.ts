@@ -43,7 +43,13 @@ function allowedKeys(path: YamlPath): readonly string[] | undefined {
   return undefined;
 }
 
-function checkVersion(source: YamlSource, sink: DiagnosticSink): LockfileVersion | undefined {
+/**
+ * The lockfile's version: `valid` when it is right, and the version to check the rest of the file
+ * against either way (an unquoted `1.0` means "1.0"; a missing or unknown one is read as "2.0", the
+ * superset), so a wrong version is reported together with every other problem, not alone.
+ * Undefined only when the document is not a mapping at all.
+ */
+function checkVersion(source: YamlSource, sink: DiagnosticSink): { valid: boolean; assumed: LockfileVersion } | undefined {
   const root = source.doc.contents;
   if (!isMap(root)) {
     sink.error([], 'a lockfile must be a mapping with metadata and artifacts', 'start with:\nmetadata:\n  version: "2.0"\nartifacts: []');
@@ -53,10 +59,10 @@ function checkVersion(source: YamlSource, sink: DiagnosticSink): LockfileVersion
   const version = isMap(metadata) ? metadata.get('version', true) : undefined;
   if (!isMap(metadata) || version === undefined) {
     sink.error(['metadata'], "missing required field 'metadata.version'", 'add:\nmetadata:\n  version: "2.0"');
-    return undefined;
+    return { valid: false, assumed: '2.0' };
   }
   if (isScalar(version) && typeof version.value === 'string' && (version.value === '1.0' || version.value === '2.0')) {
-    return version.value;
+    return { valid: true, assumed: version.value };
   }
   const text = source.sourceOf(['metadata', 'version']);
   const quoted = isScalar(version) && typeof version.value === 'number' && ['1', '1.0', '2', '2.0'].includes(String(text));
@@ -65,7 +71,15 @@ function checkVersion(source: YamlSource, sink: DiagnosticSink): LockfileVersion
     quoted ? `version must be a string, got the number ${text}` : `unsupported lockfile version ${text}`,
     quoted ? `quote it: version: "${Number(text).toFixed(1)}"` : 'use version "1.0" or "2.0"',
   );
-  return undefined;
+  return { valid: false, assumed: quoted && Number(text) === 1 ? '1.0' : '2.0' };
+}
+
+/** The data with the version already reported replaced by the assumed one, so the schema does not report it again. */
+function withAssumedVersion(data: unknown, version: LockfileVersion): unknown {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return data;
+  const d = data as Record<string, unknown>;
+  const metadata = d.metadata !== null && typeof d.metadata === 'object' && !Array.isArray(d.metadata) ? d.metadata : {};
+  return { ...d, metadata: { ...metadata, version } };
 }
 
 function validateArtifact(item: unknown, index: number, version: LockfileVersion, sink: DiagnosticSink, env: NodeJS.ProcessEnv | false): Artifact | undefined {
@@ -163,9 +177,10 @@ function expand(source: YamlSource, file: string): unknown {
 export function parseLockfile(text: string, file: string, options: ParseLockfileOptions = {}): Lockfile {
   const env = options.env === undefined ? process.env : options.env;
   const { source, sink } = readDocument(text, file);
-  const version = checkVersion(source, sink);
-  if (!version) throw new LockfileError(file, sink.items);
-  const data = expand(source, file);
+  const checked = checkVersion(source, sink);
+  if (!checked) throw new LockfileError(file, sink.items);
+  const version = checked.assumed;
+  const data = checked.valid ? expand(source, file) : withAssumedVersion(expand(source, file), version);
   const top = topLevelSchema.safeParse(data);
   if (!top.success) {
     reportZodIssues(sink, top.error.issues, [], data, allowedKeys);
