@@ -1,5 +1,6 @@
 import { CreateNodesContextV2 } from '@nx/devkit';
 import { TempWorkspace } from '../testing/temp-workspace';
+import { logger } from '../utils/devkit';
 import { createNodes, createNodesV2 } from './plugin';
 
 const SHA = `sha256:${'a'.repeat(64)}`;
@@ -266,9 +267,20 @@ describe('createNodes', () => {
     `);
   });
 
-  it('ignores a lockfile in a folder that is not a project', async () => {
-    ws.write('examples/public/artifacts.lock.yaml', LOCK);
-    expect(await run(['examples/public/artifacts.lock.yaml'])).toEqual([['examples/public/artifacts.lock.yaml', {}]]);
+  it('ignores a lockfile in a folder that is not a project, saying so once with the fix', async () => {
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      ws.write('examples/public/artifacts.lock.yaml', LOCK);
+      expect(await run(['examples/public/artifacts.lock.yaml'])).toEqual([['examples/public/artifacts.lock.yaml', {}]]);
+      await run(['examples/public/artifacts.lock.yaml']);
+      expect(warn.mock.calls).toEqual([
+        [
+          'Hermetic: examples/public/artifacts.lock.yaml is not in an Nx project (no project.json or package.json beside it), so it gets no targets; add a project.json to examples/public to fetch it',
+        ],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('keeps the graph working with a broken lockfile: folder outputs, and the task reports the problem', async () => {

@@ -1,4 +1,4 @@
-import { createNodesFromFiles, CreateNodesV2, TargetConfiguration, workspaceDataDirectory } from '../utils/devkit';
+import { createNodesFromFiles, CreateNodesV2, logger, TargetConfiguration, workspaceDataDirectory } from '../utils/devkit';
 import { LOCKFILE_NAME } from '@hermetic/core/layout';
 import type { Lockfile } from '@hermetic/core/lockfile';
 import { readFileSync } from 'node:fs';
@@ -54,7 +54,10 @@ export const createNodes: CreateNodesV2<HermeticPluginOptions> = [
           const projectRoot = dirname(file);
           const absRoot = join(ctx.workspaceRoot, projectRoot);
           const projectName = readProjectName(absRoot);
-          if (projectName === null) return {};
+          if (projectName === null) {
+            warnNotAProject(file);
+            return {};
+          }
           const outputDir = projectOutputDir(options.outputDir, projectRoot, projectName ?? basename(absRoot));
           const lockfilePath = join(ctx.workspaceRoot, file);
           const text = readText(lockfilePath);
@@ -72,6 +75,18 @@ export const createNodes: CreateNodesV2<HermeticPluginOptions> = [
     }
   },
 ];
+
+/** Lockfiles already said to be outside any project (once per process: Nx builds the graph often). */
+const warnedNotAProject = new Set<string>();
+
+/** A lockfile in a folder that is no Nx project gets no targets: say so, once, with the fix. */
+function warnNotAProject(file: string): void {
+  if (warnedNotAProject.has(file)) return;
+  warnedNotAProject.add(file);
+  logger.warn(
+    `Hermetic: ${file} is not in an Nx project (no project.json or package.json beside it), so it gets no targets; add a project.json to ${dirname(file)} to fetch it`,
+  );
+}
 
 /** Nx 22 calls the same tuple under this name. */
 export const createNodesV2 = createNodes;
