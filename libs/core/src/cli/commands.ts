@@ -61,6 +61,33 @@ export async function verify(v: CliValues, io: CliIo): Promise<number> {
   }
 }
 
+/** `hermetic check-urls`: every URL of the lockfile still answers upstream (nothing downloaded). */
+export async function checkUrls(v: CliValues, io: CliIo): Promise<number> {
+  try {
+    const settings = resolveFetchSettings([{ from: 'the command line', values: settingsFromFlags(v), flags: true }], {
+      env: io.env,
+      baseDir: io.cwd,
+      defaultStoreDir: resolve(io.cwd, io.defaultStore),
+    });
+    const lockfilePath = str(v, 'lockfile') ?? LOCKFILE_NAME;
+    const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: io.env, displayPath: lockfilePath, setting: '--lockfile' });
+    const { checkUrls: check } = await import('../fetch/check-urls');
+    const results = await check(lockfile, { mirrors: settings.mirrors, netrc: settings.netrc, env: io.env, concurrency: settings.concurrency });
+    for (const r of results) (r.ok ? io.stdout : io.stderr).write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.status.padEnd(9)} ${r.artifact} ${r.url}\n`);
+    const failed = results.filter((r) => !r.ok).length;
+    if (!failed) {
+      io.stdout.write(`all ${results.length} URL(s) of ${lockfilePath} answer\n`);
+      return 0;
+    }
+    io.stderr.write(
+      `Error: ${failed} of ${results.length} URL(s) of ${lockfilePath} no longer answer; a fresh machine cannot fetch them (fix the URL or mirror it)\n`,
+    );
+    return EXIT_CODES.FetchError;
+  } catch (err) {
+    return fail(err, io);
+  }
+}
+
 /** `hermetic merge-sboms`: one CycloneDX SBOM from several. */
 export async function mergeSboms(files: string[], v: CliValues, io: CliIo): Promise<number> {
   const out = str(v, 'output');

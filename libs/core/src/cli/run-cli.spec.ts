@@ -96,6 +96,31 @@ describe('hermetic CLI', () => {
     );
   });
 
+  it('check-urls asks every URL without downloading it, and fails naming the one that went away', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    const digest = createHash('sha256').update(body).digest('hex');
+    // A server that refuses HEAD gets a one-byte ranged GET instead.
+    server.route('/no-head.tgz', (req, res) => (req.method === 'HEAD' ? void res.writeHead(405).end() : serveBytes(body)(req, res, 1)));
+    const entries = ['/tool.tgz', '/no-head.tgz', '/gone.tgz'].map((p) => `  - download_url: ${server.origin}${p}\n    checksum: sha256:${digest}\n`).join('');
+    writeFileSync(join(dir, 'artifacts.lock.yaml'), `metadata:\n  version: "1.0"\nartifacts:\n${entries}`);
+    const before = server.requests.length;
+    const r = await cli(['check-urls'], dir);
+    expect(r.code).toBe(15);
+    expect(r.out).toContain(`ok   HTTP 200  artifacts[0] (tool.tgz) ${server.origin}/tool.tgz`);
+    expect(r.out).toMatch(/ok {3}HTTP 20[06] {2}artifacts\[1\] \(no-head\.tgz\)/);
+    expect(r.err).toContain(`FAIL HTTP 404  artifacts[2] (gone.tgz) ${server.origin}/gone.tgz`);
+    expect(r.err).toContain('1 of 3 URL(s) of artifacts.lock.yaml no longer answer');
+    expect(server.requests.slice(before).map((q) => `${q.method} ${q.path}`)).toEqual(
+      expect.arrayContaining(['HEAD /tool.tgz', 'HEAD /no-head.tgz', 'GET /no-head.tgz', 'HEAD /gone.tgz']),
+    );
+    expect(
+      server.requests
+        .slice(before)
+        .filter((q) => q.method === 'GET')
+        .every((q) => q.headers.range === 'bytes=0-0'),
+    ).toBe(true);
+  });
+
   it('prints its version, and names --lockfile when the lockfile is missing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
     const v = await cli(['--version'], dir);

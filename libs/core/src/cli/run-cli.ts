@@ -36,11 +36,14 @@ const SBOM_FLAGS: readonly ExtraFlag[] = [
 
 export const USAGE = `Usage: hermetic fetch-deps [options]
        hermetic verify [--lockfile <path>] [--output <dir>]
+       hermetic check-urls [--lockfile <path>]
        hermetic merge-sboms <bom.json>... --output <file> [--name <name>] [--reproducible]
 
 fetch-deps downloads and verifies the artifacts of a Hermeto-format lockfile into
 <output>/deps/generic/ and writes <output>/bom.json (CycloneDX 1.6, or SPDX 2.3).
 verify re-hashes what fetch-deps wrote against the lockfile (e.g. after restoring it from a cache).
+check-urls asks every URL of the lockfile upstream (HEAD, nothing downloaded) and fails on any that
+no longer answers: a URL that went away still passes where its file is in a store, for a scheduled job.
 merge-sboms merges CycloneDX SBOMs, de-duplicating components by purl.
 
 Options:
@@ -81,6 +84,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const v = args.values;
   if (command === 'merge-sboms') return (await loadCommands()).mergeSboms(rest, v, io);
   if (command === 'verify' && !rest.length) return (await loadCommands()).verify(v, io);
+  if (command === 'check-urls' && !rest.length) return (await loadCommands()).checkUrls(v, io);
   if (command !== 'fetch-deps' || rest.length) {
     io.stderr.write(`unknown command '${[command, ...rest].join(' ')}'\n\n${USAGE}`);
     return 2;
