@@ -5,14 +5,22 @@ import { MAVEN_DEPS_DIR } from '../fetch/maven-layout';
 import { GENERIC_DEPS_DIR } from '../lockfile/target-path';
 import { Lockfile } from '../lockfile/types';
 import { FileToVerify, verifyFiles } from './verify-files';
+import { VerifiedCache } from './verified-cache';
+import { checksumKey } from '../checksum/parse-checksum';
+import { RECORD_DIR } from '../layout';
 
 /**
  * Re-verifies a lockfile's fetched files in `outputDir` (Hermeto's `deps/generic/`, and the Maven
  * layout where one was written) against the lockfile's checksums: what a cache restored, or anyone
- * edited, is caught before a consumer uses it. Throws a `ChecksumVerificationFailed` listing every
+ * edited, is caught before a consumer uses it. A file whose identity and times are those of its last
+ * verification is not hashed again (`hashed` says how many were). Throws a `ChecksumVerificationFailed` listing every
  * bad file; returns the number of files checked otherwise.
  */
-export async function verifyOutputs(lockfile: Lockfile, outputDir: string, options: { threads?: number; cwd?: string } = {}): Promise<{ files: number }> {
+export async function verifyOutputs(
+  lockfile: Lockfile,
+  outputDir: string,
+  options: { threads?: number; cwd?: string } = {},
+): Promise<{ files: number; hashed: number }> {
   const mavenPaths = new Map<string, string>();
   for (const { record } of await readAllRecords(outputDir))
     for (const f of record.files) if (f.mavenPath) mavenPaths.set(`${f.url}\n${f.filename}`, f.mavenPath);
@@ -23,7 +31,15 @@ export async function verifyOutputs(lockfile: Lockfile, outputDir: string, optio
       ...(maven ? [{ path: join(outputDir, MAVEN_DEPS_DIR, maven), checksums: a.checksums }] : []),
     ];
   });
-  const problems = await verifyFiles(files, options);
+  // Files unchanged since they were last verified are not hashed again (see VerifiedCache); not a
+  // `.json`, so no reader of fetch records takes it for one.
+  const cache = await VerifiedCache.open(join(outputDir, RECORD_DIR, 'verified.cache'));
+  const stamps = await Promise.all(files.map((f) => VerifiedCache.stamp(f.path, f.checksums.map(checksumKey).join(','))));
+  const toHash = files.filter((f, i) => !cache.isVerified(f.path, stamps[i]));
+  const problems = await verifyFiles(toHash, options);
+  const bad = new Set(problems.map((p) => p.path));
+  files.forEach((f, i) => (bad.has(f.path) ? cache.forget(f.path) : cache.remember(f.path, stamps[i])));
+  await cache.save();
   if (problems.length) {
     const show = (p: string) => (options.cwd ? relative(options.cwd, p) : p);
     throw new HermeticError(
@@ -36,5 +52,5 @@ export async function verifyOutputs(lockfile: Lockfile, outputDir: string, optio
       },
     );
   }
-  return { files: files.length };
+  return { files: files.length, hashed: toHash.length };
 }

@@ -13,8 +13,9 @@ const runExecutor: PromiseExecutor<VerifyDepsExecutorSchema> = async (options, c
     const paths = resolveProjectPaths(options, context);
     const started = Date.now();
     const lockfile = await readLockfile(paths.lockfile, { env: false, displayPath: relative(context.root, paths.lockfile) });
-    const { files } = await verifyOutputs(lockfile, paths.outputDir, { cwd: context.root });
-    logger.info(`verified ${files} file(s) against ${lockfile.path} in ${Date.now() - started} ms`);
+    const { files, hashed } = await verifyOutputs(lockfile, paths.outputDir, { cwd: context.root });
+    const unchanged = files - hashed ? ` (${files - hashed} unchanged since their last verification)` : '';
+    logger.info(`verified ${files} file(s) against ${lockfile.path} in ${Date.now() - started} ms${unchanged}`);
     return { success: true };
   } catch (err) {
     logger.error(describeError(err));

@@ -1,0 +1,52 @@
+import { readFile, stat } from 'node:fs/promises';
+import { writeAtomically } from '../fs/write-atomically';
+
+/**
+ * What was verified, keyed by file identity and metadata (Bazel's digest cache idea): a file whose
+ * device, inode, size, mtime and ctime (nanoseconds) and expected checksums are those of its last
+ * successful verification is not hashed again. Any write to a file, a cache restore or a new link
+ * changes its ctime, which no one can set back, so an altered file is always re-hashed.
+ */
+export class VerifiedCache {
+  private entries = new Map<string, string>();
+  private changed = false;
+
+  private constructor(private readonly file: string) {}
+
+  static async open(file: string): Promise<VerifiedCache> {
+    const cache = new VerifiedCache(file);
+    try {
+      const data = JSON.parse(await readFile(file, 'utf8')) as { version?: number; entries?: Record<string, string> };
+      if (data.version === 1 && data.entries && typeof data.entries === 'object') cache.entries = new Map(Object.entries(data.entries));
+    } catch {
+      // Missing or unreadable: everything is hashed, as without a cache.
+    }
+    return cache;
+  }
+
+  /** A file's identity now, with what it must match; undefined when it cannot be read. */
+  static async stamp(path: string, checksums: string): Promise<string | undefined> {
+    const s = await stat(path, { bigint: true }).catch(() => undefined);
+    return s?.isFile() ? [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs, checksums].join(':') : undefined;
+  }
+
+  isVerified(path: string, stamp: string | undefined): boolean {
+    return stamp !== undefined && this.entries.get(path) === stamp;
+  }
+
+  remember(path: string, stamp: string | undefined): void {
+    if (stamp === undefined || this.entries.get(path) === stamp) return;
+    this.entries.set(path, stamp);
+    this.changed = true;
+  }
+
+  forget(path: string): void {
+    this.changed = this.entries.delete(path) || this.changed;
+  }
+
+  async save(): Promise<void> {
+    if (!this.changed) return;
+    await writeAtomically(this.file, JSON.stringify({ version: 1, entries: Object.fromEntries(this.entries) })).catch(() => undefined);
+    this.changed = false;
+  }
+}
