@@ -2,6 +2,7 @@ import { parseChecksum, Checksum } from '@hermetic/core';
 import { PackagePins } from '../sessions/package-pins';
 import { canonicalUrl } from '../url';
 import { identify, inspectRequest, inspectResponse, requestAllowed, resultOf, verdictNeedsContent } from './inspectors';
+import { packageMetadataOf } from './package-locks';
 import { DeclaredArtifact, InspectedRequest, InspectedResponse, InspectionContext } from './types';
 
 const SHA256 = 'a'.repeat(64);
@@ -59,6 +60,16 @@ describe('inspectors', () => {
     expect(inspectResponse(sha1File, response({}, { text: `${SHA1}  lib-1.0.jar\n` }), known)['checksum-file'].opinion).toBe('Approved');
     expect(inspectResponse(sha1File, response({}, { text: 'd'.repeat(40) }), known)['checksum-file'].opinion).toBe('Rejected');
     expect(inspectResponse(request(`${jar}.sha256`), response({}, { text: SHA256 }), ctx)['checksum-file'].opinion).toBe('Approved');
+  });
+
+  it('allows the maven-metadata.xml of a declared artifact’s folder (and its checksum files) as metadata, no other', () => {
+    const meta = request('https://repo.example/maven2/org/example/lib/maven-metadata.xml');
+    expect(requestAllowed(inspectRequest(meta, ctx))).toBe(true);
+    expect(requestAllowed(inspectRequest(request('https://repo.example/maven2/org/example/lib/maven-metadata.xml.sha1'), ctx))).toBe(true);
+    expect(inspectResponse(meta, response({}), ctx)['maven-metadata'].opinion).toBe('Approved');
+    expect(packageMetadataOf(meta, ctx)).toEqual({ package: 'maven:/maven2/org/example/lib', 'pinned-by': `declared ${canonicalUrl(new URL(jar))}` });
+    expect(requestAllowed(inspectRequest(request('https://repo.example/maven2/org/example/other/maven-metadata.xml'), ctx))).toBe(false);
+    expect(requestAllowed(inspectRequest(request('https://repo.example/maven2/org/example/maven-metadata.xml'), ctx))).toBe(false);
   });
 
   it('allows by host pattern or URL glob, and nothing else', () => {

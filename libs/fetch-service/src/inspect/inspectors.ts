@@ -2,6 +2,7 @@ import { allowRulesInspector } from './allow-rules';
 import { checksumFileInspector } from './checksum-files';
 import { declaredInspector } from './declared';
 import { mavenInspector, npmInspector, pythonInspector } from './formats';
+import { mavenMetadataInspector } from './maven-metadata';
 import { packageLockInspector, packageRequest } from './package-locks';
 import { ArtifactIdentity, InspectedRequest, InspectedResponse, Inspection, InspectionContext, Inspector, Opinion } from './types';
 
@@ -9,6 +10,7 @@ import { ArtifactIdentity, InspectedRequest, InspectedResponse, Inspection, Insp
 export const INSPECTORS: readonly Inspector[] = [
   declaredInspector,
   packageLockInspector,
+  mavenMetadataInspector,
   checksumFileInspector,
   allowRulesInspector,
   mavenInspector,

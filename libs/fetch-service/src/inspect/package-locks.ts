@@ -1,6 +1,7 @@
 import { normalizePypiName } from '@hermetic/core';
 import { matchesPin } from '../sessions/package-pins';
 import { npmInspector, pythonInspector } from './formats';
+import { declaredMavenMetadata } from './maven-metadata';
 import { InspectedRequest, InspectionContext, Inspector } from './types';
 
 /** What a request is in package-manager terms: a package archive, or a metadata document of a package. */
@@ -23,10 +24,17 @@ export function packageRequest(req: InspectedRequest): PackageRequest | undefine
   return undefined;
 }
 
-/** Whether a response is package metadata a pinned package's install needs (reported apart from artifacts). */
-export function isPackageMetadata(req: InspectedRequest, ctx: InspectionContext): boolean {
+/**
+ * The package metadata a request fetches for an install (a pinned package's packument or simple
+ * page, a declared Maven artifact's maven-metadata.xml): what it is of, and what allows it.
+ * Reported apart from the artifacts.
+ */
+export function packageMetadataOf(req: InspectedRequest, ctx: InspectionContext): { package: string; 'pinned-by': string } | undefined {
   const p = packageRequest(req);
-  return !!p?.metadata && !!ctx.packages.anyVersionOf(p.ecosystem, p.name);
+  const pin = p?.metadata ? ctx.packages.anyVersionOf(p.ecosystem, p.name) : undefined;
+  if (p && pin) return { package: `${p.ecosystem}:${p.name}`, 'pinned-by': pin.pinnedBy };
+  const maven = declaredMavenMetadata(req, ctx);
+  return maven ? { package: `maven:${req.url.pathname.replace(/\/maven-metadata\.xml.*$/, '')}`, 'pinned-by': `declared ${maven}` } : undefined;
 }
 
 function lockfilesOf(ctx: InspectionContext, ecosystem: 'npm' | 'pypi'): string {

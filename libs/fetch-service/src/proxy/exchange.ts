@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import { MultiHash } from '@hermetic/core';
 import { checksumFileInspector } from '../inspect/checksum-files';
 import { Inspections, inspectRequest, inspectResponse, requestAllowed, resultOf, verdictNeedsContent } from '../inspect/inspectors';
-import { isPackageMetadata } from '../inspect/package-locks';
+import { packageMetadataOf } from '../inspect/package-locks';
 import { InspectedRequest } from '../inspect/types';
 import { Download, Session } from '../sessions/session';
 import { secretHeader } from '../sessions/secrets';
@@ -301,9 +301,10 @@ export class Exchange {
       { status: upstream.statusCode, contentType, digests, size, ...(body.text !== undefined ? { text: body.text } : {}) },
       session,
     );
-    if (isPackageMetadata(inspected, session) && resultOf(this.request, response) === 'Approved') {
-      // A pinned package's metadata: allowed and reported, but not an artifact of the build.
-      session.recordMetadata(inspected, { sha256: digests.get('sha256')!, size });
+    const metadataOf = packageMetadataOf(inspected, session);
+    if (metadataOf && resultOf(this.request, response) === 'Approved') {
+      // A pinned package's or declared artifact's metadata: allowed and reported, but not an artifact of the build.
+      session.recordMetadata(inspected, metadataOf, { sha256: digests.get('sha256')!, size });
       await body.spool.discard();
       if (!this.clientGone) this.res.end(body.pending);
       return;

@@ -151,12 +151,9 @@ export class Session implements InspectionContext {
     return [...new Set<Algorithm>(['sha1', 'sha256', ...declared, ...pinned, ...(entry ? (['md5', 'sha512'] as const) : [])])];
   }
 
-  /** Records package metadata a pinned package's install fetched (allowed, but not an artifact of the build). */
-  recordMetadata(req: InspectedRequest, content: { sha256: string; size: number }): void {
-    const p = packageRequest(req);
-    const pin = p && this.packages.anyVersionOf(p.ecosystem, p.name);
-    if (!p || !pin) return;
-    this.metadata.push({ url: reportedUrl(req.url), package: `${p.ecosystem}:${p.name}`, 'pinned-by': pin.pinnedBy, ...content });
+  /** Records package metadata an install fetched (allowed, but not an artifact of the build). */
+  recordMetadata(req: InspectedRequest, of: { package: string; 'pinned-by': string }, content: { sha256: string; size: number }): void {
+    this.metadata.push({ url: reportedUrl(req.url), ...of, ...content });
   }
 
   /** The lockfile entry whose digest the bytes of an approved package download match, if any. */
