@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import { parseMirrors } from '../fetch/url-rules';
-import { FETCH_SETTINGS, fetchSettingEntries, FetchSettingsInput, SettingSpec } from './fetch-settings';
+import { fetchSettingEntries, FetchSettingsInput, SettingSpec } from './fetch-settings';
 
 /** A CLI flag that is not a fetch setting (paths, SBOM options), described as the table describes settings. */
 export interface ExtraFlag {
@@ -88,9 +88,4 @@ export function settingsFromFlags(values: Record<string, string | boolean | Arra
   }
   if (values.copy && input.linkMode === undefined) input.linkMode = 'copy';
   return input as FetchSettingsInput;
-}
-
-/** The flag of a setting, for messages. */
-export function flagOf(name: keyof typeof FETCH_SETTINGS): string {
-  return `--${FETCH_SETTINGS[name].flag}`;
 }

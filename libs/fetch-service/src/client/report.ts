@@ -49,3 +49,8 @@ export function rejectionReasons(a: ReportArtifact): string[] {
 export function isRejected(a: ReportArtifact): boolean {
   return a.result === 'Rejected';
 }
+
+/** A report URL as a user writes it: the explicit default ports the service records (`:443`, `:80`) dropped. */
+export function userUrl(url: string): string {
+  return url.replace(/^(https:\/\/[^/]+):443(?=\/|$)/, '$1').replace(/^(http:\/\/[^/]+):80(?=\/|$)/, '$1');
+}

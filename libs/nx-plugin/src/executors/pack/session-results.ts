@@ -1,5 +1,5 @@
 import { ExecutorContext, logger } from '../../utils/devkit';
-import { craftManifest, isRejected, rejectionReasons, rejectionsText, SessionReport } from '@hermetic/fetch-service/client';
+import { craftManifest, isRejected, rejectionReasons, rejectionsText, SessionReport, userUrl } from '@hermetic/fetch-service/client';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { debianArch, fileHashes, findArtifacts } from './artifacts';
@@ -46,11 +46,6 @@ async function writeManifests(files: readonly string[], r: SessionResults): Prom
     written.push(`${file}.json`);
   }
   return written;
-}
-
-/** The URL a rejected download's fix-it text names (the service records `:443` explicitly; a user writes no port). */
-function userUrl(url: string): string {
-  return url.replace(/^(https:\/\/[^/]+):443\//, '$1/');
 }
 
 /** Rejections, each with what would fix it; '' when nothing was rejected. */

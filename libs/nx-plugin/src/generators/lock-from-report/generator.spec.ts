@@ -2,7 +2,8 @@ import { addProjectConfiguration, Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parseLockfile } from '@hermetic/core';
 import { lockFromReportGenerator } from './generator';
-import { learnEntries, mavenEntry, userUrl } from './report-entries';
+import { userUrl } from '@hermetic/fetch-service/client';
+import { learnEntries, mavenEntry } from './report-entries';
 
 const SHA = (c: string) => c.repeat(64);
 const artifact = (url: string, sha256: string, extra: Record<string, unknown> = {}, status = 200) => ({

@@ -1,4 +1,5 @@
 import type { NewArtifact } from '@hermetic/core';
+import { userUrl } from '@hermetic/fetch-service/client';
 
 /** The parts of a session report this generator reads (the raw report pack keeps). */
 export interface ReportArtifactView {
@@ -14,11 +15,6 @@ export interface LearnedEntries {
   pinned: string[];
   /** Downloads that cannot be an entry: failed, not GET, checksum files, no digest. */
   skipped: string[];
-}
-
-/** The URL as a user writes it: the report's explicit default ports dropped. */
-export function userUrl(url: string): string {
-  return url.replace(/^(https:\/\/[^/]+):443(?=\/|$)/, '$1').replace(/^(http:\/\/[^/]+):80(?=\/|$)/, '$1');
 }
 
 /** A Maven purl and its download URL as coordinates and the repository root, when they agree. */
