@@ -88,13 +88,17 @@ async function requestWithDeadline(
   }
 }
 
-/** Sends the GET, following redirects (bounded, no https→http downgrade, credentials kept on their origin). */
-async function openResponse(
+/**
+ * Sends the request (GET unless told), following redirects (bounded, no https→http downgrade, no
+ * loops, credentials kept on their origin); the caller reads or dumps the final body.
+ */
+export async function openResponse(
   dispatcher: Dispatcher,
   start: string,
-  req: DownloadRequest,
+  req: Pick<DownloadRequest, 'originHeaders' | 'signal'>,
   extra: Record<string, string>,
-  policy: RetryPolicy,
+  policy: Pick<RetryPolicy, 'readTimeoutMs' | 'connectTimeoutMs' | 'maxRedirects'>,
+  method: 'GET' | 'HEAD' = 'GET',
 ): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
   let url = new URL(start);
   const home = url.origin;
@@ -112,7 +116,7 @@ async function openResponse(
       {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
-        method: 'GET',
+        method,
         headers,
         headersTimeout: policy.readTimeoutMs,
         bodyTimeout: policy.readTimeoutMs,
