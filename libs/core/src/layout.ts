@@ -25,5 +25,13 @@ export function mavenLayoutFiles(mavenPath: string): string[] {
   return [mavenPath, ...MAVEN_CHECKSUM_FILES.map((a) => `${mavenPath}.${a}`)];
 }
 
+/** The package managers' lockfiles Hermetic reads (`*` within a name), by ecosystem reader. */
+export const PACKAGE_LOCK_FILES = {
+  npm: ['package-lock.json', 'npm-shrinkwrap.json'],
+  pnpm: ['pnpm-lock.yaml'],
+  yarn: ['yarn.lock'],
+  pip: ['requirements*.txt'],
+} as const;
+
 export { mavenRepositoryPath } from './lockfile/maven';
 export { DEFAULT_CONCURRENCY } from './http/retry-policy';

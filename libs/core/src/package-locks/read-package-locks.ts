@@ -3,16 +3,28 @@ import { join, relative } from 'node:path';
 import { readNpmLock } from './npm-lock';
 import { readPipRequirements } from './pip-requirements';
 import { readPnpmLock } from './pnpm-lock';
+import { PACKAGE_LOCK_FILES } from '../layout';
 import { PackageLockRead } from './types';
 import { readYarnLock } from './yarn-lock';
 
-/** The package lockfiles Hermetic reads, by file name. */
-const READERS: Array<{ match: RegExp; read: (file: string, text: string, registry: string) => PackageLockRead }> = [
-  { match: /^(package-lock|npm-shrinkwrap)\.json$/, read: (f, t) => readNpmLock(f, t) },
-  { match: /^pnpm-lock\.yaml$/, read: (f, t, r) => readPnpmLock(f, t, r) },
-  { match: /^yarn\.lock$/, read: (f, t) => readYarnLock(f, t) },
-  { match: /^requirements.*\.txt$/, read: (f, t) => readPipRequirements(f, t) },
-];
+type Reader = (file: string, text: string, registry: string) => PackageLockRead;
+
+const READ: Record<keyof typeof PACKAGE_LOCK_FILES, Reader> = {
+  npm: (f, t) => readNpmLock(f, t),
+  pnpm: (f, t, r) => readPnpmLock(f, t, r),
+  yarn: (f, t) => readYarnLock(f, t),
+  pip: (f, t) => readPipRequirements(f, t),
+};
+
+/** A file-name pattern of PACKAGE_LOCK_FILES as a RegExp (`*` within the name). */
+function nameMatcher(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+}
+
+/** The package lockfiles Hermetic reads, by file name (the one list is layout's PACKAGE_LOCK_FILES). */
+const READERS = (Object.keys(READ) as Array<keyof typeof READ>).flatMap((kind) =>
+  PACKAGE_LOCK_FILES[kind].map((pattern) => ({ match: nameMatcher(pattern), read: READ[kind] })),
+);
 
 /** Whether a file name is one of the package lockfiles Hermetic reads. */
 export function isPackageLockName(name: string): boolean {

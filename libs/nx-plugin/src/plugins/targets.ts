@@ -1,5 +1,5 @@
 import type { TargetConfiguration } from '../utils/devkit';
-import { GENERIC_DEPS_DIR, LOCKFILE_NAME, MAVEN_DEPS_DIR, mavenLayoutFiles, mavenRepositoryPath, RECORD_DIR } from '@hermetic/core/layout';
+import { GENERIC_DEPS_DIR, LOCKFILE_NAME, MAVEN_DEPS_DIR, mavenLayoutFiles, mavenRepositoryPath, PACKAGE_LOCK_FILES, RECORD_DIR } from '@hermetic/core/layout';
 import type { Artifact, Lockfile } from '@hermetic/core/lockfile';
 import { createHash } from 'node:crypto';
 import { executorName } from '../utils/constants';
@@ -120,7 +120,9 @@ function buildFetchMavenTarget(t: TargetContext): TargetConfiguration {
 }
 
 /** The package-manager lockfiles an SBOM that lists their packages reads. */
-const PACKAGE_LOCK_INPUTS = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'requirements*.txt'].map((f) => `{projectRoot}/${f}`);
+const PACKAGE_LOCK_INPUTS = Object.values(PACKAGE_LOCK_FILES)
+  .flat()
+  .map((f) => `{projectRoot}/${f}`);
 
 function buildSbomTarget(t: TargetContext, fetchTargets: string[]): TargetConfiguration {
   const { sbomFormat, sbomTargetName, sbomIncludePackageLocks } = t.options;

@@ -1,20 +1,11 @@
 import { ExecutorContext, logger } from '../../utils/devkit';
-import {
-  checksumKey,
-  defaultStoreDir,
-  expandEnvTemplate,
-  LOCKFILE_NAME,
-  PinnedPackage,
-  readLockfile,
-  readPackageLocks,
-  resolveFetchSettings,
-  wireUrl,
-} from '@hermetic/core';
+import { checksumKey, defaultStoreDir, expandEnvTemplate, LOCKFILE_NAME, readLockfile, resolveFetchSettings, wireUrl } from '@hermetic/core';
 import { runUnderSession } from '@hermetic/fetch-service/client';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { PLUGIN_OPTIONS_ORIGIN, pluginOptionsFromNxJson } from '../../utils/fetch-options';
 import { interpolatePath } from '../../utils/interpolate-path';
+import { readPinnedPackages } from '../../utils/pinned-packages';
 import { deferInterrupts } from './defer-interrupts';
 import { resolveService } from './fetch-service-config';
 import { runCommand } from './run-command';
@@ -42,19 +33,6 @@ async function declaredArtifacts(lockfilePath: string, display: string): Promise
   return { declared, secrets };
 }
 
-/**
- * The packages the project's package-manager lockfiles pin (its own folder's and the workspace
- * root's, for npm, pnpm and Yarn workspaces): a strict session approves their downloads by digest.
- */
-async function pinnedPackages(root: string, projectDir: string): Promise<PinnedPackage[]> {
-  const reads = await readPackageLocks(root, [projectDir, root]);
-  for (const r of reads) {
-    for (const w of r.warnings) logger.warn(w);
-    if (r.packages.length) logger.info(`fetch service: ${r.file} pins ${r.packages.length} package(s)`);
-  }
-  return reads.flatMap((r) => r.packages);
-}
-
 /** The workspace's content store, as the fetch targets resolve it (plugin options, HERMETIC_STORE_DIR, default). */
 function workspaceStore(context: ExecutorContext): string {
   const layers = [{ from: PLUGIN_OPTIONS_ORIGIN, values: pluginOptionsFromNxJson(context.nxJsonConfiguration) }];
@@ -72,7 +50,8 @@ export async function runInManagedSession(options: PackExecutorSchema, context: 
   const lockfileRel = interpolatePath(options.lockfile ?? `{projectRoot}/${LOCKFILE_NAME}`, { projectRoot, projectName: context.projectName });
   const lockfilePath = resolve(context.root, lockfileRel);
   const { declared, secrets } = await declaredArtifacts(lockfilePath, relative(context.root, lockfilePath));
-  const packages = await pinnedPackages(context.root, join(context.root, projectRoot));
+  // The project's own lockfiles and the workspace root's (npm, pnpm and Yarn workspaces).
+  const packages = await readPinnedPackages(context.root, [join(context.root, projectRoot), context.root], true);
   const service = await resolveService(options, process.env);
   const allow = [...(options.allow ?? []), ...(pluginOptionsFromNxJson(context.nxJsonConfiguration).fetchServiceAllow ?? [])];
   const { result: outcome, interrupted } = await deferInterrupts('closing the fetch-service session', (interrupted) =>

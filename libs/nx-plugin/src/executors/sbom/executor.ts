@@ -1,15 +1,9 @@
 import { logger, PromiseExecutor } from '../../utils/devkit';
-import { describeError, PinnedPackage, readLockfile, readPackageLocks, writeSbom } from '@hermetic/core';
+import { describeError, readLockfile, writeSbom } from '@hermetic/core';
 import { join, relative } from 'node:path';
+import { readPinnedPackages } from '../../utils/pinned-packages';
 import { resolveProjectPaths } from '../../utils/project-paths';
 import { SbomExecutorSchema } from './schema';
-
-/** What the project's own package-manager lockfiles pin (its folder only: the workspace root's pins every tool). */
-async function projectPackages(root: string, projectDir: string): Promise<PinnedPackage[]> {
-  const reads = await readPackageLocks(root, [projectDir]);
-  for (const w of reads.flatMap((r) => r.warnings)) logger.warn(w);
-  return reads.flatMap((r) => r.packages);
-}
 
 /**
  * `@hermetic/nx:sbom`: writes `<outputDir>/bom.json` for the project's lockfile once its fetch
@@ -20,7 +14,8 @@ const runExecutor: PromiseExecutor<SbomExecutorSchema> = async (options, context
     const paths = resolveProjectPaths(options, context);
     const lockfile = await readLockfile(paths.lockfile, { env: false, displayPath: relative(context.root, paths.lockfile) });
     const format = options.format ?? 'cyclonedx';
-    const packages = options.includePackageLocks ? await projectPackages(context.root, join(context.root, paths.projectRoot)) : [];
+    // The project's own lockfiles only: the workspace root's pins every tool of the workspace.
+    const packages = options.includePackageLocks ? await readPinnedPackages(context.root, [join(context.root, paths.projectRoot)]) : [];
     const file = await writeSbom(lockfile, paths.outputDir, format, {
       subject: { name: context.projectName! },
       reproducible: options.reproducible ?? true,
