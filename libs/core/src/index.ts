@@ -28,7 +28,7 @@ export {
   PluginFetchSettings,
   SettingSpec,
 } from './settings/fetch-settings';
-export { FetchSettings, resolveFetchSettings, SettingsContext, SettingsLayer } from './settings/resolve-fetch-settings';
+export { FetchSettings, resolveFetchSettings, resolveStoreDir, SettingsContext, SettingsLayer } from './settings/resolve-fetch-settings';
 export * from './sbom';
 export { verifyFiles, FileToVerify, VerifyProblem } from './verify/verify-files';
 export { verifyOutputs } from './verify/verify-outputs';

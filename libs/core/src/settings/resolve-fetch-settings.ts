@@ -131,7 +131,6 @@ export function resolveFetchSettings(layers: readonly SettingsLayer[], ctx: Sett
     ctx.env,
   );
   const netrcFile = value('netrcFile') as string | undefined;
-  const storeDir = (value('storeDir') as string | undefined) ?? fromEnv('storeDir', ctx.env);
   return {
     concurrency: count('concurrency'),
     policy: { attempts: count('attempts'), readTimeoutMs: count('readTimeoutMs'), maxArtifactBytes },
@@ -142,6 +141,12 @@ export function resolveFetchSettings(layers: readonly SettingsLayer[], ctx: Sett
     netrc: loadNetrc(ctx.env, netrcFile === undefined ? undefined : absolute(netrcFile, ctx.baseDir)),
     mavenLayout: (value('mavenLayout') as boolean | undefined) ?? FETCH_SETTINGS.mavenLayout.default,
     verifySidecars: (value('verifySidecars') as boolean | undefined) ?? FETCH_SETTINGS.verifySidecars.default,
-    storeDir: storeDir === undefined ? ctx.defaultStoreDir : absolute(storeDir, ctx.baseDir),
+    storeDir: resolveStoreDir(layers, ctx),
   };
+}
+
+/** The content store alone, resolved as `resolveFetchSettings` does (for callers that need nothing else). */
+export function resolveStoreDir(layers: readonly SettingsLayer[], ctx: SettingsContext): string {
+  const storeDir = (pick('storeDir', layers) as string | undefined) ?? fromEnv('storeDir', ctx.env);
+  return storeDir === undefined ? ctx.defaultStoreDir : absolute(storeDir, ctx.baseDir);
 }
