@@ -1,5 +1,5 @@
 import { ExecutorContext, logger } from '../../utils/devkit';
-import { checksumKey, defaultStoreDir, expandEnvTemplate, LOCKFILE_NAME, readLockfile, resolveFetchSettings, wireUrl } from '@hermetic/core';
+import { checksumKey, defaultStoreDir, expandEnvTemplate, LOCKFILE_NAME, readLockfile, resolveStoreDir, wireUrl } from '@hermetic/core';
 import { runUnderSession } from '@hermetic/fetch-service/client';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -36,7 +36,7 @@ async function declaredArtifacts(lockfilePath: string, display: string): Promise
 /** The workspace's content store, as the fetch targets resolve it (plugin options, HERMETIC_STORE_DIR, default). */
 function workspaceStore(context: ExecutorContext): string {
   const layers = [{ from: PLUGIN_OPTIONS_ORIGIN, values: pluginOptionsFromNxJson(context.nxJsonConfiguration) }];
-  return resolveFetchSettings(layers, { env: process.env, baseDir: context.root, defaultStoreDir: defaultStoreDir(context.root) }).storeDir;
+  return resolveStoreDir(layers, { env: process.env, baseDir: context.root, defaultStoreDir: defaultStoreDir(context.root) });
 }
 
 /**
