@@ -34,4 +34,5 @@ export { verifyFiles, FileToVerify, VerifyProblem } from './verify/verify-files'
 export { verifyOutputs } from './verify/verify-outputs';
 export { createReporter, FetchSummary, formatSummary, LineReporter, ProgressReporter, silentReporter } from './progress/reporter';
 export { formatBytes } from './progress/format';
+export { outputStyle, OutputStyle, Palette, palette, StreamLike } from './progress/output-style';
 export * from './package-locks';

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveBytes, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
@@ -86,6 +87,8 @@ artifacts:
     expect(r.code).toBe(0);
     expect(r.output).not.toMatch(cached('app:fetch-generic'));
     expect(r.output).toMatch(/3 files, .* 1 downloaded .* 2 from store/);
+    // Piped output (CI, `| tee`): every line of the task names it, so parallel tasks can be told apart.
+    expect(r.output).toMatch(/^app:fetch-generic downloaded tools\/c\.tgz \(49\.8 KiB\)$/m);
     expect(hits()).toEqual({ 'a.bin': 1, 'b.txt': 1, 'c.tgz': 1, 'c2.tgz': 1 });
     expect(ws.read(`${out}/tools/c.tgz`).equals(files['c2.tgz'])).toBe(true);
   });
@@ -101,5 +104,23 @@ artifacts:
       /update the checksum of artifacts\[2\] \(tools\/c\.tgz\) in apps\/app\/artifacts\.lock\.yaml line \d+, or run nx g @hermetic\/nx:update-checksums app --write/,
     );
     expect(existsSync(join(ws.root, out, 'tools/c.tgz'))).toBe(false);
+    // Nx tells tasks FORCE_COLOR=true whether or not its output is a terminal: no escapes on a pipe.
+    const errorLine = r.output.split('\n').find((line) => line.includes('ChecksumVerificationFailed'));
+    expect(errorLine).toMatch(/^app:fetch-generic ChecksumVerificationFailed/);
+    expect(errorLine).not.toContain('\x1b[');
+  });
+
+  it('colours the error on a terminal (a pseudo-terminal from script(1)), and honours NO_COLOR there', async () => {
+    const onTerminal = (env: NodeJS.ProcessEnv) =>
+      new Promise<string>((resolve) => {
+        const nx = `${process.execPath} ${join(ws.root, 'node_modules/nx/dist/bin/nx.js')} run app:fetch-generic`;
+        execFile('script', ['-qec', nx, '/dev/null'], { cwd: ws.root, env: ws.env({ CI: '', ...env }), timeout: 60_000 }, (_err, stdout) => resolve(stdout));
+      });
+    const coloured = await onTerminal({});
+    expect(coloured).toContain('\x1b[1m\x1b[31mChecksumVerificationFailed: artifacts[2]');
+    expect(coloured).not.toMatch(/app:fetch-generic Checksum/);
+    const plain = await onTerminal({ NO_COLOR: '1' });
+    expect(plain).toMatch(/ChecksumVerificationFailed: artifacts\[2\]/);
+    expect(plain).not.toContain('\x1b[31mChecksum');
   });
 });

@@ -23,7 +23,12 @@ export class NxWorkspace {
     }
     for (const f of ['package.json', 'package-lock.json', 'tsconfig.base.json']) cpSync(join(REPO, f), join(this.root, f));
     symlinkSync(join(REPO, 'node_modules'), join(this.root, 'node_modules'), 'dir');
-    this.write('nx.json', { ...(pluginOptions ? { plugins: [{ plugin: '@hermetic/nx', options: pluginOptions }] } : {}), useDaemonProcess: false });
+    // analytics: false, or Nx asks about it on a terminal (the pseudo-terminal tests).
+    this.write('nx.json', {
+      ...(pluginOptions ? { plugins: [{ plugin: '@hermetic/nx', options: pluginOptions }] } : {}),
+      useDaemonProcess: false,
+      analytics: false,
+    });
     this.write('.gitignore', 'dist\n.nx\n');
   }
 

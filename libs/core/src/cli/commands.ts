@@ -2,6 +2,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeError, EXIT_CODES, HermeticError } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
+import { outputStyle, palette } from '../progress/output-style';
 import { resolveFetchSettings } from '../settings/resolve-fetch-settings';
 import { settingsFromFlags } from '../settings/cli-flags';
 import { readLockfile } from '../lockfile/parse-lockfile';
@@ -22,7 +23,8 @@ function str(v: CliValues, flag: string): string | undefined {
 }
 
 function fail(err: unknown, io: CliIo): number {
-  io.stderr.write(`Error: ${describeError(err)}\n`);
+  const paint = palette(outputStyle(io.stderr, io.env).color);
+  io.stderr.write(`${paint.bold(paint.red('Error:'))} ${describeError(err)}\n`);
   return err instanceof HermeticError ? err.exitCode : EXIT_CODES.FetchError;
 }
 

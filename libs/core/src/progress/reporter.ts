@@ -1,4 +1,5 @@
 import { formatBytes, formatDuration, formatRate } from './format';
+import { outputStyle, Palette, palette } from './output-style';
 
 /** What a run did, for the closing summary and for callers (executors return it). */
 export interface FetchSummary {
@@ -36,7 +37,10 @@ export function formatSummary(s: FetchSummary): string {
 
 /** One line per finished file: for CI logs and anything that is not a terminal. */
 export class LineReporter implements ProgressReporter {
-  constructor(private readonly write: Write) {}
+  constructor(
+    private readonly write: Write,
+    private readonly paint: Palette = palette(false),
+  ) {}
   start(): void {}
   progress(): void {}
   done(name: string, servedFrom: 'download' | 'store', size: number): void {
@@ -46,15 +50,18 @@ export class LineReporter implements ProgressReporter {
     this.write(`retrying ${name} in ${formatDuration(delayMs)} after attempt ${attempt}: ${reason}`);
   }
   failed(name: string, message: string): void {
-    this.write(`FAILED ${name}: ${message.split('\n')[0]}`);
+    this.write(this.paint.red(`FAILED ${name}: ${message.split('\n')[0]}`));
   }
   warn(message: string): void {
-    this.write(message);
+    this.write(this.paint.yellow(message));
   }
   summary(s: FetchSummary): void {
     this.write(formatSummary(s));
   }
 }
+
+/** Widest live line: fits the task pane of Nx's terminal UI on a 160-column terminal. */
+const LIVE_LINE_MAX = 96;
 
 interface Live {
   received: number;
@@ -73,7 +80,10 @@ export class TerminalReporter implements ProgressReporter {
   private doneBytes = 0;
   private readonly begun = Date.now();
 
-  constructor(private readonly out: NodeJS.WriteStream) {}
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly paint: Palette = palette(false),
+  ) {}
 
   private clear(): void {
     if (this.drawn) this.out.write(`\x1b[${this.drawn}A\x1b[0J`);
@@ -85,7 +95,9 @@ export class TerminalReporter implements ProgressReporter {
     if (!force && now - this.lastDraw < 100) return;
     this.lastDraw = now;
     this.clear();
-    const width = Math.max(40, (this.out.columns ?? 100) - 1);
+    // A redrawn line must not wrap, or the cursor-up count is wrong. Nx's terminal UI shows a task in
+    // a pane narrower than the terminal size its pseudo-terminal reports, hence the cap.
+    const width = Math.max(40, Math.min(LIVE_LINE_MAX, (this.out.columns ?? LIVE_LINE_MAX) - 1));
     const lines: string[] = [];
     let active = 0;
     for (const [name, l] of [...this.live].slice(0, 8)) {
@@ -129,10 +141,10 @@ export class TerminalReporter implements ProgressReporter {
   }
   failed(name: string, message: string): void {
     this.live.delete(name);
-    this.above(`FAILED ${name}: ${message.split('\n')[0]}`);
+    this.above(this.paint.red(`FAILED ${name}: ${message.split('\n')[0]}`));
   }
   warn(message: string): void {
-    this.above(message);
+    this.above(this.paint.yellow(message));
   }
   summary(s: FetchSummary): void {
     this.clear();
@@ -151,8 +163,17 @@ export const silentReporter: ProgressReporter = {
   summary() {},
 };
 
-/** The live display on an interactive terminal, plain lines in CI or when output is piped. */
-export function createReporter(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): ProgressReporter {
-  const interactive = !!stream.isTTY && !env.CI && env.TERM !== 'dumb';
-  return interactive ? new TerminalReporter(stream) : new LineReporter((line) => stream.write(`${line}\n`));
+/**
+ * The live display on an interactive terminal, plain lines in CI or when output is piped (each
+ * starting with `linePrefix`, so that lines of tasks running side by side can be told apart).
+ */
+export function createReporter(
+  stream: NodeJS.WriteStream = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { linePrefix?: string } = {},
+): ProgressReporter {
+  const style = outputStyle(stream, env);
+  const paint = palette(style.color);
+  const prefix = options.linePrefix ?? '';
+  return style.live ? new TerminalReporter(stream, paint) : new LineReporter((line) => stream.write(`${prefix}${line}\n`), paint);
 }

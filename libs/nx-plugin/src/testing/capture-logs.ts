@@ -1,4 +1,4 @@
-import { logger } from '../utils/devkit';
+import { log } from '../utils/task-log';
 
 /**
  * Silences an executor's output for a test and collects what it logs as errors (call in
@@ -6,8 +6,9 @@ import { logger } from '../utils/devkit';
  */
 export function captureErrors(): string[] {
   const errors: string[] = [];
-  jest.spyOn(logger, 'error').mockImplementation((m) => void errors.push(String(m)));
-  jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+  jest.spyOn(log, 'error').mockImplementation((m) => void errors.push(String(m)));
+  jest.spyOn(log, 'info').mockImplementation(() => undefined);
+  jest.spyOn(log, 'warn').mockImplementation(() => undefined);
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
   return errors;
 }

@@ -1,4 +1,4 @@
-import { logger } from './devkit';
+import { log } from './task-log';
 import { PinnedPackage, readPackageLocks } from '@hermetic/core';
 
 /**
@@ -8,8 +8,8 @@ import { PinnedPackage, readPackageLocks } from '@hermetic/core';
 export async function readPinnedPackages(root: string, dirs: readonly string[], announce = false): Promise<PinnedPackage[]> {
   const reads = await readPackageLocks(root, dirs);
   for (const r of reads) {
-    for (const w of r.warnings) logger.warn(w);
-    if (announce && r.packages.length) logger.info(`fetch service: ${r.file} pins ${r.packages.length} package(s)`);
+    for (const w of r.warnings) log.warn(w);
+    if (announce && r.packages.length) log.info(`fetch service: ${r.file} pins ${r.packages.length} package(s)`);
   }
   return reads.flatMap((r) => r.packages);
 }

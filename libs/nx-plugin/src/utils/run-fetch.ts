@@ -1,5 +1,6 @@
-import { ExecutorContext, logger } from './devkit';
-import { Artifact, ContentStore, createReporter, defaultStoreDir, describeError, fetchArtifacts, readLockfile, resolveFetchSettings } from '@hermetic/core';
+import { ExecutorContext } from './devkit';
+import { log } from './task-log';
+import { Artifact, ContentStore, defaultStoreDir, describeError, fetchArtifacts, readLockfile, resolveFetchSettings } from '@hermetic/core';
 import { relative } from 'node:path';
 import { resolveProjectPaths } from './project-paths';
 import { FetchExecutorOptions, PLUGIN_OPTIONS_ORIGIN, pluginOptionsFromNxJson } from './fetch-options';
@@ -7,7 +8,7 @@ import { FetchExecutorOptions, PLUGIN_OPTIONS_ORIGIN, pluginOptionsFromNxJson } 
 /** Aborts on SIGINT/SIGTERM so downloads stop and temporary files are removed; returns the cleanup. */
 function abortOnSignals(controller: AbortController): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
-    logger.warn(`${signal}: stopping downloads and removing partial files`);
+    log.warn(`${signal}: stopping downloads and removing partial files`);
     controller.abort(new Error(signal));
     // If something hangs, do not keep a Ctrl-C'd task alive.
     setTimeout(() => process.exit(130), 10_000).unref();
@@ -45,17 +46,17 @@ export async function runFetch(options: FetchExecutorOptions, context: ExecutorC
       kinds,
       recordName: context.targetName ?? 'fetch',
       updateChecksumsCommand: `nx g @hermetic/nx:update-checksums ${context.projectName} --write`,
-      reporter: createReporter(process.stdout, process.env),
+      reporter: log.reporter(),
       signal: controller.signal,
     });
-    if (result.removed.length) logger.info(`removed ${result.removed.length} file(s) no longer in the lockfile: ${result.removed.join(', ')}`);
-    logger.info(
+    if (result.removed.length) log.info(`removed ${result.removed.length} file(s) no longer in the lockfile: ${result.removed.join(', ')}`);
+    log.info(
       `verified files are in ${relative(context.root, outputDir)}/deps/generic${settings.mavenLayout && kinds.includes('maven') ? ` and ${relative(context.root, outputDir)}/deps/maven` : ''}`,
     );
     return { success: true };
   } catch (err) {
     // Relative paths resolve from the workspace root, so messages name files the user can open.
-    logger.error(describeError(err));
+    log.error(describeError(err));
     return { success: false };
   } finally {
     stopListening();

@@ -1,4 +1,5 @@
-import { ExecutorContext, logger, PromiseExecutor } from '../../utils/devkit';
+import { ExecutorContext, PromiseExecutor } from '../../utils/devkit';
+import { log } from '../../utils/task-log';
 import { describeError, HermeticError, sbomPath, writeMergedSbom } from '@hermetic/core';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -46,10 +47,10 @@ const runExecutor: PromiseExecutor<MergeSbomsExecutorSchema> = async (options, c
       subject: { name: options.name ?? workspaceName(context.root) },
       reproducible: options.reproducible ?? true,
     });
-    logger.info(`merged ${files.length} SBOM(s), ${count} unique component(s): ${relative(context.root, output)}`);
+    log.info(`merged ${files.length} SBOM(s), ${count} unique component(s): ${relative(context.root, output)}`);
     return { success: true };
   } catch (err) {
-    logger.error(describeError(err));
+    log.error(describeError(err));
     return { success: false };
   }
 };

@@ -1,4 +1,4 @@
-import { logger } from '../../utils/devkit';
+import { log } from '../../utils/task-log';
 
 /**
  * Runs `work` with Ctrl-C and SIGTERM noted instead of ending this process, so a session is always
@@ -8,7 +8,7 @@ import { logger } from '../../utils/devkit';
 export async function deferInterrupts<T>(what: string, work: (interrupted: () => boolean) => Promise<T>): Promise<{ result: T; interrupted: boolean }> {
   const signals: NodeJS.Signals[] = [];
   const onSignal = (signal: NodeJS.Signals) => {
-    if (!signals.length) logger.warn(`${signal}: stopping the pack and ${what}`);
+    if (!signals.length) log.warn(`${signal}: stopping the pack and ${what}`);
     signals.push(signal);
   };
   process.on('SIGINT', onSignal);

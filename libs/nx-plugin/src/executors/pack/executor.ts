@@ -1,4 +1,5 @@
-import { ExecutorContext, logger, PromiseExecutor } from '../../utils/devkit';
+import { ExecutorContext, PromiseExecutor } from '../../utils/devkit';
+import { log } from '../../utils/task-log';
 import { describeError, HermeticError } from '@hermetic/core';
 import { FetchServiceError } from '@hermetic/fetch-service/client';
 import { resolve } from 'node:path';
@@ -50,7 +51,7 @@ const runExecutor: PromiseExecutor<PackExecutorSchema> = async (options, context
     return { success: await runInManagedSession(options, context, mode.policy, projectRoot) };
   } catch (err) {
     // The service's own errors are the user's to fix (credentials, ports): one line, no stack.
-    logger.error(err instanceof FetchServiceError ? err.message : describeError(err));
+    log.error(err instanceof FetchServiceError ? err.message : describeError(err));
     return { success: false };
   }
 };

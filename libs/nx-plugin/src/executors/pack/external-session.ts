@@ -1,4 +1,4 @@
-import { logger } from '../../utils/devkit';
+import { log } from '../../utils/task-log';
 import { sessionEnv, writeCombinedBundle } from '@hermetic/fetch-service/client';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { runCommand } from './run-command';
  */
 export async function runInExternalSession(command: string, cwd: string, noProxy: string): Promise<number> {
   const { proxyUrl, caPath } = externalSession(process.env);
-  logger.info(
+  log.info(
     `Using the external fetch-service session of http_proxy (CRAFT_USE_EXTERNAL_FETCH_SERVICE=1): no session is opened or closed here, and no report is written.`,
   );
   const tmp = mkdtempSync(join(tmpdir(), 'hermetic-external-'));

@@ -1,4 +1,5 @@
-import { ExecutorContext, logger } from '../../utils/devkit';
+import { ExecutorContext } from '../../utils/devkit';
+import { log } from '../../utils/task-log';
 import { checksumKey, defaultStoreDir, expandEnvTemplate, LOCKFILE_NAME, readLockfile, resolveStoreDir, wireUrl } from '@hermetic/core';
 import { runUnderSession } from '@hermetic/fetch-service/client';
 import { existsSync } from 'node:fs';
@@ -67,33 +68,33 @@ export async function runInManagedSession(options: PackExecutorSchema, context: 
         redactValues: secrets,
         allow,
         noProxy: options.noProxy ?? 'localhost',
-        log: (l) => logger.info(l),
+        log: (l) => log.info(l),
       },
       async (env) => (interrupted() ? 130 : runCommand(options.command, cwd, env)),
     ),
   );
   if (interrupted) {
-    logger.error('pack interrupted; the fetch-service session was closed');
+    log.error('pack interrupted; the fetch-service session was closed');
     return false;
   }
-  for (const e of outcome.teardownErrors) logger.error(`fetch service teardown: ${e}`);
+  for (const e of outcome.teardownErrors) log.error(`fetch service teardown: ${e}`);
   const patterns = options.artifacts ?? [];
   const report = outcome.report;
   if (report) keepRawReport({ context, projectRoot, patterns, report, lockfile: lockfileRel, version: options.version });
   if (outcome.error) throw outcome.error;
   const exit = outcome.result ?? 1;
   if (!report) {
-    logger.warn('no session report could be read (see the teardown errors above)');
+    log.warn('no session report could be read (see the teardown errors above)');
     return false;
   }
   const results: SessionResults = { context, projectRoot, patterns, report, lockfile: relative(context.root, lockfilePath), version: options.version };
   const rejected = rejectionList(report, results.lockfile, context.projectName!);
   if (rejected && policy === 'strict') {
     await quarantineArtifacts(results);
-    logger.error(`${rejected}\nThe strict fetch-service session rejected downloads: pack fails.`);
+    log.error(`${rejected}\nThe strict fetch-service session rejected downloads: pack fails.`);
     return false;
   }
   if (exit === 0) await writeArtifactManifests(results);
-  if (rejected) logger.warn(`${rejected}\nThis build will fail on 'strict' fetch-service sessions.`);
+  if (rejected) log.warn(`${rejected}\nThis build will fail on 'strict' fetch-service sessions.`);
   return exit === 0 && outcome.teardownErrors.length === 0;
 }

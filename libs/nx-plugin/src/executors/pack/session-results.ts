@@ -1,4 +1,5 @@
-import { ExecutorContext, logger } from '../../utils/devkit';
+import { ExecutorContext } from '../../utils/devkit';
+import { log } from '../../utils/task-log';
 import { craftManifest, isRejected, rejectionReasons, rejectionsText, SessionReport, userUrl } from '@hermetic/fetch-service/client';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -71,7 +72,7 @@ export function rejectionList(report: SessionReport, lockfile: string, project: 
 
 /** Keeps the raw report, whatever happened, next to where the artifacts go. */
 export function keepRawReport(r: SessionResults): void {
-  for (const w of r.report.warnings) logger.warn(w);
+  for (const w of r.report.warnings) log.warn(w);
   if (!r.patterns.length) return;
   const dir = resolve(r.context.root, dirname(r.patterns[0]));
   mkdirSync(dir, { recursive: true });
@@ -87,11 +88,11 @@ export async function quarantineArtifacts(r: SessionResults): Promise<void> {
     renameSync(file, `${file}.rejected`);
     rmSync(`${file}.json`, { force: true });
     await writeManifests([`${file}.rejected`], r);
-    logger.error(`moved ${relative(r.context.root, file)} to ${relative(r.context.root, file)}.rejected (its manifest: .rejected.json)`);
+    log.error(`moved ${relative(r.context.root, file)} to ${relative(r.context.root, file)}.rejected (its manifest: .rejected.json)`);
   }
 }
 
 /** `<artifact>.json` beside every packed artifact. */
 export async function writeArtifactManifests(r: SessionResults): Promise<void> {
-  for (const m of await writeManifests(await findArtifacts(r.context.root, r.patterns), r)) logger.info(`wrote ${relative(r.context.root, m)}`);
+  for (const m of await writeManifests(await findArtifacts(r.context.root, r.patterns), r)) log.info(`wrote ${relative(r.context.root, m)}`);
 }

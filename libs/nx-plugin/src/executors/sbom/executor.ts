@@ -1,4 +1,5 @@
-import { logger, PromiseExecutor } from '../../utils/devkit';
+import { PromiseExecutor } from '../../utils/devkit';
+import { log } from '../../utils/task-log';
 import { describeError, readLockfile, writeSbom } from '@hermetic/core';
 import { join, relative } from 'node:path';
 import { readPinnedPackages } from '../../utils/pinned-packages';
@@ -23,12 +24,10 @@ const runExecutor: PromiseExecutor<SbomExecutorSchema> = async (options, context
       packages,
     });
     const pinned = packages.length ? ` and ${packages.length} package(s) of its package lockfiles` : '';
-    logger.info(
-      `${format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'} SBOM of ${lockfile.artifacts.length} artifact(s)${pinned}: ${relative(context.root, file)}`,
-    );
+    log.info(`${format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'} SBOM of ${lockfile.artifacts.length} artifact(s)${pinned}: ${relative(context.root, file)}`);
     return { success: true };
   } catch (err) {
-    logger.error(describeError(err));
+    log.error(describeError(err));
     return { success: false };
   }
 };

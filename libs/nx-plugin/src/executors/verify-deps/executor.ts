@@ -1,4 +1,5 @@
-import { logger, PromiseExecutor } from '../../utils/devkit';
+import { PromiseExecutor } from '../../utils/devkit';
+import { log } from '../../utils/task-log';
 import { describeError, readLockfile, verifyOutputs } from '@hermetic/core';
 import { relative } from 'node:path';
 import { resolveProjectPaths } from '../../utils/project-paths';
@@ -15,10 +16,10 @@ const runExecutor: PromiseExecutor<VerifyDepsExecutorSchema> = async (options, c
     const lockfile = await readLockfile(paths.lockfile, { env: false, displayPath: relative(context.root, paths.lockfile) });
     const { files, hashed } = await verifyOutputs(lockfile, paths.outputDir, { cwd: context.root });
     const unchanged = files - hashed ? ` (${files - hashed} unchanged since their last verification)` : '';
-    logger.info(`verified ${files} file(s) against ${lockfile.path} in ${Date.now() - started} ms${unchanged}`);
+    log.info(`verified ${files} file(s) against ${lockfile.path} in ${Date.now() - started} ms${unchanged}`);
     return { success: true };
   } catch (err) {
-    logger.error(describeError(err));
+    log.error(describeError(err));
     return { success: false };
   }
 };
