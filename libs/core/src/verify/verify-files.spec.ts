@@ -27,17 +27,26 @@ describe('verifyFiles', () => {
     checksums: [checksum(`sha256:${digest('sha256', bodies[i])}`), checksum(`sha1:${digest('sha1', bodies[i])}`)],
   });
 
-  it('passes files whose every checksum matches, on a pool of worker threads', async () => {
-    expect(await verifyFiles([good(0), good(1), good(2)], { threads: 2 })).toEqual([]);
-  });
+  // Both ways of hashing: on worker threads (files above the threshold) and on this thread.
+  describe.each([
+    ['on a pool of worker threads', 0],
+    ['on the calling thread (small files)', 1 << 30],
+  ])('%s', (_how, inlineBelowBytes) => {
+    it('passes files whose every checksum matches', async () => {
+      expect(await verifyFiles([good(0), good(1), good(2)], { threads: 2, inlineBelowBytes })).toEqual([]);
+    });
 
-  it('names every missing file and every mismatch, in input order', async () => {
-    const wrong = { path: paths[1], checksums: [checksum(`sha256:${'0'.repeat(64)}`)] };
-    const problems = await verifyFiles([good(2), { path: join(dir, 'gone'), checksums: good(0).checksums }, wrong, good(0)], { threads: 3 });
-    expect(problems).toEqual([
-      { path: join(dir, 'gone'), problem: 'missing', detail: 'ENOENT' },
-      { path: paths[1], problem: 'mismatch', detail: `sha256 expected ${'0'.repeat(64)}, got ${digest('sha256', bodies[1])}` },
-    ]);
+    it('names every missing file and every mismatch, in input order', async () => {
+      const wrong = { path: paths[1], checksums: [checksum(`sha256:${'0'.repeat(64)}`)] };
+      const problems = await verifyFiles([good(2), { path: join(dir, 'gone'), checksums: good(0).checksums }, wrong, good(0)], {
+        threads: 3,
+        inlineBelowBytes,
+      });
+      expect(problems).toEqual([
+        { path: join(dir, 'gone'), problem: 'missing', detail: 'ENOENT' },
+        { path: paths[1], problem: 'mismatch', detail: `sha256 expected ${'0'.repeat(64)}, got ${digest('sha256', bodies[1])}` },
+      ]);
+    });
   });
 
   it('hashes synchronously exactly as the streaming hasher does', () => {
