@@ -5,37 +5,63 @@ import { copyFile, link, lstat, rename, stat, unlink } from 'node:fs/promises';
 /** How store objects reach the output directory. */
 export type LinkMode = 'hardlink' | 'copy';
 
+/** Devices (of store objects) where a clone failed: not tried again in this process. */
+const noClones = new Set<number>();
+
+/** Errors that mean "no hard link here", where a copy is the answer. */
+const NO_LINK = new Set(['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP']);
+
+/** A copy-on-write clone of `object` at `temp`, or false where the file system has none. */
+async function tryClone(object: string, temp: string, dev: number): Promise<boolean> {
+  if (noClones.has(dev)) return false;
+  try {
+    await copyFile(object, temp, constants.COPYFILE_FICLONE_FORCE);
+    return true;
+  } catch {
+    // No clones on this file system (and no half-made clone left in the way).
+    noClones.add(dev);
+    await unlink(temp).catch(() => undefined);
+    return false;
+  }
+}
+
+/** A hard link, or false where the file system refuses one. */
+async function tryLink(object: string, path: string): Promise<boolean> {
+  try {
+    await link(object, path);
+    return true;
+  } catch (err) {
+    if (NO_LINK.has((err as NodeJS.ErrnoException).code ?? '')) return false;
+    throw err;
+  }
+}
+
 /**
  * Places a store object at `target` atomically: clone, link (or copy) to a temporary name beside
  * the target, then rename over it. In `hardlink` mode a copy-on-write clone comes first where the
  * file system has them (btrfs, XFS, APFS…): no extra space, and editing the output cannot reach the
  * store. Elsewhere a hard link to the read-only object (root ignores the mode: the store's
- * re-verification then catches an edit and says so). A copy where links are impossible. A target
- * that already is this object is left alone.
+ * re-verification then catches an edit and says so); when nothing is at the target yet, the link
+ * is made there directly (a link appears whole, so no rename is needed). A copy where links are
+ * impossible. A target that already is this object is left alone.
  */
 export async function materialize(object: string, target: string, mode: LinkMode): Promise<'cloned' | 'linked' | 'copied' | 'present'> {
   const [src, existing] = await Promise.all([stat(object), lstat(target).catch(() => undefined)]);
   if (existing && existing.isFile() && existing.ino === src.ino && existing.dev === src.dev) return 'present';
+  if (mode === 'hardlink' && !existing && noClones.has(src.dev)) {
+    const linked = await tryLink(object, target).catch((err: NodeJS.ErrnoException) => {
+      // Something appeared at the target meanwhile: replace it the atomic way below.
+      if (err.code === 'EEXIST') return false;
+      throw err;
+    });
+    if (linked) return 'linked';
+  }
   const temp = `${target}.hermetic-${randomBytes(4).toString('hex')}.tmp`;
   try {
     let how: 'cloned' | 'linked' | 'copied' = 'copied';
     if (mode === 'hardlink') {
-      try {
-        await copyFile(object, temp, constants.COPYFILE_FICLONE_FORCE);
-        how = 'cloned';
-      } catch {
-        // No clones on this file system: a hard link (and no half-made clone in its way).
-        await unlink(temp).catch(() => undefined);
-      }
-    }
-    if (mode === 'hardlink' && how !== 'cloned') {
-      try {
-        await link(object, temp);
-        how = 'linked';
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
-      }
+      if (await tryClone(object, temp, src.dev)) how = 'cloned';
+      else if (await tryLink(object, temp)) how = 'linked';
     }
     if (how === 'copied') await copyFile(object, temp, constants.COPYFILE_FICLONE);
     await rename(temp, target);
