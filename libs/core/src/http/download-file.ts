@@ -1,6 +1,5 @@
 import { FileHandle, open } from 'node:fs/promises';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { addAbortSignal } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { Algorithm } from '../checksum/algorithms';
 import { MultiHash } from '../checksum/multi-hash';
@@ -193,30 +192,6 @@ function rateGuard(policy: RetryPolicy, now: () => number = Date.now): (bytes: n
   };
 }
 
-/** A sink that writes each chunk at an explicit offset and hashes it only once it is on disk. */
-function hashingFileSink(file: FileHandle, start: number, hash: MultiHash, onBytes: (n: number) => void): Writable {
-  let position = start;
-  const writeAll = async (buf: Buffer) => {
-    onBytes(buf.length);
-    let done = 0;
-    while (done < buf.length) {
-      const { bytesWritten } = await file.write(buf, done, buf.length - done, position + done);
-      done += bytesWritten;
-    }
-    position += buf.length;
-    hash.update(buf);
-  };
-  return new Writable({
-    highWaterMark: 1 << 20,
-    write(chunk: Buffer, _enc, cb) {
-      writeAll(chunk).then(() => cb(), cb);
-    },
-    writev(chunks, cb) {
-      writeAll(Buffer.concat(chunks.map((c) => c.chunk as Buffer))).then(() => cb(), cb);
-    },
-  });
-}
-
 function describeNetworkError(err: unknown): string {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e.code ?? e.cause?.code;
@@ -224,12 +199,24 @@ function describeNetworkError(err: unknown): string {
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
-/** The file being written and what is known about it across attempts. */
+/**
+ * Bytes gathered before each write: writes of this size cost a fraction of one per network chunk
+ * (~64 KiB), and memory stays this much per download whatever the file size.
+ */
+const WRITE_BUFFER_BYTES = 256 << 10;
+
+/**
+ * The file being written and what is known about it across attempts. Body chunks are gathered in
+ * one fixed buffer and written at explicit offsets; `written` and the hash cover exactly the bytes
+ * in the file, so a resume asks for the rest of what is on disk.
+ */
 class PartialFile {
   hash: MultiHash;
   written = 0;
   /** The ETag or Last-Modified of the bytes so far, when the server lets them be resumed. */
   validator: string | undefined;
+  private readonly buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+  private filled = 0;
 
   constructor(
     readonly handle: FileHandle,
@@ -243,8 +230,37 @@ class PartialFile {
     return this.written > 0 && this.validator ? { range: `bytes=${this.written}-`, 'if-range': this.validator } : undefined;
   }
 
+  /** Takes the next bytes of the body, writing whenever the buffer is full. */
+  async append(chunk: Buffer): Promise<void> {
+    if (this.filled === 0 && chunk.length >= this.buffer.length) return this.writeOut(chunk);
+    for (let offset = 0; offset < chunk.length; ) {
+      const n = chunk.copy(this.buffer, this.filled, offset);
+      this.filled += n;
+      offset += n;
+      if (this.filled === this.buffer.length) await this.flush();
+    }
+  }
+
+  /** Writes what the buffer holds. */
+  async flush(): Promise<void> {
+    if (!this.filled) return;
+    await this.writeOut(this.buffer.subarray(0, this.filled));
+    this.filled = 0;
+  }
+
+  /** Hashes `data` (while it is written: a failed write fails the download) and appends it to the file. */
+  private async writeOut(data: Buffer): Promise<void> {
+    this.hash.update(data);
+    for (let done = 0; done < data.length; ) {
+      const { bytesWritten } = await this.handle.write(data, done, data.length - done, this.written + done);
+      done += bytesWritten;
+    }
+    this.written += data.length;
+  }
+
   /** Drops what was written: the next bytes are the file's first. */
   async reset(): Promise<void> {
+    this.filled = 0;
     if (this.written === 0) return;
     await this.handle.truncate(0);
     this.hash = new MultiHash(this.algorithms);
@@ -288,7 +304,15 @@ async function acceptResponse(
   throw statusError(res, url, !!req.originHeaders && url.origin === new URL(req.url).origin);
 }
 
-/** Streams the body into the file (hashed once on disk), within the size cap and the minimum rate. */
+/** A write that failed, as the attempt error that says so (not retried: the disk will not heal). */
+function diskError(err: unknown, req: DownloadRequest): AttemptError {
+  return new AttemptError(`cannot write ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
+}
+
+/**
+ * Streams the body into the file (hashing it as it is written), within the size cap and the
+ * minimum rate. When the body is cut short, what arrived is kept, so a resume continues after it.
+ */
 async function receiveBody(
   res: Dispatcher.ResponseData,
   part: PartialFile,
@@ -300,20 +324,27 @@ async function receiveBody(
   part.validator = canResume ? (header(res.headers, 'etag') ?? header(res.headers, 'last-modified')) : undefined;
   req.onProgress?.(part.written, total);
   const checkRate = rateGuard(policy);
-  // Counted before the bytes are written: over the cap, nothing more reaches the disk.
-  const sink = hashingFileSink(part.handle, part.written, part.hash, (n) => {
-    if (part.written + n > policy.maxArtifactBytes) throw tooLarge(`over ${policy.maxArtifactBytes} bytes and still sending`, policy);
-    checkRate(n);
-    part.written += n;
-    req.onProgress?.(part.written, total);
-  });
+  if (req.signal) addAbortSignal(req.signal, res.body);
+  let received = part.written;
   try {
-    await pipeline(res.body, sink, { signal: req.signal });
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      // Counted before the bytes are written: over the cap, nothing more reaches the disk.
+      if (received + chunk.length > policy.maxArtifactBytes) throw tooLarge(`over ${policy.maxArtifactBytes} bytes and still sending`, policy);
+      checkRate(chunk.length);
+      received += chunk.length;
+      req.onProgress?.(received, total);
+      await part.append(chunk).catch((err) => {
+        throw diskError(err, req);
+      });
+    }
+    await part.flush().catch((err) => {
+      throw diskError(err, req);
+    });
   } catch (err) {
     if (isAbort(err, req.signal) || err instanceof AttemptError) throw err;
-    if ((err as NodeJS.ErrnoException).syscall === 'write') {
-      throw new AttemptError(`cannot write ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
-    }
+    await part.flush().catch((flushErr) => {
+      throw diskError(flushErr, req);
+    });
     throw new AttemptError(`body cut short after ${part.written} bytes (${describeNetworkError(err)})`, 'truncated', true, { cause: err });
   }
   if (total !== undefined && part.written !== total) {
