@@ -280,6 +280,22 @@ describe('fetchArtifacts', () => {
     expect(warnings).toEqual([`waiting for a.bin, being downloaded by pid ${process.pid}`]);
   });
 
+  it('serves a store hit without the lock (held here by another holder), downloading nothing', async () => {
+    const l = lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]);
+    await run(l);
+    rmSync(join(root, 'out'), { recursive: true });
+    const hits = server.hits('/a.bin');
+    const release = await new ContentStore(join(root, 'store')).lock(l.artifacts[0].checksums);
+    try {
+      const result = await run(l, { waitNoticeMs: 0 });
+      expect(result.summary).toMatchObject({ fromStore: 1, downloaded: 0 });
+      expect(server.hits('/a.bin')).toBe(hits);
+      expect(readFileSync(join(root, 'out/deps/generic/a.bin')).equals(a)).toBe(true);
+    } finally {
+      await release();
+    }
+  });
+
   it('caps an artifact at HERMETIC_MAX_ARTIFACT_SIZE: a clear error, nothing left behind', async () => {
     const settings = (env: NodeJS.ProcessEnv) => resolveFetchSettings([], { env, baseDir: root, defaultStoreDir: join(root, 'store') });
     const err: HermeticError = await run(lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]), {

@@ -233,7 +233,7 @@ class PartialFile {
   /** Takes the next bytes of the body, writing whenever the buffer is full. */
   async append(chunk: Buffer): Promise<void> {
     if (this.filled === 0 && chunk.length >= this.buffer.length) return this.writeOut(chunk);
-    for (let offset = 0; offset < chunk.length; ) {
+    for (let offset = 0; offset < chunk.length;) {
       const n = chunk.copy(this.buffer, this.filled, offset);
       this.filled += n;
       offset += n;
@@ -251,7 +251,7 @@ class PartialFile {
   /** Hashes `data` (while it is written: a failed write fails the download) and appends it to the file. */
   private async writeOut(data: Buffer): Promise<void> {
     this.hash.update(data);
-    for (let done = 0; done < data.length; ) {
+    for (let done = 0; done < data.length;) {
       const { bytesWritten } = await this.handle.write(data, done, data.length - done, this.written + done);
       done += bytesWritten;
     }
