@@ -56,6 +56,7 @@ export type Origin = 'download' | 'store';
  */
 export class FetchRun {
   private ownDispatcher: Dispatcher | undefined;
+  private readonly madeDirs = new Map<string, Promise<void>>();
 
   constructor(private readonly s: FetchRunSettings) {}
 
@@ -79,8 +80,8 @@ export class FetchRun {
   async fetch(p: Planned): Promise<{ origin: Origin; size: number }> {
     const label = describe(p.artifact);
     try {
-      if (p.artifact.filename.includes('/')) await mkdirInside(this.s.generic.dir, this.s.generic.real, dirname(p.artifact.filename), label);
-      if (p.mavenPath) await mkdirInside(this.s.maven.dir, this.s.maven.real, dirname(p.mavenPath), label);
+      if (p.artifact.filename.includes('/')) await this.makeDir(this.s.generic, dirname(p.artifact.filename), label);
+      if (p.mavenPath) await this.makeDir(this.s.maven, dirname(p.mavenPath), label);
       const hit = await this.fromStore(p);
       if (hit) return hit;
       const release = await this.lockAnnounced(p);
@@ -92,6 +93,22 @@ export class FetchRun {
     } catch (err) {
       throw asHermeticError(err, label, (e) => attemptToError(this.s.lockfile, p, e));
     }
+  }
+
+  /**
+   * Makes a folder below an output root, refusing links out of it; each folder is checked once per
+   * run (10,000 artifacts in one folder were 10,000 walks).
+   */
+  private makeDir(root: PlaceDir, relDir: string, label: string): Promise<void> {
+    const key = join(root.dir, relDir);
+    let made = this.madeDirs.get(key);
+    if (!made) {
+      made = mkdirInside(root.dir, root.real, relDir, label);
+      // A failure is the artifact's own: the next artifact in that folder checks again.
+      made.catch(() => this.madeDirs.delete(key));
+      this.madeDirs.set(key, made);
+    }
+    return made;
   }
 
   /**
