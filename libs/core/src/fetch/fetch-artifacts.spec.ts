@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { getMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -278,6 +279,31 @@ describe('fetchArtifacts', () => {
     await release();
     await fetching;
     expect(warnings).toEqual([`waiting for a.bin, being downloaded by pid ${process.pid}`]);
+  });
+
+  it('lets one abort signal carry 16 downloads at once without passing its listener limit (no leak warning)', async () => {
+    const bodies = Array.from({ length: 16 }, (_, i) => randomBytes(20_000 + i));
+    bodies.forEach((body, i) => server.route(`/many-${i}.bin`, slowBody(body, 4, 5)));
+    // Node warns ("possible EventTarget memory leak") when more listeners are attached at once than
+    // the signal's limit: count them as the downloads attach and detach them.
+    const signal = new AbortController().signal;
+    let attached = 0;
+    let peak = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args: Parameters<AbortSignal['addEventListener']>) => {
+      peak = Math.max(peak, ++attached);
+      add(...args);
+    };
+    signal.removeEventListener = (...args: Parameters<AbortSignal['removeEventListener']>) => {
+      attached--;
+      remove(...args);
+    };
+    const l = lockfile(bodies.map((body, i) => ({ path: `/many-${i}.bin`, checksum: `sha256:${sha256(body)}` })));
+    const result = await run(l, { concurrency: 16, signal });
+    expect(result.summary.downloaded).toBe(16);
+    expect(peak).toBeGreaterThan(10);
+    expect(getMaxListeners(signal)).toBeGreaterThanOrEqual(peak);
   });
 
   it('serves a store hit without the lock (held here by another holder), downloading nothing', async () => {

@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
@@ -198,6 +199,9 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   const recordName = options.recordName ?? 'fetch';
   for (const w of lockfile.warnings) reporter.warn(formatDiagnostic(w));
 
+  // Every download in flight listens to the caller's signal (its request, its body, a retry's wait):
+  // above Node's default of 10 listeners a --concurrency 16 run printed a "possible leak" warning.
+  if (options.signal) setMaxListeners(Math.max(getMaxListeners(options.signal), concurrency * 4 + 10), options.signal);
   const planned = plan(lockfile, artifacts, { mirrors: options.mirrors ?? [], netrc: options.netrc, env, mavenLayout: options.mavenLayout });
   checkHosts(lockfile, planned, options.hosts);
   await checkCrossTargetCollisions(lockfile, artifacts, options.outputDir, recordName);
