@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { keepWasmOnBaselineCompiler } from '../http/baseline-wasm';
 import { runCli } from './run-cli';
 
 /** Default store of the CLI outside a workspace: the user's cache directory. */
 function defaultCliStore(env: NodeJS.ProcessEnv): string {
   return env.HERMETIC_STORE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hermetic', 'store');
 }
+
+keepWasmOnBaselineCompiler();
 
 const controller = new AbortController();
 let interrupts = 0;
