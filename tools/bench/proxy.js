@@ -151,7 +151,8 @@ async function proxyBench() {
     await direct.close();
     await proxied.close();
   } finally {
-    for (const c of [plain, tls, service]) c.kill();
+    // The service logs its shutdown into work/: let every process exit before that folder goes.
+    await Promise.all([plain, tls, service].map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve() : (c.once('exit', resolve), c.kill())))));
     rmSync(work, { recursive: true, force: true });
   }
   return rows;

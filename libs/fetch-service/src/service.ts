@@ -77,10 +77,26 @@ export class FetchService {
 
   constructor(private readonly options: FetchServiceOptions) {}
 
+  private logFileFailed = false;
+
+  /**
+   * Appends a line to the log. Logging never stops the service: a log file that cannot be written
+   * (its folder removed under a running service, a full disk) is said once on stderr, which then
+   * takes the lines (before, SIGTERM's "shutting down" line threw, and the service died with a stack).
+   */
   readonly log = (line: string): void => {
     const text = `${new Date().toISOString()} ${line}\n`;
-    if (this.options.logFile) appendFileSync(this.options.logFile, text);
-    else process.stdout.write(text);
+    const file = this.options.logFile;
+    if (file && !this.logFileFailed) {
+      try {
+        appendFileSync(file, text);
+        return;
+      } catch (err) {
+        this.logFileFailed = true;
+        process.stderr.write(`fetch service: cannot write its log ${file} (${(err as Error).message}); logging to stderr from now on\n`);
+      }
+    }
+    (file ? process.stderr : process.stdout).write(text);
   };
 
   async start(): Promise<this> {
