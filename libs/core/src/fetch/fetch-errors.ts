@@ -47,7 +47,8 @@ export function mismatchError(
   if (contentType && /text\/html/i.test(contentType)) {
     hints.push('the server answered with an HTML page: probably a login or error page, not the file; check the URL and auth');
   }
-  const where = `${lockfile.path}${a.checksumLine ? ` line ${a.checksumLine}` : ''}`;
+  const line = lockfile.checksumLine?.(a.index);
+  const where = `${lockfile.path}${line ? ` line ${line}` : ''}`;
   hints.push(`if the new file is the one you want, update the checksum of ${describe(a)} in ${where}${updateCommand ? `, or run ${updateCommand}` : ''}`);
   return new HermeticError('ChecksumVerificationFailed', `${describe(a)}: checksum mismatch: ${lines.join('; ')}`, { hints });
 }

@@ -4,12 +4,12 @@ import { HermeticError, LockfileError } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
 import { MAX_NESTING, nestingDepth } from './resource-limits';
 import { DiagnosticSink } from './diagnostics';
-import { reportDuplicates } from './duplicates';
-import { ARTIFACT_SCHEMAS, KNOWN_MAVEN_ATTRIBUTES, topLevelSchema } from './schema';
-import { Artifact, Lockfile, LockfileVersion } from './types';
-import { validateMavenArtifact, validateUrlArtifact } from './validate-artifact';
-import { YamlPath, YamlSource } from './yaml-source';
+import { topLevelSchema } from './schema';
+import { Lockfile, LockfileVersion } from './types';
+import { allowedKeys, validateArtifacts } from './validate-artifacts';
+import { YamlSource } from './yaml-source';
 import { reportZodIssues } from './zod-issues';
+import { parseCleanLockfile } from './parse-clean-lockfile';
 
 export { LOCKFILE_NAME };
 
@@ -23,24 +23,6 @@ export interface ParseLockfileOptions {
   displayPath?: string;
   /** How the caller names the setting that points at the lockfile, for fixes (default "the 'lockfile' option"). */
   setting?: string;
-}
-
-/** Allowed keys of an artifact and of its nested mappings, for "unknown field" fixes. */
-function artifactKeys(isMaven: boolean, version: LockfileVersion): (path: YamlPath) => readonly string[] | undefined {
-  const common = isMaven ? ['type', 'checksum', 'filename', 'attributes'] : ['download_url', 'checksum', 'filename'];
-  const keys = version === '2.0' ? [...common, 'auth'] : common;
-  return (path) => (path.length === 2 ? keys : allowedKeys(path));
-}
-
-function allowedKeys(path: YamlPath): readonly string[] | undefined {
-  const last = path[path.length - 1];
-  if (path.length === 0) return ['metadata', 'artifacts'];
-  if (last === 'metadata') return ['version'];
-  if (last === 'auth') return ['basic', 'bearer'];
-  if (last === 'basic') return ['username', 'password'];
-  if (last === 'bearer') return ['header', 'value'];
-  if (last === 'attributes') return KNOWN_MAVEN_ATTRIBUTES;
-  return undefined;
 }
 
 /**
@@ -80,45 +62,6 @@ function withAssumedVersion(data: unknown, version: LockfileVersion): unknown {
   const d = data as Record<string, unknown>;
   const metadata = d.metadata !== null && typeof d.metadata === 'object' && !Array.isArray(d.metadata) ? d.metadata : {};
   return { ...d, metadata: { ...metadata, version } };
-}
-
-function validateArtifact(item: unknown, index: number, version: LockfileVersion, sink: DiagnosticSink, env: NodeJS.ProcessEnv | false): Artifact | undefined {
-  const base: YamlPath = ['artifacts', index];
-  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-    sink.error(base, 'each artifact must be a mapping', "give 'download_url' and 'checksum', or 'type: maven' with 'attributes'");
-    return undefined;
-  }
-  const raw = item as Record<string, unknown>;
-  if ('type' in raw && raw.type !== 'maven') {
-    sink.error([...base, 'type'], `unknown artifact type ${JSON.stringify(raw.type)}`, "use 'type: maven', or leave 'type' out for a plain URL artifact");
-    return undefined;
-  }
-  if (version === '1.0' && 'auth' in raw) {
-    sink.error([...base, 'auth'], '\'auth\' needs lockfile version "2.0"', 'set metadata.version: "2.0"', { key: true });
-  }
-  const isMaven = raw.type === 'maven';
-  if (isMaven && 'download_url' in raw) {
-    sink.error(
-      [...base, 'download_url'],
-      "a Maven artifact has no 'download_url'; its URL comes from 'attributes'",
-      "remove 'download_url', or remove 'type: maven' for a plain URL artifact",
-      { key: true },
-    );
-    return undefined;
-  }
-  const schema = isMaven ? ARTIFACT_SCHEMAS[version].maven : ARTIFACT_SCHEMAS[version].url;
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    // `auth` under "1.0" was reported above with a better fix.
-    const issues = parsed.error.issues
-      .map((i) => (i.code === 'unrecognized_keys' && version === '1.0' ? { ...i, keys: i.keys.filter((k) => !(k === 'auth' && i.path.length === 0)) } : i))
-      .filter((i) => i.code !== 'unrecognized_keys' || i.keys.length > 0);
-    reportZodIssues(sink, issues, base, raw, artifactKeys(isMaven, version));
-  }
-  // Semantic checks run even when the shape is wrong, so every problem is reported in one pass.
-  const ctx = { index, sink, env };
-  const artifact = isMaven ? validateMavenArtifact(raw, ctx) : validateUrlArtifact(raw, ctx);
-  return parsed.success ? artifact : undefined;
 }
 
 /** A lockfile problem with no place in the document (it is about the whole file). */
@@ -171,11 +114,11 @@ function expand(source: YamlSource, file: string): unknown {
 }
 
 /**
- * Parses and validates a lockfile's text. Throws {@link LockfileError} listing every problem with
- * its line and column, pointer and fix; returns the lockfile with warnings otherwise.
+ * The thorough parse: the YAML document with every node's position, so each problem is reported
+ * at its line and column. Throws {@link LockfileError} listing every problem; returns the lockfile
+ * with warnings otherwise.
  */
-export function parseLockfile(text: string, file: string, options: ParseLockfileOptions = {}): Lockfile {
-  const env = options.env === undefined ? process.env : options.env;
+export function parseWithPositions(text: string, file: string, env: NodeJS.ProcessEnv | false): Lockfile {
   const { source, sink } = readDocument(text, file);
   const checked = checkVersion(source, sink);
   if (!checked) throw new LockfileError(file, sink.items);
@@ -186,15 +129,20 @@ export function parseLockfile(text: string, file: string, options: ParseLockfile
     reportZodIssues(sink, top.error.issues, [], data, allowedKeys);
     throw new LockfileError(file, sink.items);
   }
-  const artifacts: Artifact[] = [];
-  top.data.artifacts.forEach((item, index) => {
-    const artifact = validateArtifact(item, index, version, sink, env);
-    const line = source.locate(['artifacts', index, 'checksum'])?.line;
-    if (artifact) artifacts.push(line === undefined ? artifact : { ...artifact, checksumLine: line });
-  });
-  if (!sink.errorCount) reportDuplicates(artifacts, sink);
+  const artifacts = validateArtifacts(top.data.artifacts, version, sink, env);
   if (sink.errorCount) throw new LockfileError(file, sink.items);
-  return { path: file, version, artifacts, warnings: sink.warnings };
+  return { path: file, version, artifacts, warnings: sink.warnings, checksumLine: (index) => source.locate(['artifacts', index, 'checksum'])?.line };
+}
+
+/**
+ * Parses and validates a lockfile's text. Throws {@link LockfileError} listing every problem with
+ * its line and column, pointer and fix; returns the lockfile with warnings otherwise. A lockfile
+ * without a problem or warning takes the quick path (see `parseCleanLockfile`), anything else the
+ * thorough one, which alone decides what is wrong and where.
+ */
+export function parseLockfile(text: string, file: string, options: ParseLockfileOptions = {}): Lockfile {
+  const env = options.env === undefined ? process.env : options.env;
+  return parseCleanLockfile(text, file, env) ?? parseWithPositions(text, file, env);
 }
 
 /**

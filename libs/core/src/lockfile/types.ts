@@ -25,8 +25,6 @@ interface ArtifactBase {
   /** Normalised URL the artifact comes from, fragment included (as upstream records it). */
   readonly url: string;
   readonly auth?: AuthSpec;
-  /** The line of its `checksum` in the lockfile (1-based), for messages that send the user there. */
-  readonly checksumLine?: number;
 }
 
 /** A plain URL artifact (`download_url`). */
@@ -63,4 +61,9 @@ export interface Lockfile {
   readonly artifacts: readonly Artifact[];
   /** Non-fatal findings (weak algorithms, unknown Maven attributes, empty env vars). */
   readonly warnings: readonly Diagnostic[];
+  /**
+   * The line (1-based) of artifact `index`'s `checksum`, for messages that send the user there;
+   * found on demand (a clean lockfile is parsed without positions).
+   */
+  readonly checksumLine?: (index: number) => number | undefined;
 }

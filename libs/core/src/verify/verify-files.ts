@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Algorithm } from '../checksum/algorithms';
 import { hashFileSync } from '../checksum/multi-hash';
@@ -39,15 +39,18 @@ function hashInline(path: string, algorithms: readonly Algorithm[]): HashAnswer 
   }
 }
 
-/** The files' total size; a file that cannot be stat'ed counts as nothing (hashing it reports why). */
-async function totalSize(files: readonly FileToVerify[]): Promise<number> {
-  const sizes = await mapLimit(files, 16, (f) =>
-    stat(f.path).then(
-      (s) => s.size,
-      () => 0,
-    ),
-  );
-  return sizes.reduce((a, b) => a + b, 0);
+/**
+ * The files' total size, up to `limit` (enough to choose how to hash); a file that cannot be
+ * stat'ed counts as nothing (hashing it reports why). Synchronous stats: microseconds each, where
+ * 10,000 asynchronous ones queue through the thread pool.
+ */
+function totalSize(files: readonly FileToVerify[], limit: number): number {
+  let total = 0;
+  for (const f of files) {
+    total += statSync(f.path, { throwIfNoEntry: false })?.size ?? 0;
+    if (total >= limit) break;
+  }
+  return total;
 }
 
 /**
@@ -57,7 +60,8 @@ async function totalSize(files: readonly FileToVerify[]): Promise<number> {
  */
 export async function verifyFiles(files: readonly FileToVerify[], options: { threads?: number; inlineBelowBytes?: number } = {}): Promise<VerifyProblem[]> {
   if (!files.length) return [];
-  const inline = (await totalSize(files)) < (options.inlineBelowBytes ?? INLINE_HASH_BYTES);
+  const limit = options.inlineBelowBytes ?? INLINE_HASH_BYTES;
+  const inline = totalSize(files, limit) < limit;
   const hash = inline
     ? async (path: string, algorithms: readonly Algorithm[]) => hashInline(path, algorithms)
     : (path: string, algorithms: readonly Algorithm[]) => (pool ??= new HashPool(availableParallelism())).hash(path, algorithms);

@@ -34,7 +34,7 @@ export async function verifyOutputs(
   // Files unchanged since they were last verified are not hashed again (see VerifiedCache); not a
   // `.json`, so no reader of fetch records takes it for one.
   const cache = await VerifiedCache.open(join(outputDir, RECORD_DIR, 'verified.cache'));
-  const stamps = await Promise.all(files.map((f) => VerifiedCache.stamp(f.path, f.checksums.map(checksumKey).join(','))));
+  const stamps = files.map((f) => VerifiedCache.stamp(f.path, f.checksums.map(checksumKey).join(',')));
   const toHash = files.filter((f, i) => !cache.isVerified(f.path, stamps[i]));
   const problems = await verifyFiles(toHash, options);
   const bad = new Set(problems.map((p) => p.path));
