@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Dispatcher } from 'undici';
@@ -191,7 +191,8 @@ export class FetchRun {
       await this.place(p, await store.admit(temp, a.checksums));
       return result.size;
     } finally {
-      await rm(temp, { force: true });
+      // Gone already when admitted (renamed into the store); here for failures.
+      rmSync(temp, { force: true });
     }
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { link, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { sleep } from '../http/retry-policy';
 
@@ -46,7 +47,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   let told = false;
   for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
     if (options.signal?.aborted) throw options.signal.reason;
-    if (await tryCreate(path, ownerText(token))) return holdWithHeartbeat(path, token, staleMs);
+    if (tryCreate(path, ownerText(token))) return holdWithHeartbeat(path, token, staleMs);
     const [owner, info] = await Promise.all([readFile(path, 'utf8').catch(() => undefined), stat(path).catch(() => undefined)]);
     if (owner === undefined || !info) continue; // Released meanwhile: try again at once.
     // An empty file is a lock being written right now; it is stale only by age.
@@ -62,19 +63,25 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   }
 }
 
-async function tryCreate(path: string, owner: string): Promise<boolean> {
+/**
+ * Creates the lock file with its owner, or says another holder has it. Synchronous, like the
+ * release: three metadata calls take microseconds, where each asynchronous one is a thread-pool
+ * round trip, and every download takes and releases a lock.
+ */
+function tryCreate(path: string, owner: string): boolean {
+  let fd: number;
   try {
-    const handle = await open(path, 'wx');
-    try {
-      await handle.writeFile(owner);
-    } finally {
-      await handle.close();
-    }
-    return true;
+    fd = openSync(path, 'wx');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
   }
+  try {
+    writeSync(fd, owner);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
 /** Removes the lock at `path` if it is still the one that said `owner`; puts back a fresh one moved by mistake. */
@@ -106,7 +113,12 @@ function holdWithHeartbeat(path: string, token: string, staleMs: number): () => 
   return async () => {
     clearInterval(timer);
     // Only our own lock: if it was broken and re-taken, the file is someone else's now.
-    const owner = await readFile(path, 'utf8').catch(() => undefined);
-    if (owner?.endsWith(`:${token}`)) await unlink(path).catch(() => undefined);
+    let owner: string | undefined;
+    try {
+      owner = readFileSync(path, 'utf8');
+      if (owner.endsWith(`:${token}`)) unlinkSync(path);
+    } catch {
+      // Gone already (broken as stale by another waiter): nothing to release.
+    }
   };
 }
