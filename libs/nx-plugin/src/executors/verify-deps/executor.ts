@@ -1,6 +1,10 @@
 import { PromiseExecutor } from '../../utils/devkit';
 import { log } from '../../utils/task-log';
-import { describeError, readLockfile, verifyOutputs } from '@hermetic/core';
+// The entry points it needs, not the package's main one (which loads the downloader, store and SBOM
+// writer): this task runs on every warm fetch-deps.
+import { describeError } from '@hermetic/core/errors';
+import { readLockfile } from '@hermetic/core/lockfile';
+import { verifyOutputs } from '@hermetic/core/verify';
 import { relative } from 'node:path';
 import { resolveProjectPaths } from '../../utils/project-paths';
 import { VerifyDepsExecutorSchema } from './schema';
