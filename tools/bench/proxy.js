@@ -79,9 +79,13 @@ async function proxyBench() {
   });
   const [httpPort, httpsPort] = [await firstLine(plain), await firstLine(tls)];
   const cfg = join(work, 'fs');
+  // BENCH_PROFILE_DIR=<dir>: a CPU profile of the service (written when it stops), to see where a
+  // proxied request's time goes.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const service = startProcess(
     process.execPath,
     [
+      ...profile,
       join(REPO, 'libs/fetch-service/bin/hermetic-fetch-service.js'),
       '--config',
       cfg,
