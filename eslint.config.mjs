@@ -61,7 +61,10 @@ export default tseslint.config(
         {
           paths: [{ name: '@hermetic/fetch-service', message: 'import @hermetic/fetch-service/client: the plugin must not load the proxy' }],
           patterns: [
-            { group: ['@hermetic/core/*', '!@hermetic/core/lockfile', '!@hermetic/core/layout'], message: 'use the public entry points of @hermetic/core' },
+            {
+              group: ['@hermetic/core/*', '!@hermetic/core/lockfile', '!@hermetic/core/layout', '!@hermetic/core/errors', '!@hermetic/core/verify'],
+              message: 'use the public entry points of @hermetic/core',
+            },
           ],
         },
       ],

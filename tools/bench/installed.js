@@ -142,7 +142,7 @@ async function warmInstalled(root) {
       'warm fetch-deps, installed, 100 artifacts',
       `${deps.toFixed(2)} s`,
       `${base.toFixed(2)} s (Nx, cached no-op)`,
-      `+${pct.toFixed(0)} % (goal <= +10 %)`,
+      `${pct >= 0 ? '+' : ''}${pct.toFixed(0)} % (goal <= +10 %)`,
       '',
       '',
     ];

@@ -68,7 +68,7 @@ async function warmBench() {
       name,
       `${t.toFixed(2)} s`,
       `${b.toFixed(2)} s (Nx, cached no-op)`,
-      `+${(((t - b) / b) * 100).toFixed(0)} % (goal <= +10 %)`,
+      `${t >= b ? '+' : ''}${(((t - b) / b) * 100).toFixed(0)} % (goal <= +10 %)`,
       '',
       '',
     ];
