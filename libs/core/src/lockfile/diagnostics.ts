@@ -1,5 +1,6 @@
 import { Diagnostic } from '../errors';
-import { formatPointer, YamlPath, YamlSource } from './yaml-source';
+import { formatPointer, YamlPath } from './yaml-path';
+import type { YamlSource } from './yaml-source';
 
 /** Collects diagnostics for one lockfile, each placed at its line and column. */
 export class DiagnosticSink {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { LockfileError } from '../errors';
 import { parseCleanLockfile } from './parse-clean-lockfile';
-import { parseLockfile, parseWithPositions } from './parse-lockfile';
+import { parseLockfile } from './parse-lockfile';
+import { parseWithPositions } from './parse-with-positions';
 
 const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
 /** Plain scalars that YAML schemas disagree about (numbers, booleans, nulls in their many spellings). */

@@ -6,7 +6,7 @@ import { AuthInput, KNOWN_MAVEN_ATTRIBUTES, MavenArtifactInput, UrlArtifactInput
 import { checkTargetFilename, targetNameWarnings } from './target-path';
 import { Artifact, AuthSpec, MavenCoordinates } from './types';
 import { checkHttpUrl, lastPathSegment } from './url';
-import { YamlPath } from './yaml-source';
+import { YamlPath } from './yaml-path';
 
 /** What semantic validation of one artifact needs besides the artifact. */
 export interface ArtifactContext {

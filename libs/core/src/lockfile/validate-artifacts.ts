@@ -3,7 +3,7 @@ import { reportDuplicates } from './duplicates';
 import { ARTIFACT_SCHEMAS, KNOWN_MAVEN_ATTRIBUTES } from './schema';
 import { Artifact, LockfileVersion } from './types';
 import { validateMavenArtifact, validateUrlArtifact } from './validate-artifact';
-import { YamlPath } from './yaml-source';
+import { YamlPath } from './yaml-path';
 import { reportZodIssues } from './zod-issues';
 
 /*

@@ -1,7 +1,8 @@
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 
-/** A path into a YAML document: mapping keys and sequence indexes. */
-export type YamlPath = ReadonlyArray<string | number>;
+import { YamlPath } from './yaml-path';
+
+export { formatPointer, YamlPath } from './yaml-path';
 
 /** A parsed YAML document that can say where any value of it was written. */
 export class YamlSource {
@@ -54,9 +55,4 @@ export class YamlSource {
     const range = node?.range;
     return range ? this.text.slice(range[0], range[1]).trim() : undefined;
   }
-}
-
-/** `artifacts[2].attributes.version` for `['artifacts', 2, 'attributes', 'version']`. */
-export function formatPointer(path: YamlPath): string {
-  return path.reduce<string>((acc, step) => (typeof step === 'number' ? `${acc}[${step}]` : acc ? `${acc}.${step}` : step), '');
 }

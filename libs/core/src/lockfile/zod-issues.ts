@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { DiagnosticSink } from './diagnostics';
-import { YamlPath, YamlSource } from './yaml-source';
+import { YamlPath } from './yaml-path';
+import type { YamlSource } from './yaml-source';
 
 /** Allowed keys per kind of mapping, for "unknown field" fixes. */
 export interface AllowedKeys {
