@@ -4,7 +4,7 @@ import { MAX_NESTING, nestingDepth } from './resource-limits';
 import { topLevelSchema } from './schema';
 import { Lockfile } from './types';
 import { validateArtifacts } from './validate-artifacts';
-import type { YamlSource } from './yaml-source';
+import { YamlSource } from './yaml-source';
 
 /**
  * An anchor, alias or tag (`&a`, `*a`, `!tag`) where a YAML node starts: js-yaml expands aliases
@@ -44,10 +44,6 @@ export function parseCleanLockfile(text: string, file: string, env: NodeJS.Proce
     artifacts,
     warnings: [],
     // The yaml library is loaded only if a message needs a line.
-    checksumLine: (index) => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      source ??= new (require('./yaml-source') as typeof import('./yaml-source')).YamlSource(text);
-      return source.locate(['artifacts', index, 'checksum'])?.line;
-    },
+    checksumLine: (index) => (source ??= new YamlSource(text)).locate(['artifacts', index, 'checksum'])?.line,
   };
 }

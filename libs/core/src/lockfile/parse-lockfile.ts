@@ -3,7 +3,7 @@ import { HermeticError } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
 import { Lockfile } from './types';
 import { parseCleanLockfile } from './parse-clean-lockfile';
-import type * as Thorough from './parse-with-positions';
+import { parseWithPositions } from './parse-with-positions';
 
 export { LOCKFILE_NAME };
 
@@ -27,9 +27,8 @@ export interface ParseLockfileOptions {
  */
 export function parseLockfile(text: string, file: string, options: ParseLockfileOptions = {}): Lockfile {
   const env = options.env === undefined ? process.env : options.env;
-  // The thorough parse (and the yaml library, ~55 ms to load) only when the quick one declines.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return parseCleanLockfile(text, file, env) ?? (require('./parse-with-positions') as typeof Thorough).parseWithPositions(text, file, env);
+  // The thorough parse (and the yaml library it loads, see yamlLibrary) only when the quick one declines.
+  return parseCleanLockfile(text, file, env) ?? parseWithPositions(text, file, env);
 }
 
 /**

@@ -1,11 +1,10 @@
-import { isMap, isScalar } from 'yaml';
 import { LockfileError } from '../errors';
 import { DiagnosticSink } from './diagnostics';
 import { MAX_NESTING, nestingDepth } from './resource-limits';
 import { topLevelSchema } from './schema';
 import { Lockfile, LockfileVersion } from './types';
 import { allowedKeys, validateArtifacts } from './validate-artifacts';
-import { YamlSource } from './yaml-source';
+import { yamlLibrary, YamlSource } from './yaml-source';
 import { reportZodIssues } from './zod-issues';
 
 /*
@@ -20,6 +19,7 @@ import { reportZodIssues } from './zod-issues';
  * Undefined only when the document is not a mapping at all.
  */
 function checkVersion(source: YamlSource, sink: DiagnosticSink): { valid: boolean; assumed: LockfileVersion } | undefined {
+  const { isMap, isScalar } = yamlLibrary();
   const root = source.doc.contents;
   if (!isMap(root)) {
     sink.error([], 'a lockfile must be a mapping with metadata and artifacts', 'start with:\nmetadata:\n  version: "2.0"\nartifacts: []');
@@ -82,7 +82,7 @@ function readDocument(text: string, file: string): { source: YamlSource; sink: D
     });
   }
   if (sink.errorCount) throw new LockfileError(file, sink.items);
-  if (source.doc.contents === null || (isScalar(source.doc.contents) && source.doc.contents.value === null)) {
+  if (source.doc.contents === null || (yamlLibrary().isScalar(source.doc.contents) && source.doc.contents.value === null)) {
     throw fileProblem(file, 'lockfile is empty', 'start with:\nmetadata:\n  version: "2.0"\nartifacts: []');
   }
   return { source, sink };

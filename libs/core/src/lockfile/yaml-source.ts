@@ -1,4 +1,14 @@
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+
+/**
+ * The yaml library, loaded on first use (~35-55 ms): only the thorough parse and lockfile edits
+ * need it, a clean lockfile's quick parse does not. A runtime require of the package, not of a
+ * module of ours: Nx removes its TypeScript hook after loading an executor from sources, so a
+ * late require of a `.ts` file fails there.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const yamlLibrary = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 import { YamlPath } from './yaml-path';
 
@@ -7,12 +17,12 @@ export { formatPointer, YamlPath } from './yaml-path';
 /** A parsed YAML document that can say where any value of it was written. */
 export class YamlSource {
   readonly doc: Document.Parsed;
-  private readonly lines = new LineCounter();
+  private readonly lines: LineCounter = new (yamlLibrary().LineCounter)();
 
   constructor(readonly text: string) {
     // The core schema keeps `sha256:…` strings as strings and reads `1.0` as a number, so type
     // checks can reject numbers in string fields as Hermeto does; duplicate keys are errors.
-    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false, schema: 'core' });
+    this.doc = yamlLibrary().parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false, schema: 'core' });
   }
 
   /** 1-based line and column of a character offset. */
@@ -26,6 +36,7 @@ export class YamlSource {
    * missing field is reported at the mapping that lacks it). With `key`, the key node of the last step.
    */
   nodeAt(path: YamlPath, options: { key?: boolean } = {}): Node | undefined {
+    const { isMap, isPair, isScalar, isSeq } = yamlLibrary();
     let node: unknown = this.doc.contents;
     for (let i = 0; i < path.length; i++) {
       const step = path[i];
