@@ -43,6 +43,11 @@ export function compareDigests(expected: readonly Checksum[], actual: Map<Algori
   return mismatches;
 }
 
+/** Feeds the rest of an open file to `hash`, reading into `buffer`. */
+function readAllSync(fd: number, hash: MultiHash, buffer: Buffer): void {
+  for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+}
+
 /**
  * Files up to this size are hashed with synchronous reads: each asynchronous call is a round trip
  * through libuv's thread pool (~0.1 ms on a busy 2-core machine), four of them per file, where
@@ -58,9 +63,8 @@ export async function hashFile(path: string, algorithms: Iterable<Algorithm>): P
   try {
     const size = fstatSync(fd).size;
     if (size <= SMALL_FILE_BYTES) {
-      const buffer = Buffer.allocUnsafe(size + 1);
       // Read to the end, whatever the size was when it was stat'ed.
-      for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+      readAllSync(fd, hash, Buffer.allocUnsafe(size + 1));
       return { digests: hash.digests(), size: hash.size };
     }
     streamed = true;
@@ -85,7 +89,7 @@ export function hashFileSync(
   const hash = new MultiHash(algorithms);
   const fd = openSync(path, 'r');
   try {
-    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+    readAllSync(fd, hash, buffer);
   } finally {
     closeSync(fd);
   }

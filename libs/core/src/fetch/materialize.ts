@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants, linkSync, lstatSync, statSync } from 'node:fs';
-import { copyFile, link, rename, unlink } from 'node:fs/promises';
+import { copyFile, rename, unlink } from 'node:fs/promises';
 
 /** How store objects reach the output directory. */
 export type LinkMode = 'hardlink' | 'copy';
@@ -25,13 +25,17 @@ async function tryClone(object: string, temp: string, dev: number): Promise<bool
   }
 }
 
-/** A hard link, or false where the file system refuses one. */
-async function tryLink(object: string, path: string): Promise<boolean> {
+/**
+ * A hard link (synchronous: a metadata call of microseconds), or false where the file system
+ * refuses one or something is at `path` already (then the caller goes the temporary-name way).
+ */
+function tryLink(object: string, path: string): boolean {
   try {
-    await link(object, path);
+    linkSync(object, path);
     return true;
   } catch (err) {
-    if (NO_LINK.has((err as NodeJS.ErrnoException).code ?? '')) return false;
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST' || NO_LINK.has(code)) return false;
     throw err;
   }
 }
@@ -52,22 +56,14 @@ export async function materialize(object: string, target: string, mode: LinkMode
   const src = statSync(object);
   const existing = lstatSync(target, { throwIfNoEntry: false });
   if (existing && existing.isFile() && existing.ino === src.ino && existing.dev === src.dev) return 'present';
-  if (mode === 'hardlink' && !existing && noClones.has(src.dev)) {
-    try {
-      linkSync(object, target);
-      return 'linked';
-    } catch (err) {
-      // Something appeared at the target meanwhile (replaced the atomic way below), or no links here.
-      const code = (err as NodeJS.ErrnoException).code ?? '';
-      if (code !== 'EEXIST' && !NO_LINK.has(code)) throw err;
-    }
-  }
+  // Something may appear at the target meanwhile: then it is replaced the atomic way below.
+  if (mode === 'hardlink' && !existing && noClones.has(src.dev) && tryLink(object, target)) return 'linked';
   const temp = `${target}.hermetic-${randomBytes(4).toString('hex')}.tmp`;
   try {
     let how: 'cloned' | 'linked' | 'copied' = 'copied';
     if (mode === 'hardlink') {
       if (await tryClone(object, temp, src.dev)) how = 'cloned';
-      else if (await tryLink(object, temp)) how = 'linked';
+      else if (tryLink(object, temp)) how = 'linked';
     }
     if (how === 'copied') await copyFile(object, temp, constants.COPYFILE_FICLONE);
     await rename(temp, target);

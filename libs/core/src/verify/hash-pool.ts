@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Algorithm } from '../checksum/algorithms';
-import type { HashAnswer, HashJob } from './hash-worker';
+import type { HashAnswer, HashJob } from './hash-job';
 
 /**
  * A hashing worker: the compiled `hash-worker.js` in the installed package, or, running from this

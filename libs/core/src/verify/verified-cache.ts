@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { writeAtomically } from '../fs/write-atomically';
 
@@ -25,12 +25,8 @@ export class VerifiedCache {
     return cache;
   }
 
-  /**
-   * A file's identity now, with what it must match; undefined when it cannot be read. Synchronous:
-   * a stat takes microseconds, where 10,000 asynchronous ones queue through the thread pool.
-   */
-  static stamp(path: string, checksums: string): string | undefined {
-    const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+  /** A file's identity (its `stat`, with bigint times), with what it must match; undefined when it cannot be read. */
+  static stamp(s: BigIntStats | undefined, checksums: string): string | undefined {
     return s?.isFile() ? [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs, checksums].join(':') : undefined;
   }
 

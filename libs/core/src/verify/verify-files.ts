@@ -1,16 +1,17 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Algorithm } from '../checksum/algorithms';
-import { hashFileSync } from '../checksum/multi-hash';
 import { Checksum } from '../checksum/parse-checksum';
 import { mapLimit } from '../fetch/map-limit';
 import { HashPool } from './hash-pool';
-import type { HashAnswer } from './hash-worker';
+import { runHashJob } from './hash-job';
 
 /** A file and the checksums its bytes must have. */
 export interface FileToVerify {
   path: string;
   checksums: readonly Checksum[];
+  /** Its size when the caller has stat'ed it already (otherwise stat'ed here). */
+  size?: number;
 }
 
 /** Why a file failed verification. */
@@ -29,16 +30,6 @@ let pool: HashPool | undefined;
  */
 export const INLINE_HASH_BYTES = 32 << 20;
 
-/** Hashes on the calling thread, with the HashPool's answer shape. */
-function hashInline(path: string, algorithms: readonly Algorithm[]): HashAnswer {
-  try {
-    const { digests } = hashFileSync(path, algorithms);
-    return { id: 0, digests: algorithms.map((a) => digests.get(a)!) };
-  } catch (err) {
-    return { id: 0, error: (err as NodeJS.ErrnoException).code ?? String(err) };
-  }
-}
-
 /**
  * The files' total size, up to `limit` (enough to choose how to hash); a file that cannot be
  * stat'ed counts as nothing (hashing it reports why). Synchronous stats: microseconds each, where
@@ -47,7 +38,7 @@ function hashInline(path: string, algorithms: readonly Algorithm[]): HashAnswer 
 function totalSize(files: readonly FileToVerify[], limit: number): number {
   let total = 0;
   for (const f of files) {
-    total += statSync(f.path, { throwIfNoEntry: false })?.size ?? 0;
+    total += f.size ?? statSync(f.path, { throwIfNoEntry: false })?.size ?? 0;
     if (total >= limit) break;
   }
   return total;
@@ -63,7 +54,7 @@ export async function verifyFiles(files: readonly FileToVerify[], options: { thr
   const limit = options.inlineBelowBytes ?? INLINE_HASH_BYTES;
   const inline = totalSize(files, limit) < limit;
   const hash = inline
-    ? async (path: string, algorithms: readonly Algorithm[]) => hashInline(path, algorithms)
+    ? async (path: string, algorithms: readonly Algorithm[]) => runHashJob({ id: 0, path, algorithms })
     : (path: string, algorithms: readonly Algorithm[]) => (pool ??= new HashPool(availableParallelism())).hash(path, algorithms);
   const threads = inline ? 1 : Math.max(1, options.threads ?? availableParallelism());
   const results = await mapLimit(files, threads, async (f): Promise<VerifyProblem | undefined> => {

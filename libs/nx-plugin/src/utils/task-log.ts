@@ -46,7 +46,10 @@ export function createTaskLog(io: TaskIo = { stdout: process.stdout, stderr: pro
   return {
     info: (text) => write(io.stdout, (line) => line, text),
     warn: (text) => write(io.stderr, paint().yellow, text),
-    error: (text) => write(io.stderr, (line) => paint().bold(paint().red(line)), text),
+    error: (text) => {
+      const { bold, red } = paint();
+      write(io.stderr, (line) => bold(red(line)), text);
+    },
     reporter: () => createReporter(io.stdout, io.env, { linePrefix: linePrefix(io.stdout, io.env) }),
   };
 }
