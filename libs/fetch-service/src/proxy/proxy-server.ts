@@ -7,7 +7,6 @@ import { LeafCertificates } from '../ca/certificate-authority';
 import { Session } from '../sessions/session';
 import { SessionRegistry } from '../sessions/registry';
 import { Exchange } from './exchange';
-import { replaying } from './streams';
 
 export interface ProxyOptions {
   registry: SessionRegistry;
@@ -141,31 +140,30 @@ export class ProxyServer {
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     // A tunnel may carry TLS (intercepted with a leaf certificate for the host) or plain HTTP
     // (undici's ProxyAgent tunnels http:// URLs too): the first byte tells (0x16 = TLS handshake).
+    // The peeked bytes go back into the socket's buffer: TLS takes them from there before it reads
+    // the native handle (Node's TLSSocket feeds a wrapped socket's buffered data first), so both
+    // ways keep the native fast path.
     const start = (first: Buffer) =>
       this.containedConnect(req, socket, () => {
         socket.pause();
+        socket.unshift(first);
         if (first[0] === 0x16) {
-          // The peeked bytes are already out of the socket's handle, so TLS runs over a stream that
-          // replays them first (wrapping the socket itself would lose them).
-          this.intercept(replaying(socket, first), session, host, port);
-          socket.resume();
+          this.intercept(socket, session, host, port);
         } else {
-          socket.unshift(first);
           this.tunnels.set(socket, { session, host, port, scheme: 'http' });
           this.inner.emit('connection', socket);
           socket.resume();
         }
       });
     if (head.length) start(head);
-    else if (port === '443') this.intercept(socket, session, host, port);
     else socket.once('data', start);
   }
 
   /**
    * Terminates the client's TLS with a leaf certificate for the host and serves the requests inside.
-   * On port 443 the socket itself is wrapped (its native handle: the fast path, no peeking).
+   * The socket itself is wrapped: TLS runs on its native handle, never through a JavaScript stream.
    */
-  private intercept(socket: Socket | Duplex, session: Session, host: string, port: string): void {
+  private intercept(socket: Socket, session: Session, host: string, port: string): void {
     // Clients may send an SNI name other than the CONNECT host (npm does for IPs): the leaf names both.
     const tls = new TLSSocket(socket, {
       isServer: true,
