@@ -8,6 +8,7 @@ export * from './lockfile';
 export { ALGORITHMS, Algorithm, isAvailable, resolveAlgorithm } from './checksum/algorithms';
 export { Checksum, parseChecksum, checksumKey } from './checksum/parse-checksum';
 export { hashFile, MultiHash } from './checksum/multi-hash';
+export { BACKGROUND_HASH_BYTES, BackgroundHash, StreamDigests, StreamHash, streamHash } from './checksum/background-hash';
 export { ContentStore, defaultStoreDir, STORE_DIR_ENV } from './store/content-store';
 export { fetchArtifacts, FetchOptions, FetchResult } from './fetch/fetch-artifacts';
 export { FetchRecord, RecordedFile, recordPath, readRecord } from './fetch/fetch-record';

@@ -24,6 +24,9 @@ export class MultiHash {
   digests(): Map<Algorithm, string> {
     return new Map(this.hashes.map(([a, h]) => [a, h.digest('hex')]));
   }
+
+  /** Nothing to release: the hashes are garbage once dropped (StreamHash's contract). */
+  discard(): void {}
 }
 
 /** One checksum that did not match: what the lockfile says and what the bytes are. */

@@ -1,23 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Algorithm } from '../checksum/algorithms';
+import { startWorker } from '../threads/start-worker';
 import type { HashAnswer, HashJob } from './hash-job';
-
-/**
- * A hashing worker: the compiled `hash-worker.js` in the installed package, or, running from this
- * repository's TypeScript sources (tests, the demo), the same module through swc-node, as the
- * development launchers of the bins do.
- */
-function startWorker(): Worker {
-  const compiled = join(__dirname, 'hash-worker.js');
-  if (existsSync(compiled)) return new Worker(compiled);
-  const source = join(__dirname, 'hash-worker.ts');
-  return new Worker(`require(${JSON.stringify(require.resolve('@swc-node/register'))}); require(${JSON.stringify(source)});`, {
-    eval: true,
-    env: { ...process.env, SWC_NODE_PROJECT: process.env.SWC_NODE_PROJECT ?? join(__dirname, '..', '..', '..', '..', 'tsconfig.base.json') },
-  });
-}
 
 interface Pending {
   job: HashJob;
@@ -64,7 +48,7 @@ export class HashPool {
   }
 
   private addSlot(): Slot {
-    const slot: Slot = { worker: startWorker() };
+    const slot: Slot = { worker: startWorker(__dirname, 'hash-worker') };
     slot.worker.on('message', (answer: HashAnswer) => {
       const done = slot.current;
       slot.current = undefined;

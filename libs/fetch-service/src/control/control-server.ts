@@ -110,6 +110,7 @@ async function sessionReport(control: ControlOptions, req: IncomingMessage, res:
   const session = control.registry.get(id);
   if (!session) return send(res, 404, 'session not found\n');
   if (!session.revoked) return send(res, 400, 'session token is active\n');
+  await session.settled();
   send(res, 200, session.report());
 }
 

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { MultiHash } from '@hermetic/core';
+import { streamHash } from '@hermetic/core';
 import { checksumFileInspector } from '../inspect/checksum-files';
 import { Inspections, inspectRequest, inspectResponse, requestAllowed, resultOf, verdictNeedsContent } from '../inspect/inspectors';
 import { packageMetadataOf } from '../inspect/package-locks';
@@ -34,6 +34,13 @@ interface Relayed {
   holdBack: boolean;
   pending?: Buffer;
   spool: Spool;
+}
+
+/** The body length a response announces, if it announces a valid one. */
+function declaredLength(headers: Headers): number | undefined {
+  const value = headers['content-length'];
+  const length = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+  return length !== undefined && Number.isSafeInteger(length) ? length : undefined;
 }
 
 /** Whether a response carries an artifact's bytes (not a HEAD, a redirect, an error or an empty answer). */
@@ -71,6 +78,9 @@ export class Exchange {
   private readonly clientAbort = new AbortController();
   private clientGone = false;
   private delivered = 0;
+  private markRecorded!: () => void;
+  /** Settles when this exchange is done: recorded, or given up. */
+  private readonly recorded = new Promise<void>((resolve) => (this.markRecorded = resolve));
 
   constructor(
     private readonly options: ExchangeOptions,
@@ -89,6 +99,14 @@ export class Exchange {
   }
 
   async run(): Promise<void> {
+    try {
+      await this.exchange();
+    } finally {
+      this.markRecorded();
+    }
+  }
+
+  private async exchange(): Promise<void> {
     if (this.refusedUpFront()) return;
     if (await this.replayFromStore()) return;
     const upstream = await this.forward();
@@ -240,17 +258,19 @@ export class Exchange {
    */
   private async relay(upstream: Dispatcher.ResponseData): Promise<Relayed | undefined> {
     const { session, inspected, res } = this;
-    const hash = new MultiHash(session.algorithmsFor(inspected));
+    // A large body is hashed on another core while this thread relays it.
+    const hash = streamHash(session.algorithmsFor(inspected), declaredLength(upstream.headers));
     const spool = this.options.spoolData ? await openSpool(session.spoolPath) : NO_SPOOL;
     const holdBack = session.policy === 'strict' && verdictNeedsContent(inspected, session);
     // A checksum file is judged by what it says: keep the start of it (they are a line long).
     const wantsText = !!checksumFileInspector.request(inspected, session);
     let text = '';
     let pending: Buffer | undefined;
+    let digests: Map<string, string>;
     res.writeHead(upstream.statusCode, endToEnd(upstream.headers));
     try {
       for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
-        hash.update(chunk);
+        const hashing = hash.update(chunk);
         if (wantsText && text.length < 4096) text += chunk.subarray(0, 4096 - text.length).toString('latin1');
         if (spool.stream && !spool.stream.write(chunk)) await once(spool.stream, 'drain');
         const out = holdBack ? pending : chunk;
@@ -261,13 +281,19 @@ export class Exchange {
         }
         // Left while this chunk was on its way: stop reading upstream now.
         if (this.clientGone) throw new Error('the client disconnected');
+        // The hashing thread is 4 MiB behind: let it catch up before reading more.
+        if (hashing) await hashing;
       }
+      // The client has every byte now and may ask for the report: it waits for this record.
+      session.recordingUntil(this.recorded);
+      digests = await hash.digests();
     } catch (err) {
+      hash.discard();
       await spool.discard();
       this.bodyFailed(upstream, err as Error);
       return undefined;
     }
-    return { digests: hash.digests(), size: hash.size, ...(wantsText ? { text } : {}), holdBack, pending, spool };
+    return { digests, size: hash.size, ...(wantsText ? { text } : {}), holdBack, pending, spool };
   }
 
   /** Records a body cut short: by the client (what was delivered is a part, never a whole download) or upstream. */

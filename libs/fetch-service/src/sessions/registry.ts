@@ -125,6 +125,7 @@ export class SessionRegistry {
     session.finished = true;
     session.revoked = true;
     session.endTime ??= new Date();
+    await session.settled();
     await session.writeSpoolMetadata();
     this.sessions.delete(session.id);
     this.finishedSpools.set(session.id, session.spoolPath);

@@ -86,6 +86,8 @@ export class Session implements InspectionContext {
   /** URLs whose content was rejected: a strict session refuses them from then on. */
   readonly rejectedUrls = new Set<string>();
   private failures = 0;
+  /** Exchanges whose body the client already has and whose record is still being written. */
+  private readonly recording = new Set<Promise<void>>();
 
   readonly id: string;
   readonly token: string;
@@ -220,6 +222,21 @@ export class Session implements InspectionContext {
       metadata: artifactMetadata(id, { type: '', sha1: '', sha256: '', size: 0 }),
       downloads: [download],
     });
+  }
+
+  /**
+   * Holds the report until `recorded` settles. A client has the whole body before the proxy has its
+   * digests and verdict (with a large body hashed on another thread, a while before), and may ask
+   * for the report at once: it must find the download in it.
+   */
+  recordingUntil(recorded: Promise<void>): void {
+    this.recording.add(recorded);
+    void recorded.finally(() => this.recording.delete(recorded));
+  }
+
+  /** Resolves once every exchange whose body was delivered is in the report. */
+  async settled(): Promise<void> {
+    while (this.recording.size) await Promise.allSettled([...this.recording]);
   }
 
   /** The session report, in the Go server's shape. */

@@ -1,0 +1,27 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SessionRegistry } from './registry';
+
+describe('Session.settled', () => {
+  it('holds the report and the finish until every delivered exchange is recorded', async () => {
+    const registry = new SessionRegistry(mkdtempSync(join(tmpdir(), 'hermetic-settled-')), true);
+    const session = registry.create({ policy: 'permissive' });
+    let record!: () => void;
+    session.recordingUntil(new Promise<void>((resolve) => (record = resolve)));
+    let settled = false;
+    const waiting = session.settled().then(() => (settled = true));
+    const finishing = registry.finish(session);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    record();
+    await Promise.all([waiting, finishing]);
+    expect(settled).toBe(true);
+    expect(JSON.parse(readFileSync(join(session.spoolPath, 'session.json'), 'utf8'))['session-id']).toBe(session.id);
+  });
+
+  it('settles at once with nothing being recorded', async () => {
+    const session = new SessionRegistry(mkdtempSync(join(tmpdir(), 'hermetic-settled-')), true).create({ policy: 'permissive' });
+    await expect(session.settled()).resolves.toBeUndefined();
+  });
+});
