@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { keepWasmOnBaselineCompiler } from '../http/baseline-wasm';
+import { tuneV8ForDownloads } from '../http/v8-tuning';
 import { runCli } from './run-cli';
 
 /** Default store of the CLI outside a workspace: the user's cache directory. */
@@ -9,7 +9,7 @@ function defaultCliStore(env: NodeJS.ProcessEnv): string {
   return env.HERMETIC_STORE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hermetic', 'store');
 }
 
-keepWasmOnBaselineCompiler();
+tuneV8ForDownloads();
 
 const controller = new AbortController();
 let interrupts = 0;

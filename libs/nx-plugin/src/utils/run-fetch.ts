@@ -1,15 +1,6 @@
 import { ExecutorContext } from './devkit';
 import { log } from './task-log';
-import {
-  Artifact,
-  ContentStore,
-  defaultStoreDir,
-  keepWasmOnBaselineCompiler,
-  describeError,
-  fetchArtifacts,
-  readLockfile,
-  resolveFetchSettings,
-} from '@hermetic/core';
+import { Artifact, ContentStore, defaultStoreDir, tuneV8ForDownloads, describeError, fetchArtifacts, readLockfile, resolveFetchSettings } from '@hermetic/core';
 import { relative } from 'node:path';
 import { resolveProjectPaths } from './project-paths';
 import { FetchExecutorOptions, PLUGIN_OPTIONS_ORIGIN, pluginOptionsFromNxJson } from './fetch-options';
@@ -36,8 +27,8 @@ function abortOnSignals(controller: AbortController): () => void {
  * is logged with its fix and returned as `{ success: false }`.
  */
 export async function runFetch(options: FetchExecutorOptions, context: ExecutorContext, kinds: ReadonlyArray<Artifact['kind']>): Promise<{ success: boolean }> {
-  // Nx runs each task in its own process: ours to tune (see keepWasmOnBaselineCompiler).
-  keepWasmOnBaselineCompiler();
+  // Nx runs each task in its own process: ours to tune (see tuneV8ForDownloads).
+  tuneV8ForDownloads();
   const controller = new AbortController();
   const stopListening = abortOnSignals(controller);
   try {
