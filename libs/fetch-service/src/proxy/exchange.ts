@@ -36,6 +36,9 @@ interface Relayed {
   spool: Spool;
 }
 
+/** Bytes of a response relayed in one write at most, when upstream has them waiting. */
+const RELAY_BATCH_BYTES = 1 << 20;
+
 /** The body length a response announces, if it announces a valid one. */
 function declaredLength(headers: Headers): number | undefined {
   const value = headers['content-length'];
@@ -269,7 +272,8 @@ export class Exchange {
     let digests: Map<string, string>;
     res.writeHead(upstream.statusCode, endToEnd(upstream.headers));
     try {
-      for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+      const body = upstream.body;
+      for await (const chunk of body as AsyncIterable<Buffer>) {
         const hashing = hash.update(chunk);
         if (wantsText && text.length < 4096) text += chunk.subarray(0, 4096 - text.length).toString('latin1');
         if (spool.stream && !spool.stream.write(chunk)) await once(spool.stream, 'drain');
@@ -277,7 +281,14 @@ export class Exchange {
         if (holdBack) pending = chunk;
         if (out && !this.clientGone) {
           this.delivered += out.length;
-          if (!res.write(out)) await drained(res);
+          // Chunks already waiting upstream go out together (one TLS record run, one syscall):
+          // the last of them, or 1 MiB, sends the lot.
+          if (!res.writableCorked) res.cork();
+          res.write(out);
+          if (body.readableLength === 0 || res.writableLength >= RELAY_BATCH_BYTES) {
+            res.uncork();
+            if (res.writableNeedDrain) await drained(res);
+          }
         }
         // Left while this chunk was on its way: stop reading upstream now.
         if (this.clientGone) throw new Error('the client disconnected');
