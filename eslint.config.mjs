@@ -62,7 +62,14 @@ export default tseslint.config(
           paths: [{ name: '@hermetic/fetch-service', message: 'import @hermetic/fetch-service/client: the plugin must not load the proxy' }],
           patterns: [
             {
-              group: ['@hermetic/core/*', '!@hermetic/core/lockfile', '!@hermetic/core/layout', '!@hermetic/core/errors', '!@hermetic/core/verify'],
+              group: [
+                '@hermetic/core/*',
+                '!@hermetic/core/lockfile',
+                '!@hermetic/core/layout',
+                '!@hermetic/core/errors',
+                '!@hermetic/core/verify',
+                '!@hermetic/core/progress',
+              ],
               message: 'use the public entry points of @hermetic/core',
             },
           ],

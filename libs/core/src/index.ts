@@ -34,7 +34,5 @@ export * from './sbom';
 export { verifyFiles, FileToVerify, VerifyProblem } from './verify/verify-files';
 export { verifyOutputs } from './verify/verify-outputs';
 export { tuneV8ForDownloads } from './http/v8-tuning';
-export { createReporter, FetchSummary, formatSummary, LineReporter, ProgressReporter, silentReporter } from './progress/reporter';
-export { formatBytes } from './progress/format';
-export { outputStyle, OutputStyle, Palette, palette, StreamLike } from './progress/output-style';
+export * from './progress';
 export * from './package-locks';

@@ -1,10 +1,12 @@
-import { Document, isMap, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { HermeticError } from '../errors';
 import { mavenFileName, mavenUrl } from './maven';
 import { parseLockfile } from './parse-lockfile';
 import { checkTargetFilename } from './target-path';
 import { Lockfile, MavenCoordinates } from './types';
 import { lastPathSegment } from './url';
+// The yaml library is loaded by the first edit, not by every reader of the lockfile entry point.
+import { yamlLibrary } from './yaml-source';
 
 /** An artifact to add to a lockfile, with the checksum already computed. */
 export type NewArtifact =
@@ -12,6 +14,7 @@ export type NewArtifact =
 
 /** A double-quoted scalar: how versions, checksums and URLs are always written (never read as numbers). */
 function quoted(value: string): Scalar {
+  const { Scalar } = yamlLibrary();
   const s = new Scalar(value);
   s.type = Scalar.QUOTE_DOUBLE;
   return s;
@@ -80,6 +83,7 @@ export function checkCanAdd(text: string | undefined, file: string, artifact: Ne
 export function addArtifactToLockfile(text: string | undefined, file: string, artifact: NewArtifact, comment?: string): string {
   const source = text ?? NEW_LOCKFILE;
   const { current, url } = checkCanAdd(text, file, artifact);
+  const { isSeq, parseDocument, YAMLSeq } = yamlLibrary();
   const doc = parseDocument(source);
   let list = doc.get('artifacts', true);
   if (!isSeq(list)) {
@@ -111,6 +115,7 @@ export function addArtifactToLockfile(text: string | undefined, file: string, ar
  * comments; a list stays a list, a single value stays a single value.
  */
 export function setChecksums(text: string, file: string, updates: ReadonlyMap<number, readonly string[]>): string {
+  const { isMap, isSeq, parseDocument } = yamlLibrary();
   const doc = parseDocument(text);
   const list = doc.get('artifacts', true);
   if (!isSeq(list)) throw new HermeticError('InvalidLockfileFormat', `${file} has no artifacts list`);

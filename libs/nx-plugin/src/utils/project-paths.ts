@@ -1,5 +1,6 @@
 import { ExecutorContext } from './devkit';
-import { HermeticError, LOCKFILE_NAME } from '@hermetic/core';
+import { HermeticError } from '@hermetic/core/errors';
+import { LOCKFILE_NAME } from '@hermetic/core/layout';
 import { DEFAULT_OUTPUT_DIR } from './constants';
 import { interpolatePath } from './interpolate-path';
 import { isAbsolute, relative, resolve } from 'node:path';

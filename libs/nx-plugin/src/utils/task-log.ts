@@ -1,4 +1,4 @@
-import { createReporter, outputStyle, palette, ProgressReporter } from '@hermetic/core';
+import { createReporter, outputStyle, palette, ProgressReporter } from '@hermetic/core/progress';
 
 /**
  * What executors print, instead of Nx's `logger`: Nx's logger colours every warning and error, and
