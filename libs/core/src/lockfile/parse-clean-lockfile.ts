@@ -1,7 +1,7 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
+import { cleanShapeArtifacts } from './clean-shape';
 import { DiagnosticSink } from './diagnostics';
 import { MAX_NESTING, nestingDepth } from './resource-limits';
-import { topLevelSchema } from './schema';
 import { Lockfile } from './types';
 import { validateArtifacts } from './validate-artifacts';
 import { YamlSource } from './yaml-source';
@@ -19,7 +19,8 @@ const ANCHOR_ALIAS_OR_TAG = /(?:^|[\s[{,:-])[&*!][^\s]/m;
  * into plain data without keeping positions, and the same checks as the thorough parse run on it.
  * Returns undefined, for the thorough parse to decide and place every problem, as soon as anything
  * is off: a YAML error or duplicate key, an anchor/alias/tag, a version that is not "1.0"/"2.0",
- * or any error or warning from the checks. Positions, needed only by a later message (a checksum
+ * a shape the schemas would not accept (checked without zod: clean-shape.ts), or any error or
+ * warning from the semantic checks. Positions, needed only by a later message (a checksum
  * mismatch's line), come from a thorough read of the same text on demand.
  */
 export function parseCleanLockfile(text: string, file: string, env: NodeJS.ProcessEnv | false): Lockfile | undefined {
@@ -32,10 +33,10 @@ export function parseCleanLockfile(text: string, file: string, env: NodeJS.Proce
   }
   const version = (data as { metadata?: { version?: unknown } } | null)?.metadata?.version;
   if (version !== '1.0' && version !== '2.0') return undefined;
-  const top = topLevelSchema.safeParse(data);
-  if (!top.success) return undefined;
+  const items = cleanShapeArtifacts(data, version);
+  if (!items) return undefined;
   const sink = new DiagnosticSink(file);
-  const artifacts = validateArtifacts(top.data.artifacts, version, sink, env);
+  const artifacts = validateArtifacts(items, version, sink, env, { shapeChecked: true });
   if (sink.items.length) return undefined;
   let source: YamlSource | undefined;
   return {

@@ -1,7 +1,7 @@
 import { LockfileError } from '../errors';
 import { DiagnosticSink } from './diagnostics';
 import { MAX_NESTING, nestingDepth } from './resource-limits';
-import { topLevelSchema } from './schema';
+import { lockfileSchemas } from './schema';
 import { Lockfile, LockfileVersion } from './types';
 import { allowedKeys, validateArtifacts } from './validate-artifacts';
 import { yamlLibrary, YamlSource } from './yaml-source';
@@ -112,7 +112,7 @@ export function parseWithPositions(text: string, file: string, env: NodeJS.Proce
   if (!checked) throw new LockfileError(file, sink.items);
   const version = checked.assumed;
   const data = checked.valid ? expand(source, file) : withAssumedVersion(expand(source, file), version);
-  const top = topLevelSchema.safeParse(data);
+  const top = lockfileSchemas().topLevel.safeParse(data);
   if (!top.success) {
     reportZodIssues(sink, top.error.issues, [], data, allowedKeys);
     throw new LockfileError(file, sink.items);

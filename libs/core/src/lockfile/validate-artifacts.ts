@@ -1,6 +1,6 @@
 import { DiagnosticSink } from './diagnostics';
 import { reportDuplicates } from './duplicates';
-import { ARTIFACT_SCHEMAS, KNOWN_MAVEN_ATTRIBUTES } from './schema';
+import { KNOWN_MAVEN_ATTRIBUTES, lockfileSchemas } from './schema';
 import { Artifact, LockfileVersion } from './types';
 import { validateMavenArtifact, validateUrlArtifact } from './validate-artifact';
 import { YamlPath } from './yaml-path';
@@ -29,7 +29,20 @@ export function allowedKeys(path: YamlPath): readonly string[] | undefined {
   return undefined;
 }
 
-function validateArtifact(item: unknown, index: number, version: LockfileVersion, sink: DiagnosticSink, env: NodeJS.ProcessEnv | false): Artifact | undefined {
+/** How `validateArtifacts` runs. */
+export interface ValidateOptions {
+  /** The items' shape was already checked (the quick parse's clean-shape check): skip the schema. */
+  shapeChecked?: boolean;
+}
+
+function validateArtifact(
+  item: unknown,
+  index: number,
+  version: LockfileVersion,
+  sink: DiagnosticSink,
+  env: NodeJS.ProcessEnv | false,
+  options: ValidateOptions,
+): Artifact | undefined {
   const base: YamlPath = ['artifacts', index];
   if (item === null || typeof item !== 'object' || Array.isArray(item)) {
     sink.error(base, 'each artifact must be a mapping', "give 'download_url' and 'checksum', or 'type: maven' with 'attributes'");
@@ -53,8 +66,8 @@ function validateArtifact(item: unknown, index: number, version: LockfileVersion
     );
     return undefined;
   }
-  const schema = isMaven ? ARTIFACT_SCHEMAS[version].maven : ARTIFACT_SCHEMAS[version].url;
-  const parsed = schema.safeParse(raw);
+  const schemas = options.shapeChecked ? undefined : lockfileSchemas().artifacts[version];
+  const parsed = schemas ? (isMaven ? schemas.maven : schemas.url).safeParse(raw) : { success: true as const };
   if (!parsed.success) {
     // `auth` under "1.0" was reported above with a better fix.
     const issues = parsed.error.issues
@@ -69,10 +82,16 @@ function validateArtifact(item: unknown, index: number, version: LockfileVersion
 }
 
 /** Validates the artifacts of plain lockfile data into `sink`; the artifacts that passed. */
-export function validateArtifacts(items: readonly unknown[], version: LockfileVersion, sink: DiagnosticSink, env: NodeJS.ProcessEnv | false): Artifact[] {
+export function validateArtifacts(
+  items: readonly unknown[],
+  version: LockfileVersion,
+  sink: DiagnosticSink,
+  env: NodeJS.ProcessEnv | false,
+  options: ValidateOptions = {},
+): Artifact[] {
   const artifacts: Artifact[] = [];
   items.forEach((item, index) => {
-    const artifact = validateArtifact(item, index, version, sink, env);
+    const artifact = validateArtifact(item, index, version, sink, env, options);
     if (artifact) artifacts.push(artifact);
   });
   if (!sink.errorCount) reportDuplicates(artifacts, sink);
