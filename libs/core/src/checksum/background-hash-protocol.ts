@@ -4,5 +4,5 @@ import type { Algorithm } from './algorithms';
 export type ToHashThread =
   { op: 'open'; id: number; algorithms: Algorithm[] } | { op: 'data'; id: number; bytes: Uint8Array } | { op: 'end'; id: number } | { op: 'drop'; id: number };
 
-/** Its answers: a batch hashed (the bytes come back for reuse), or a stream's digests. */
-export type FromHashThread = { op: 'hashed'; id: number; bytes: Uint8Array } | { op: 'digests'; id: number; digests: Array<[Algorithm, string]>; size: number };
+/** Its answers: a batch of `length` bytes hashed, or a stream's digests. */
+export type FromHashThread = { op: 'hashed'; id: number; length: number } | { op: 'digests'; id: number; digests: Array<[Algorithm, string]>; size: number };

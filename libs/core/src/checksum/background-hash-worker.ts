@@ -2,10 +2,9 @@ import { parentPort } from 'node:worker_threads';
 import type { FromHashThread, ToHashThread } from './background-hash-protocol';
 import { MultiHash } from './multi-hash';
 
-// The hashing thread of BackgroundHash: one MultiHash per open stream, fed batch by batch; each
-// batch goes back to its sender (transferred, not copied) to be filled again.
+// The hashing thread of BackgroundHash: one MultiHash per open stream, fed batch by batch.
 const streams = new Map<number, MultiHash>();
-const answer = (message: FromHashThread, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
+const answer = (message: FromHashThread) => parentPort!.postMessage(message);
 
 parentPort?.on('message', (message: ToHashThread) => {
   switch (message.op) {
@@ -15,7 +14,7 @@ parentPort?.on('message', (message: ToHashThread) => {
     case 'data': {
       const { bytes } = message;
       streams.get(message.id)?.update(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      answer({ op: 'hashed', id: message.id, bytes }, [bytes.buffer as ArrayBuffer]);
+      answer({ op: 'hashed', id: message.id, length: bytes.byteLength });
       return;
     }
     case 'end': {

@@ -29,7 +29,7 @@ export interface StreamHash {
 
 /** What a BackgroundHash needs to hear from the thread. */
 interface Listener {
-  hashed(bytes: Uint8Array): void;
+  hashed(length: number): void;
   finished(digests: StreamDigests): void;
   failed(err: Error): void;
 }
@@ -52,8 +52,8 @@ class HashThread {
     return id;
   }
 
-  send(message: ToHashThread, transfer: ArrayBuffer[] = []): void {
-    (this.worker ??= this.start()).postMessage(message, transfer);
+  send(message: ToHashThread): void {
+    (this.worker ??= this.start()).postMessage(message);
   }
 
   close(id: number): void {
@@ -65,7 +65,7 @@ class HashThread {
     const worker = startWorker(__dirname, 'background-hash-worker');
     worker.on('message', (message: FromHashThread) => {
       const listener = this.listeners.get(message.id);
-      if (message.op === 'hashed') listener?.hashed(message.bytes);
+      if (message.op === 'hashed') listener?.hashed(message.length);
       else {
         this.close(message.id);
         listener?.finished(new Map(message.digests));
@@ -87,24 +87,25 @@ class HashThread {
 const thread = new HashThread();
 
 /**
- * Hashes a stream on another core: the calling thread only copies the bytes into 1 MiB batches,
- * so a proxy or downloader relays the next chunk while the last one is hashed. Batches come back
- * from the thread to be filled again; at most 4 MiB are ever on their way.
+ * Hashes a stream on another core: the calling thread only copies the bytes into a 1 MiB batch,
+ * so a proxy or downloader relays the next chunk while the last one is hashed. A full batch goes
+ * to the thread as a copy (postMessage's structured clone), and the batch is filled again; at most
+ * 4 MiB are ever on their way. Copies rather than transfers: a transferred buffer coming back is
+ * a new ArrayBuffer each time, and a proxy relaying gigabytes through transfers saw full garbage
+ * collections grow more frequent from one download to the next.
  */
 export class BackgroundHash implements StreamHash, Listener {
   private readonly id: number;
-  private batch: Buffer;
+  private readonly batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
   private filled = 0;
   private bytes = 0;
   private unhashed = 0;
-  private readonly spare: Buffer[] = [];
   private room?: { resolve: () => void; reject: (err: Error) => void };
   private result?: { resolve: (digests: StreamDigests) => void; reject: (err: Error) => void };
   private failure?: Error;
   private closed = false;
 
   constructor(algorithms: Iterable<Algorithm>) {
-    this.batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
     this.id = thread.open([...new Set(algorithms)], this);
   }
 
@@ -142,10 +143,9 @@ export class BackgroundHash implements StreamHash, Listener {
     thread.close(this.id);
   }
 
-  /** @internal A batch is hashed: keep it for reuse, and let a waiting caller go on. */
-  hashed(bytes: Uint8Array): void {
-    this.unhashed -= bytes.byteLength;
-    if (this.spare.length < 2) this.spare.push(Buffer.from(bytes.buffer, 0, BATCH_BYTES));
+  /** @internal A batch is hashed: let a waiting caller go on. */
+  hashed(length: number): void {
+    this.unhashed -= length;
     if (this.room && this.unhashed <= MAX_UNHASHED_BYTES) {
       const { resolve } = this.room;
       this.room = undefined;
@@ -167,10 +167,8 @@ export class BackgroundHash implements StreamHash, Listener {
 
   private flush(): void {
     if (!this.filled) return;
-    const bytes = new Uint8Array(this.batch.buffer, this.batch.byteOffset, this.filled);
     this.unhashed += this.filled;
-    thread.send({ op: 'data', id: this.id, bytes }, [this.batch.buffer as ArrayBuffer]);
-    this.batch = this.spare.pop() ?? Buffer.allocUnsafeSlow(BATCH_BYTES);
+    thread.send({ op: 'data', id: this.id, bytes: this.batch.subarray(0, this.filled) });
     this.filled = 0;
   }
 }
