@@ -57,17 +57,20 @@ function roundRobin(runs, fns) {
   return times.map(median);
 }
 
+/** Writes a small package: `files` (name -> text) into `dir`. */
+function writePackage(dir, files) {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), typeof text === 'string' ? text : JSON.stringify(text));
+}
+
 /** A workspace-local executor that does nothing: what Nx itself costs for any task it must run. */
 function writeNoopExecutor(root) {
-  const dir = join(root, 'tools', 'noop-executor');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'noop-executor', executors: './executors.json' }));
-  writeFileSync(
-    join(dir, 'executors.json'),
-    JSON.stringify({ executors: { noop: { implementation: './noop.js', schema: './schema.json', description: 'does nothing' } } }),
-  );
-  writeFileSync(join(dir, 'schema.json'), JSON.stringify({ type: 'object', properties: {} }));
-  writeFileSync(join(dir, 'noop.js'), 'module.exports = async () => ({ success: true });\n');
+  writePackage(join(root, 'tools', 'noop-executor'), {
+    'package.json': { name: 'noop-executor', executors: './executors.json' },
+    'executors.json': { executors: { noop: { implementation: './noop.js', schema: './schema.json', description: 'does nothing' } } },
+    'schema.json': { type: 'object', properties: {} },
+    'noop.js': 'module.exports = async () => ({ success: true });\n',
+  });
 }
 
 function installPackages(root) {
@@ -111,19 +114,16 @@ function showProjects(root, plugins, cold) {
  * floor under any plugin that infers them.
  */
 function writeFloorPlugin(root) {
-  const dir = join(root, 'node_modules', 'hermetic-bench-floor');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'hermetic-bench-floor', main: 'index.js' }));
-  writeFileSync(
-    join(dir, 'index.js'),
-    `const { readdirSync, readFileSync } = require('node:fs');
+  writePackage(join(root, 'node_modules', 'hermetic-bench-floor'), {
+    'package.json': { name: 'hermetic-bench-floor', main: 'index.js' },
+    'index.js': `const { readdirSync, readFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 const data = join(__dirname, '..', '..', '.nx', 'workspace-data');
 const file = readdirSync(data).find((f) => f.startsWith('hermetic-targets-'));
 const targets = Object.values(JSON.parse(readFileSync(join(data, file), 'utf8')));
 exports.createNodesV2 = ['**/artifacts.lock.yaml', async (files) => files.map((f, i) => [f, { projects: { [dirname(f)]: { targets: targets[i % targets.length] } } }])];
 `,
-  );
+  });
 }
 
 function graphRow(name, withPlugin, without) {
