@@ -137,7 +137,8 @@ export class BackgroundHash implements StreamHash, Listener {
   }
 
   discard(): void {
-    if (this.closed) return;
+    // Closed already, or the thread died (telling a new one to drop it would start it for nothing).
+    if (this.closed || this.failure) return;
     this.closed = true;
     thread.send({ op: 'drop', id: this.id });
     thread.close(this.id);
