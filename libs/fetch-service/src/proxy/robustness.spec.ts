@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import fc from 'fast-check';
 import { endlessBody, serveBytes, startTestServer, TestServer } from '@hermetic/core/testing/test-server';
@@ -182,6 +184,46 @@ describe('proxy robustness', () => {
     );
     await stillServes();
   }, 60_000);
+
+  it('intercepts TLS whose first bytes come in the same packet as the CONNECT', async () => {
+    // A client that does not wait for "200 Connection Established": the ClientHello rides with the
+    // CONNECT (the proxy gets it as the request's head), and the 200 comes before the ServerHello.
+    const [host, port] = fs.service.proxyAddress.split(':');
+    const target = `127.0.0.1:${tls.origin.split(':').pop()}`;
+    const socket = connect(Number(port), host);
+    let connectLine: Buffer | undefined = Buffer.from(`CONNECT ${target} HTTP/1.1\r\nProxy-Authorization: ${auth}\r\n\r\n`);
+    let answered = false;
+    let head = Buffer.alloc(0);
+    const tunnel = new Duplex({
+      write(chunk: Buffer, _encoding, done) {
+        socket.write(connectLine ? Buffer.concat([connectLine, chunk]) : chunk, done);
+        connectLine = undefined;
+      },
+      read() {},
+    });
+    socket.on('data', (d: Buffer) => {
+      if (answered) return void tunnel.push(d);
+      head = Buffer.concat([head, d]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      answered = true;
+      expect(head.subarray(0, end).toString('latin1')).toMatch(/^HTTP\/1\.1 200/);
+      if (head.length > end + 4) tunnel.push(head.subarray(end + 4));
+    });
+    socket.on('end', () => tunnel.push(null));
+    const secure = tlsConnect({ socket: tunnel, servername: 'localhost', ca: readFileSync(fs.caPath, 'utf8') });
+    const answer = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      secure.once('secureConnect', () => secure.write(`GET /ok.bin HTTP/1.1\r\nHost: ${target}\r\nConnection: close\r\n\r\n`));
+      secure.on('data', (d: Buffer) => chunks.push(d));
+      secure.on('end', () => resolve(Buffer.concat(chunks)));
+      secure.on('error', reject);
+    });
+    socket.destroy();
+    const split = answer.indexOf('\r\n\r\n');
+    expect(answer.subarray(0, split).toString('latin1')).toMatch(/^HTTP\/1\.1 200/);
+    expect(answer.subarray(split + 4).equals(body)).toBe(true);
+  });
 
   it('logs what went wrong without the query string (which may carry a token)', async () => {
     await raw(
