@@ -1,3 +1,4 @@
+import { artifactKeys, LOCKFILE_KEYS } from './schema';
 import { LockfileVersion } from './types';
 
 /*
@@ -29,16 +30,13 @@ function isChecksumField(v: unknown): boolean {
 }
 
 function isAuth(v: unknown): boolean {
-  if (!isMapping(v) || !hasKeys(v, ['basic', 'bearer'], [])) return false;
+  if (!isMapping(v) || !hasKeys(v, LOCKFILE_KEYS.auth, [])) return false;
   const { basic, bearer } = v;
-  if (
-    'basic' in v &&
-    !(isMapping(basic) && hasKeys(basic, ['username', 'password'], ['username', 'password']) && isString(basic.username) && isString(basic.password))
-  ) {
+  if ('basic' in v && !(isMapping(basic) && hasKeys(basic, LOCKFILE_KEYS.basic, LOCKFILE_KEYS.basic) && isString(basic.username) && isString(basic.password))) {
     return false;
   }
   return (
-    !('bearer' in v) || (isMapping(bearer) && hasKeys(bearer, ['header', 'value'], ['value']) && isString(bearer.value) && optionalString(bearer, 'header'))
+    !('bearer' in v) || (isMapping(bearer) && hasKeys(bearer, LOCKFILE_KEYS.bearer, ['value']) && isString(bearer.value) && optionalString(bearer, 'header'))
   );
 }
 
@@ -54,22 +52,19 @@ function isMavenAttributes(v: unknown): boolean {
 
 function isArtifact(v: unknown, version: LockfileVersion): boolean {
   if (!isMapping(v)) return false;
-  const auth = version === '2.0' ? ['auth'] : [];
   if ('auth' in v && !(version === '2.0' && isAuth(v.auth))) return false;
   if (!isChecksumField(v.checksum) || !optionalString(v, 'filename')) return false;
   if ('type' in v) {
-    return (
-      v.type === 'maven' && hasKeys(v, ['type', 'checksum', 'filename', 'attributes', ...auth], ['checksum', 'attributes']) && isMavenAttributes(v.attributes)
-    );
+    return v.type === 'maven' && hasKeys(v, artifactKeys('maven', version), ['checksum', 'attributes']) && isMavenAttributes(v.attributes);
   }
-  return hasKeys(v, ['download_url', 'checksum', 'filename', ...auth], ['download_url', 'checksum']) && isString(v.download_url);
+  return hasKeys(v, artifactKeys('url', version), ['download_url', 'checksum']) && isString(v.download_url);
 }
 
 /** The artifacts of `data` when the whole of it has the shape of a valid lockfile of `version`. */
 export function cleanShapeArtifacts(data: unknown, version: LockfileVersion): unknown[] | undefined {
-  if (!isMapping(data) || !hasKeys(data, ['metadata', 'artifacts'], ['metadata', 'artifacts'])) return undefined;
+  if (!isMapping(data) || !hasKeys(data, LOCKFILE_KEYS.top, LOCKFILE_KEYS.top)) return undefined;
   const { metadata, artifacts } = data;
-  if (!isMapping(metadata) || !hasKeys(metadata, ['version'], ['version']) || metadata.version !== version) return undefined;
+  if (!isMapping(metadata) || !hasKeys(metadata, LOCKFILE_KEYS.metadata, LOCKFILE_KEYS.metadata) || metadata.version !== version) return undefined;
   if (!Array.isArray(artifacts) || !artifacts.every((a) => isArtifact(a, version))) return undefined;
   return artifacts;
 }

@@ -64,6 +64,25 @@ export const lockfileSchemas = (): Schemas => (built ??= build(require('zod') as
 
 export const KNOWN_MAVEN_ATTRIBUTES = ['repository_url', 'group_id', 'artifact_id', 'version', 'classifier', 'type'] as const;
 
+/**
+ * The keys each mapping of a lockfile may have, as the schemas above define them; without zod, for
+ * the quick parse's structural check and the "unknown field" fixes.
+ */
+export const LOCKFILE_KEYS = {
+  top: ['metadata', 'artifacts'],
+  metadata: ['version'],
+  url: ['download_url', 'checksum', 'filename'],
+  maven: ['type', 'checksum', 'filename', 'attributes'],
+  auth: ['basic', 'bearer'],
+  basic: ['username', 'password'],
+  bearer: ['header', 'value'],
+} as const;
+
+/** The keys of an artifact of `kind` in a lockfile of `version` ("2.0" adds `auth`). */
+export function artifactKeys(kind: 'url' | 'maven', version: '1.0' | '2.0'): readonly string[] {
+  return version === '2.0' ? [...LOCKFILE_KEYS[kind], 'auth'] : LOCKFILE_KEYS[kind];
+}
+
 export type UrlArtifactInput = Zod.infer<Schemas['artifacts']['2.0']['url']>;
 export type MavenArtifactInput = Zod.infer<Schemas['artifacts']['2.0']['maven']>;
 export type AuthInput = Zod.infer<Schemas['authSchema']>;

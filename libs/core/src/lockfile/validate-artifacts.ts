@@ -1,6 +1,6 @@
 import { DiagnosticSink } from './diagnostics';
 import { reportDuplicates } from './duplicates';
-import { KNOWN_MAVEN_ATTRIBUTES, lockfileSchemas } from './schema';
+import { artifactKeys, KNOWN_MAVEN_ATTRIBUTES, LOCKFILE_KEYS, lockfileSchemas } from './schema';
 import { Artifact, LockfileVersion } from './types';
 import { validateMavenArtifact, validateUrlArtifact } from './validate-artifact';
 import { YamlPath } from './yaml-path';
@@ -12,19 +12,15 @@ import { reportZodIssues } from './zod-issues';
  */
 
 /** Allowed keys of an artifact and of its nested mappings, for "unknown field" fixes. */
-function artifactKeys(isMaven: boolean, version: LockfileVersion): (path: YamlPath) => readonly string[] | undefined {
-  const common = isMaven ? ['type', 'checksum', 'filename', 'attributes'] : ['download_url', 'checksum', 'filename'];
-  const keys = version === '2.0' ? [...common, 'auth'] : common;
+function artifactKeysAt(isMaven: boolean, version: LockfileVersion): (path: YamlPath) => readonly string[] | undefined {
+  const keys = artifactKeys(isMaven ? 'maven' : 'url', version);
   return (path) => (path.length === 2 ? keys : allowedKeys(path));
 }
 
 export function allowedKeys(path: YamlPath): readonly string[] | undefined {
   const last = path[path.length - 1];
-  if (path.length === 0) return ['metadata', 'artifacts'];
-  if (last === 'metadata') return ['version'];
-  if (last === 'auth') return ['basic', 'bearer'];
-  if (last === 'basic') return ['username', 'password'];
-  if (last === 'bearer') return ['header', 'value'];
+  if (path.length === 0) return LOCKFILE_KEYS.top;
+  if (last === 'metadata' || last === 'auth' || last === 'basic' || last === 'bearer') return LOCKFILE_KEYS[last];
   if (last === 'attributes') return KNOWN_MAVEN_ATTRIBUTES;
   return undefined;
 }
@@ -73,7 +69,7 @@ function validateArtifact(
     const issues = parsed.error.issues
       .map((i) => (i.code === 'unrecognized_keys' && version === '1.0' ? { ...i, keys: i.keys.filter((k) => !(k === 'auth' && i.path.length === 0)) } : i))
       .filter((i) => i.code !== 'unrecognized_keys' || i.keys.length > 0);
-    reportZodIssues(sink, issues, base, raw, artifactKeys(isMaven, version));
+    reportZodIssues(sink, issues, base, raw, artifactKeysAt(isMaven, version));
   }
   // Semantic checks run even when the shape is wrong, so every problem is reported in one pass.
   const ctx = { index, sink, env };
