@@ -31,21 +31,9 @@ function wall(cmd, args, opts = {}, expect = 0) {
 }
 
 /** Medians of two commands run alternately, so neither is favoured by a warm cache. */
-function sideBySide(runs, a, b) {
-  const [as, bs] = [[], []];
-  for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) {
-      as.push(a());
-      bs.push(b());
-    } else {
-      bs.push(b());
-      as.push(a());
-    }
-  }
-  return [median(as), median(bs)];
-}
+const sideBySide = (runs, a, b) => roundRobin(runs, [a, b]);
 
-/** Medians of several commands, run round-robin (each round starting one later), so none is favoured. */
+/** Medians of several commands, run round-robin (each round starting one later), so none is favoured by a warm cache. */
 function roundRobin(runs, fns) {
   const times = fns.map(() => []);
   for (let i = 0; i < runs; i++) {
