@@ -10,6 +10,22 @@ const nx = ['nx', 'nx/*', '@nx/*'];
 const restrict = (patterns, message) => ({ 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] });
 const testFiles = ['**/*.spec.ts', '**/e2e/**', '**/testing/**', '**/testing.ts'];
 
+/** The plugin imports the public entry points of core (and `extra`), never the Fetch Service's proxy. */
+function pluginImports(extra) {
+  const entryPoints = ['lockfile', 'layout', 'errors', 'verify', 'progress'].map((e) => `@hermetic/core/${e}`);
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [{ name: '@hermetic/fetch-service', message: 'import @hermetic/fetch-service/client: the plugin must not load the proxy' }],
+        patterns: [
+          { group: ['@hermetic/core/*', ...[...entryPoints, ...extra].map((e) => `!${e}`)], message: 'use the public entry points of @hermetic/core' },
+        ],
+      },
+    ],
+  };
+}
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'dist/**', 'tmp/**', 'coverage/**', '.nx/**', 'apps/demo/mirror*/**'] },
   js.configs.recommended,
@@ -52,30 +68,8 @@ export default tseslint.config(
     ignores: testFiles,
     rules: restrict(['@hermetic/nx', '@hermetic/nx/*', '@hermetic/core/*', ...nx], 'the Fetch Service imports only @hermetic/core (its public entry point)'),
   },
-  {
-    files: ['libs/nx-plugin/**/*.ts'],
-    ignores: testFiles,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: '@hermetic/fetch-service', message: 'import @hermetic/fetch-service/client: the plugin must not load the proxy' }],
-          patterns: [
-            {
-              group: [
-                '@hermetic/core/*',
-                '!@hermetic/core/lockfile',
-                '!@hermetic/core/layout',
-                '!@hermetic/core/errors',
-                '!@hermetic/core/verify',
-                '!@hermetic/core/progress',
-              ],
-              message: 'use the public entry points of @hermetic/core',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  { files: ['libs/nx-plugin/**/*.ts'], ignores: testFiles, rules: pluginImports([]) },
+  // The plugin's `hermetic` bin is the core's CLI (importing it runs it): only there.
+  { files: ['libs/nx-plugin/src/bin/*.ts'], rules: pluginImports(['@hermetic/core/cli']) },
   prettier,
 );

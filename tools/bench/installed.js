@@ -51,14 +51,26 @@ function writePackage(dir, files) {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), typeof text === 'string' ? text : JSON.stringify(text));
 }
 
-/** A workspace-local executor that does nothing: what Nx itself costs for any task it must run. */
-function writeNoopExecutor(root) {
-  writePackage(join(root, 'tools', 'noop-executor'), {
-    'package.json': { name: 'noop-executor', executors: './executors.json' },
-    'executors.json': { executors: { noop: { implementation: './noop.js', schema: './schema.json', description: 'does nothing' } } },
-    'schema.json': { type: 'object', properties: {} },
-    'noop.js': 'module.exports = async () => ({ success: true });\n',
+/**
+ * Nx's floor under `fetch-deps`, from no-ops of the same shape: a cached task whose outputs are 100
+ * files of 16 KiB (as fetch-generic's), a cached one with one file (as sbom's), and an uncached
+ * `node -e 0` command after both (as the re-verification). What it costs over a cached no-op is
+ * what Nx itself spends on that graph: two cache hits, their outputs restored, a process started.
+ */
+function floorTargets(root) {
+  writePackage(join(root, 'tools', 'floor'), {
+    'files.js': `const { mkdirSync, writeFileSync } = require('node:fs');
+const { randomBytes } = require('node:crypto');
+mkdirSync('dist/floor/files', { recursive: true });
+for (let i = 0; i < 100; i++) writeFileSync('dist/floor/files/a' + i + '.bin', randomBytes(16 * 1024));
+`,
   });
+  const cached = (command, outputs, dependsOn = []) => ({ executor: 'nx:run-commands', options: { command }, cache: true, inputs: [], outputs, dependsOn });
+  return {
+    'floor-fetch': cached('node tools/floor/files.js', ['{workspaceRoot}/dist/floor/files']),
+    'floor-sbom': cached("node -e \"require('node:fs').writeFileSync('dist/floor/bom.json', '{}')\"", ['{workspaceRoot}/dist/floor/bom.json'], ['floor-fetch']),
+    floor: { executor: 'nx:run-commands', options: { command: 'node -e 0' }, cache: false, dependsOn: ['floor-fetch', 'floor-sbom'] },
+  };
 }
 
 function installPackages(root) {
@@ -123,9 +135,9 @@ function graphRow(name, withPlugin, without) {
  * Warm runs with the installed plugin, as a user has them: a project of 100 artifacts (16 KiB each,
  * from a loopback server) fetched once, then, round-robin, a cached no-op target of the same
  * workspace (Nx's own fixed cost), `fetch-deps` (fetch targets from the cache, the SBOM from the
- * cache, and the re-verification task), and Nx's floors for a task that runs every time: a no-op
- * executor and a `node -e 0` command. No daemon, so Nx restores the outputs every time and every
- * file is hashed again: the worst case.
+ * cache, and the re-verification command), and Nx's floors for it: the same task graph of no-ops
+ * (see `floorTargets`) and an uncached `node -e 0` command alone. No daemon, so Nx restores the
+ * outputs every time and every file is hashed again: the worst case.
  */
 async function warmInstalled(root) {
   const mirror = join(root, 'mirror');
@@ -137,16 +149,13 @@ async function warmInstalled(root) {
     const port = await new Promise((resolve) => serve.stdout.once('data', (d) => resolve(String(d).trim())));
     const dir = join(root, 'apps', 'w');
     mkdirSync(dir, { recursive: true });
-    writeNoopExecutor(root);
     writeFileSync(
       join(dir, 'project.json'),
       JSON.stringify({
         name: 'w',
         targets: {
           baseline: { executor: 'nx:run-commands', options: { command: 'true' }, cache: true, inputs: [] },
-          // Nx's floors for a task that must run every time (as re-verification must): an
-          // executor, which Nx runs in a process of its own, and a command starting Node.
-          'noop-executor': { executor: './tools/noop-executor:noop', cache: false },
+          ...floorTargets(root),
           'node-command': { executor: 'nx:run-commands', options: { command: 'node -e 0' }, cache: false },
         },
       }),
@@ -158,9 +167,9 @@ async function warmInstalled(root) {
     writeFileSync(join(root, 'nx.json'), JSON.stringify({ plugins: ['@hermetic/nx'], useDaemonProcess: false, analytics: false }));
     const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', NX_CACHE_DIRECTORY: join(root, '.nx', 'cache') };
     const nx = (target) => () => wall(process.execPath, [join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run', target], { cwd: root, env });
-    const targets = ['w:fetch-deps', 'w:baseline', 'w:noop-executor', 'w:node-command'];
+    const targets = ['w:fetch-deps', 'w:baseline', 'w:floor', 'w:node-command'];
     for (const t of targets) nx(t)();
-    const [deps, base, noop, command] = roundRobin(GRAPH_RUNS, targets.map(nx));
+    const [deps, base, floor, command] = roundRobin(GRAPH_RUNS, targets.map(nx));
     const row = (name, t) => [
       name,
       `${t.toFixed(2)} s`,
@@ -171,10 +180,10 @@ async function warmInstalled(root) {
     ];
     const goal = row('warm fetch-deps, installed, 100 artifacts', deps);
     goal[3] += ' (goal <= +10 %)';
-    return [goal, row("  Nx's floor: an uncached no-op executor", noop), row("  Nx's floor: an uncached `node -e 0` command", command)];
+    return [goal, row("  Nx's floor: the same task graph of no-ops", floor), row("  Nx's floor: an uncached `node -e 0` command", command)];
   } finally {
     serve.kill();
-    for (const dir of ['apps', 'tools', '.nx']) rmSync(join(root, dir), { recursive: true, force: true });
+    for (const dir of ['apps', 'tools', 'dist', '.nx']) rmSync(join(root, dir), { recursive: true, force: true });
   }
 }
 

@@ -30,7 +30,7 @@ function requiredPackages(js: string): string[] {
 }
 
 /** The project graph's view of one project (`nx show project <p> --json`). */
-type ShownProject = { targets: Record<string, { executor?: string; dependsOn?: unknown[] }> };
+type ShownProject = { targets: Record<string, { executor?: string; dependsOn?: unknown[]; options?: Record<string, unknown> }> };
 
 /**
  * What users get from the registry: the three packages are built, published to a local verdaccio,
@@ -151,7 +151,10 @@ describe('installed from a registry', () => {
       const shown = JSON.parse(await ws.nx(['show', 'project', 'web', '--json'])) as ShownProject;
       expect(Object.keys(shown.targets).sort()).toEqual(expect.arrayContaining(['fetch-deps', 'fetch-generic', 'fetch-maven', 'pack', 'sbom']));
       expect(shown.targets['fetch-generic'].executor).toBe('@hermetic/nx:fetch-generic');
-      expect(shown.targets['fetch-deps'].executor).toBe('@hermetic/nx:verify-deps');
+      expect(shown.targets['fetch-deps']).toMatchObject({
+        executor: 'nx:run-commands',
+        options: { command: 'hermetic verify --lockfile apps/web/artifacts.lock.yaml --output dist/hermetic/apps/web' },
+      });
       // Installed, the plugin keeps its inferred targets in Nx's workspace data (the next steps use it).
       expect(readdirSync(join(ws.root, '.nx', 'workspace-data')).some((f) => /^hermetic-targets-.*\.json$/.test(f))).toBe(true);
     });
@@ -160,6 +163,7 @@ describe('installed from a registry', () => {
       const hitsBefore = origin.hits('/releases/tool-2.0.tgz');
       const first = await ws.nx(['run', 'web:fetch-deps']);
       expect(first).toMatch(/Successfully ran target fetch-deps/);
+      expect(first).toMatch(/verified 2 file\(s\) against apps\/web\/artifacts\.lock\.yaml in \d+ ms/);
       // add-artifact put both files in the store: the fetch serves them from there.
       expect(origin.hits('/releases/tool-2.0.tgz')).toBe(hitsBefore);
       expect(readFileSync(join(ws.root, 'dist/hermetic/apps/web/deps/generic/tool-2.0.tgz')).equals(tool)).toBe(true);
@@ -203,6 +207,46 @@ describe('installed from a registry', () => {
       ]);
       expect(out).toMatch(/2 files/);
       expect(readFileSync(join(ws.root, 'cli-output/deps/generic/tool-2.0.tgz')).equals(tool)).toBe(true);
+    });
+  });
+
+  /**
+   * pnpm links only a workspace's direct dependencies into node_modules (and their bins into
+   * node_modules/.bin): the plugin must find the core, and `fetch-deps` the `hermetic` it runs,
+   * with nothing hoisted.
+   */
+  describe('pnpm, Nx 24.0.6', () => {
+    let ws: UserWorkspace;
+    const dist = 'dist/hermetic/apps/web/deps/generic/tool-2.0.tgz';
+
+    beforeAll(async () => {
+      ws = new UserWorkspace(registry.url, {}, 'pnpm');
+      await ws.create('24.0.6');
+      ws.write('apps/web/project.json', { name: 'web' });
+      ws.write(
+        'apps/web/artifacts.lock.yaml',
+        `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${origin.origin}/releases/tool-2.0.tgz\n    checksum: sha256:${sha256(tool)}\n`,
+      );
+    });
+    afterAll(() => ws.dispose());
+
+    it('nx add @hermetic/nx installs with pnpm: the plugin and its bin, the core not hoisted', async () => {
+      await ws.nx(['add', '@hermetic/nx']);
+      expect(ws.json<{ version: string }>('node_modules/@hermetic/nx/package.json').version).toBe(version);
+      expect(existsSync(join(ws.root, 'node_modules', '@hermetic', 'core'))).toBe(false);
+      expect(existsSync(join(ws.root, 'node_modules', '.bin', 'hermetic'))).toBe(true);
+    });
+
+    it('nx run web:fetch-deps fetches and re-verifies with the installed CLI; a changed file fails it, named', async () => {
+      const first = await ws.nx(['run', 'web:fetch-deps']);
+      expect(first).toMatch(/verified 1 file\(s\) against apps\/web\/artifacts\.lock\.yaml in \d+ ms/);
+      expect(readFileSync(join(ws.root, dist)).equals(tool)).toBe(true);
+      ws.write(dist, 'changed');
+      const tampered = await ws.exec('pnpm', ['exec', 'nx', 'run', 'web:fetch-deps', '--exclude-task-dependencies']);
+      expect(tampered.code).not.toBe(0);
+      expect(tampered.output).toMatch(
+        /ChecksumVerificationFailed: 1 fetched file\(s\) of apps\/web\/artifacts\.lock\.yaml do not match it:\n\s+dist\/hermetic\/apps\/web\/deps\/generic\/tool-2\.0\.tgz: sha256 expected/,
+      );
     });
   });
 });

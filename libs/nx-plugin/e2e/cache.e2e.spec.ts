@@ -111,7 +111,7 @@ describe('verified deps across the monorepo', () => {
       expect(restored.output).toMatch(cached('a:fetch-generic'));
       expect(restored.code).not.toBe(0);
       expect(restored.output).toMatch(
-        /ChecksumVerificationFailed: 1 fetched file\(s\) of apps\/a\/artifacts\.lock\.yaml do not match it:\na:fetch-deps\s+dist\/hermetic\/apps\/a\/deps\/generic\/f1\.bin: sha256 expected [0-9a-f]{64}, got [0-9a-f]{64}/,
+        /ChecksumVerificationFailed: 1 fetched file\(s\) of apps\/a\/artifacts\.lock\.yaml do not match it:\n\s+dist\/hermetic\/apps\/a\/deps\/generic\/f1\.bin: sha256 expected [0-9a-f]{64}, got [0-9a-f]{64}/,
       );
     } finally {
       ws.dispose();

@@ -56,7 +56,12 @@ artifacts:
       outputs: expect.arrayContaining([`{workspaceRoot}/${out}/tools/c.tgz`]),
     });
     // A lockfile of URL artifacts only: no fetch-maven is inferred.
-    expect(project.targets['fetch-deps']).toMatchObject({ executor: '@hermetic/nx:verify-deps', dependsOn: ['fetch-generic', 'sbom'] });
+    // Its re-verification is the CLI's, as a command: Nx runs it without a process of its own.
+    expect(project.targets['fetch-deps']).toMatchObject({
+      executor: 'nx:run-commands',
+      options: { command: 'hermetic verify --lockfile apps/app/artifacts.lock.yaml --output dist/hermetic/apps/app' },
+      dependsOn: ['fetch-generic', 'sbom'],
+    });
     expect(project.targets['fetch-maven']).toBeUndefined();
   });
 
@@ -72,6 +77,7 @@ artifacts:
     const second = await ws.nx(['run', 'app:fetch-deps']);
     expect(second.code).toBe(0);
     expect(second.output).toMatch(cached('app:fetch-generic'));
+    expect(second.output).toMatch(/verified 3 file\(s\) against apps\/app\/artifacts\.lock\.yaml in \d+ ms/);
 
     ws.remove('dist');
     const third = await ws.nx(['run', 'app:fetch-deps']);

@@ -1,11 +1,11 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { describeError, EXIT_CODES, HermeticError } from '../errors';
+import { EXIT_CODES, HermeticError } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
-import { outputStyle, palette } from '../progress/output-style';
 import { resolveFetchSettings } from '../settings/resolve-fetch-settings';
 import { settingsFromFlags } from '../settings/cli-flags';
 import { readLockfile } from '../lockfile/parse-lockfile';
+import { CliValues, fail, str } from './command-io';
 import type { CliIo } from './run-cli';
 import { USAGE } from './run-cli';
 
@@ -14,53 +14,11 @@ import { USAGE } from './run-cli';
  * store or the SBOM writer, so a bad lockfile is reported at the cost of parsing it.
  */
 
-/** The flags `runCli` parsed (names as on the command line). */
-export type CliValues = Record<string, string | boolean | Array<string | boolean> | undefined>;
-
-/** A string flag's value (parseArgs gives strings for every flag declared with an argument). */
-function str(v: CliValues, flag: string): string | undefined {
-  return v[flag] as string | undefined;
-}
-
-function fail(err: unknown, io: CliIo): number {
-  const paint = palette(outputStyle(io.stderr, io.env).color);
-  io.stderr.write(`${paint.bold(paint.red('Error:'))} ${describeError(err)}\n`);
-  return err instanceof HermeticError ? err.exitCode : EXIT_CODES.FetchError;
-}
-
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value))
     throw new HermeticError('InvalidInput', `--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
-}
-
-/**
- * The lockfile `verify` checks against: `--lockfile`, else the one the fetch into `output` recorded
- * (when every record names the same one and it is there), else ./artifacts.lock.yaml.
- */
-async function verifiedLockfile(v: CliValues, io: CliIo, output: string): Promise<string> {
-  const given = str(v, 'lockfile');
-  if (given) return given;
-  const { readAllRecords } = await import('../fetch/fetch-record');
-  const recorded = [...new Set((await readAllRecords(output)).map((r) => r.record.lockfile))];
-  if (recorded.length === 1 && (await stat(resolve(io.cwd, recorded[0])).catch(() => undefined))?.isFile()) return recorded[0];
-  return LOCKFILE_NAME;
-}
-
-/** `hermetic verify`: re-hashes what fetch-deps wrote against the lockfile. */
-export async function verify(v: CliValues, io: CliIo): Promise<number> {
-  try {
-    const output = resolve(io.cwd, str(v, 'output') ?? 'hermetic-output');
-    const lockfilePath = await verifiedLockfile(v, io, output);
-    const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: false, displayPath: lockfilePath, setting: '--lockfile' });
-    const { verifyOutputs } = await import('../verify/verify-outputs');
-    const { files } = await verifyOutputs(lockfile, output, { cwd: io.cwd });
-    io.stdout.write(`verified ${files} file(s) against ${lockfilePath}\n`);
-    return 0;
-  } catch (err) {
-    return fail(err, io);
-  }
 }
 
 /** `hermetic check-urls`: every URL of the lockfile still answers upstream (nothing downloaded). */

@@ -83,7 +83,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const v = args.values;
   if (command === 'merge-sboms') return (await loadCommands()).mergeSboms(rest, v, io);
-  if (command === 'verify' && !rest.length) return (await loadCommands()).verify(v, io);
+  if (command === 'verify' && !rest.length) return (await import('./verify-command')).verify(v, io);
   if (command === 'check-urls' && !rest.length) return (await loadCommands()).checkUrls(v, io);
   if (command !== 'fetch-deps' || rest.length) {
     io.stderr.write(`unknown command '${[command, ...rest].join(' ')}'\n\n${USAGE}`);

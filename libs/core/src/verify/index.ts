@@ -5,3 +5,4 @@
  */
 export { verifyOutputs } from './verify-outputs';
 export { verifyFiles, FileToVerify, VerifyProblem } from './verify-files';
+export { verificationSummary } from './summary';

@@ -68,7 +68,12 @@ describe('createNodes', () => {
       inputs: expect.arrayContaining([{ dependentTasksOutputFiles: '**/.hermetic/*.json' }]),
       outputs: ['{workspaceRoot}/dist/hermetic/apps/web/bom.json'],
     });
-    expect(targets['fetch-deps']).toMatchObject({ executor: '@hermetic/nx:verify-deps', cache: false, dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'] });
+    expect(targets['fetch-deps']).toMatchObject({
+      executor: 'nx:run-commands',
+      options: { command: 'hermetic verify --lockfile apps/web/artifacts.lock.yaml --output dist/hermetic/apps/web' },
+      cache: false,
+      dependsOn: ['fetch-generic', 'fetch-maven', 'sbom'],
+    });
   });
 
   it('passes the Maven layout options on (its files are outputs either way)', async () => {
@@ -169,7 +174,7 @@ describe('createNodes', () => {
                  "fetch-generic",
                  "sbom",
                ],
-               "executor": "@hermetic/nx:verify-deps",
+               "executor": "nx:run-commands",
                "metadata": {
                  "description": "Fetch every declared dependency of the project, write its SBOM, and re-verify every file against the lockfile",
                  "technologies": [
@@ -177,8 +182,7 @@ describe('createNodes', () => {
                  ],
                },
                "options": {
-                 "lockfile": "apps/api/artifacts.lock.yaml",
-                 "outputDir": "dist/hermetic/apps/api",
+                 "command": "hermetic verify --lockfile apps/api/artifacts.lock.yaml --output dist/hermetic/apps/api",
                },
              },
              "fetch-generic": {

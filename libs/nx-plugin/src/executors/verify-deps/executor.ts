@@ -4,7 +4,7 @@ import { log } from '../../utils/task-log';
 // writer): this task runs on every warm fetch-deps.
 import { describeError } from '@hermetic/core/errors';
 import { readLockfile } from '@hermetic/core/lockfile';
-import { verifyOutputs } from '@hermetic/core/verify';
+import { verificationSummary, verifyOutputs } from '@hermetic/core/verify';
 import { relative } from 'node:path';
 import { resolveProjectPaths } from '../../utils/project-paths';
 import { VerifyDepsExecutorSchema } from './schema';
@@ -18,9 +18,8 @@ const runExecutor: PromiseExecutor<VerifyDepsExecutorSchema> = async (options, c
     const paths = resolveProjectPaths(options, context);
     const started = Date.now();
     const lockfile = await readLockfile(paths.lockfile, { env: false, displayPath: relative(context.root, paths.lockfile) });
-    const { files, hashed } = await verifyOutputs(lockfile, paths.outputDir, { cwd: context.root });
-    const unchanged = files - hashed ? ` (${files - hashed} unchanged since their last verification)` : '';
-    log.info(`verified ${files} file(s) against ${lockfile.path} in ${Date.now() - started} ms${unchanged}`);
+    const result = await verifyOutputs(lockfile, paths.outputDir, { cwd: context.root });
+    log.info(verificationSummary(result, lockfile.path, Date.now() - started));
     return { success: true };
   } catch (err) {
     log.error(describeError(err));

@@ -4,7 +4,7 @@ import { pluginOptionsFromNxJson } from '../../utils/fetch-options';
 import { pluginInputs } from '../../utils/plugin-inputs';
 import { normalizeOptions } from '../../plugins/options';
 import { tryParseLockfile } from '../../plugins/plugin';
-import { buildTargets, projectOutputDir } from '../../plugins/targets';
+import { buildTargets, isVerifyTarget, projectOutputDir } from '../../plugins/targets';
 import { PLUGIN_NAME } from '../../utils/constants';
 
 /**
@@ -28,9 +28,14 @@ export function buildExplicitTargets(tree: Tree, projectName: string): Record<st
   });
 }
 
-/** A target that one of our builders made (same executor), so a refresh may replace its generated fields. */
+/**
+ * A target that one of our builders made (same executor; for fetch-deps, our re-verification in
+ * either of its forms), so a refresh may replace its generated fields.
+ */
 function ours(existing: TargetConfiguration | undefined, built: TargetConfiguration): existing is TargetConfiguration {
-  return !!existing?.executor && existing.executor === built.executor && existing.executor.startsWith(`${PLUGIN_NAME}:`);
+  if (!existing) return false;
+  if (isVerifyTarget(built)) return isVerifyTarget(existing);
+  return !!existing.executor && existing.executor === built.executor && existing.executor.startsWith(`${PLUGIN_NAME}:`);
 }
 
 /**

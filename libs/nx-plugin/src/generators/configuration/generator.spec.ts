@@ -1,4 +1,4 @@
-import { addProjectConfiguration, readProjectConfiguration, Tree } from '@nx/devkit';
+import { addProjectConfiguration, readProjectConfiguration, Tree, updateProjectConfiguration } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parseLockfile } from '@hermetic/core';
 import { createNodes } from '../../plugins/plugin';
@@ -84,6 +84,16 @@ describe('configuration generator', () => {
     expect(targets['fetch-maven'].outputs).toContain('{workspaceRoot}/dist/hermetic/apps/web/deps/generic/a-1.jar');
     expect(targets['fetch-deps'].dependsOn).toEqual(['fetch-generic', 'sbom', 'fetch-maven']);
     expect(refreshExplicitTargets(tree, 'web')).toBe(false);
+  });
+
+  it('keeps a fetch-deps that an earlier version wrote (the verify-deps executor) in line too', async () => {
+    await configurationGenerator(tree, { project: 'web', inferred: false, skipFormat: true });
+    const project = readProjectConfiguration(tree, 'web');
+    const earlier = { executor: '@hermetic/nx:verify-deps', options: { lockfile: 'apps/web/artifacts.lock.yaml', outputDir: 'dist/hermetic/apps/web' } };
+    updateProjectConfiguration(tree, 'web', { ...project, targets: { ...project.targets, 'fetch-deps': { ...project.targets!['fetch-deps'], ...earlier } } });
+    tree.write('apps/web/artifacts.lock.yaml', LOCK);
+    expect(refreshExplicitTargets(tree, 'web')).toBe(true);
+    expect(readProjectConfiguration(tree, 'web').targets!['fetch-deps']).toMatchObject({ ...earlier, dependsOn: ['fetch-generic', 'sbom', 'fetch-maven'] });
   });
 
   it('leaves a project with inferred targets alone', async () => {

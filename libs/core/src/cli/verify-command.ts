@@ -1,0 +1,41 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { LOCKFILE_NAME } from '../layout';
+import { readLockfile } from '../lockfile/parse-lockfile';
+import { verificationSummary } from '../verify/summary';
+import { verifyOutputs } from '../verify/verify-outputs';
+import { CliValues, fail, str } from './command-io';
+import type { CliIo } from './run-cli';
+
+/**
+ * `hermetic verify`, in a module of its own: it is what Nx runs on every warm `fetch-deps`, so it
+ * loads the lockfile parser and the verifier and nothing of the downloader, store, settings or SBOM.
+ */
+
+/**
+ * The lockfile `verify` checks against: `--lockfile`, else the one the fetch into `output` recorded
+ * (when every record names the same one and it is there), else ./artifacts.lock.yaml.
+ */
+async function verifiedLockfile(v: CliValues, io: CliIo, output: string): Promise<string> {
+  const given = str(v, 'lockfile');
+  if (given) return given;
+  const { readAllRecords } = await import('../fetch/fetch-record');
+  const recorded = [...new Set((await readAllRecords(output)).map((r) => r.record.lockfile))];
+  if (recorded.length === 1 && (await stat(resolve(io.cwd, recorded[0])).catch(() => undefined))?.isFile()) return recorded[0];
+  return LOCKFILE_NAME;
+}
+
+/** `hermetic verify`: re-hashes what fetch-deps wrote against the lockfile. */
+export async function verify(v: CliValues, io: CliIo): Promise<number> {
+  try {
+    const started = performance.now();
+    const output = resolve(io.cwd, str(v, 'output') ?? 'hermetic-output');
+    const lockfilePath = await verifiedLockfile(v, io, output);
+    const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: false, displayPath: lockfilePath, setting: '--lockfile' });
+    const result = await verifyOutputs(lockfile, output, { cwd: io.cwd });
+    io.stdout.write(`${verificationSummary(result, lockfilePath, performance.now() - started)}\n`);
+    return 0;
+  } catch (err) {
+    return fail(err, io);
+  }
+}
