@@ -6,3 +6,4 @@
 export { verifyOutputs } from './verify-outputs';
 export { verifyFiles, FileToVerify, VerifyProblem } from './verify-files';
 export { verificationSummary } from './summary';
+export { readVerifyPlan, VerifyPlan, PlannedFile } from './verify-plan';

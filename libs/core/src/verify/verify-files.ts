@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Algorithm } from '../checksum/algorithms';
 import { Checksum } from '../checksum/parse-checksum';
 import { mapLimit } from '../fetch/map-limit';
-import { HashPool } from './hash-pool';
+import type { HashPool } from './hash-pool';
 import { runHashJob } from './hash-job';
 
 /** A file and the checksums its bytes must have. */
@@ -53,9 +53,11 @@ export async function verifyFiles(files: readonly FileToVerify[], options: { thr
   if (!files.length) return [];
   const limit = options.inlineBelowBytes ?? INLINE_HASH_BYTES;
   const inline = totalSize(files, limit) < limit;
-  const hash = inline
-    ? async (path: string, algorithms: readonly Algorithm[]) => runHashJob({ id: 0, path, algorithms })
-    : (path: string, algorithms: readonly Algorithm[]) => (pool ??= new HashPool(availableParallelism())).hash(path, algorithms);
+  // The pool (and worker_threads) is loaded only when threads are needed: not on a warm fetch-deps.
+  const threaded = inline ? undefined : (pool ??= new (await import('./hash-pool')).HashPool(availableParallelism()));
+  const hash = threaded
+    ? (path: string, algorithms: readonly Algorithm[]) => threaded.hash(path, algorithms)
+    : async (path: string, algorithms: readonly Algorithm[]) => runHashJob({ id: 0, path, algorithms });
   const threads = inline ? 1 : Math.max(1, options.threads ?? availableParallelism());
   const results = await mapLimit(files, threads, async (f): Promise<VerifyProblem | undefined> => {
     const answer = await hash(

@@ -4,9 +4,9 @@ import { HermeticError } from '../errors';
 import { readAllRecords } from '../fetch/fetch-record';
 import { MAVEN_DEPS_DIR } from '../fetch/maven-layout';
 import { GENERIC_DEPS_DIR } from '../lockfile/target-path';
-import { Lockfile } from '../lockfile/types';
 import { FileToVerify, verifyFiles } from './verify-files';
 import { VerifiedCache } from './verified-cache';
+import type { VerifyPlan } from './verify-plan';
 import { checksumKey } from '../checksum/parse-checksum';
 import { RECORD_DIR } from '../layout';
 
@@ -18,7 +18,7 @@ import { RECORD_DIR } from '../layout';
  * bad file; returns the number of files checked otherwise.
  */
 export async function verifyOutputs(
-  lockfile: Lockfile,
+  lockfile: VerifyPlan,
   outputDir: string,
   options: { threads?: number; cwd?: string } = {},
 ): Promise<{ files: number; hashed: number }> {
