@@ -30,6 +30,9 @@ let pool: HashPool | undefined;
  */
 export const INLINE_HASH_BYTES = 32 << 20;
 
+/** Read size of hashing on the calling thread. */
+const INLINE_READ_BYTES = 256 << 10;
+
 /**
  * The files' total size, up to `limit` (enough to choose how to hash); a file that cannot be
  * stat'ed counts as nothing (hashing it reports why). Synchronous stats: microseconds each, where
@@ -53,11 +56,14 @@ export async function verifyFiles(files: readonly FileToVerify[], options: { thr
   if (!files.length) return [];
   const limit = options.inlineBelowBytes ?? INLINE_HASH_BYTES;
   const inline = totalSize(files, limit) < limit;
+  // One read buffer for every file hashed here (the jobs are synchronous, so never two at once): a
+  // fresh 1 MiB one per file was 100 MiB of garbage for 100 small files.
+  let buffer: Buffer | undefined;
   // The pool (and worker_threads) is loaded only when threads are needed: not on a warm fetch-deps.
   const threaded = inline ? undefined : (pool ??= new (await import('./hash-pool')).HashPool(availableParallelism()));
   const hash = threaded
     ? (path: string, algorithms: readonly Algorithm[]) => threaded.hash(path, algorithms)
-    : async (path: string, algorithms: readonly Algorithm[]) => runHashJob({ id: 0, path, algorithms });
+    : async (path: string, algorithms: readonly Algorithm[]) => runHashJob({ id: 0, path, algorithms }, (buffer ??= Buffer.allocUnsafe(INLINE_READ_BYTES)));
   const threads = inline ? 1 : Math.max(1, options.threads ?? availableParallelism());
   const results = await mapLimit(files, threads, async (f): Promise<VerifyProblem | undefined> => {
     const answer = await hash(
