@@ -51,7 +51,8 @@ async function warmBench() {
     const base = [];
     const hit = [];
     const deps = [];
-    for (let i = 0; i < 3; i++) {
+    // Seven rounds: the three figures differ by tenths of a second, about what one run varies.
+    for (let i = 0; i < 7; i++) {
       base.push(nx(ws, ['run', 'w:baseline']));
       hit.push(nx(ws, ['run', 'w:fetch-generic']));
       deps.push(nx(ws, ['run', 'w:fetch-deps']));
