@@ -43,4 +43,13 @@ describe('verifyOutputs', () => {
     expect(await verifyOutputs(lockfile, out)).toEqual({ files: 1, hashed: 1 });
     expect(JSON.parse(readFileSync(join(out, '.hermetic/verified.cache'), 'utf8')).version).toBe(1);
   });
+
+  it('reports a file under a path that is not a folder as missing, naming it, rather than failing on the stat', async () => {
+    rmSync(join(out, 'deps'), { recursive: true });
+    writeFileSync(join(out, 'deps'), 'a file where a folder was');
+    await expect(verifyOutputs(lockfile, out)).rejects.toMatchObject({
+      code: 'ChecksumVerificationFailed',
+      message: expect.stringContaining('deps/generic/a.bin: missing (ENOTDIR)'),
+    });
+  });
 });

@@ -1,11 +1,10 @@
-import { statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { HermeticError } from '../errors';
 import { readAllRecords } from '../fetch/fetch-record';
 import { MAVEN_DEPS_DIR } from '../fetch/maven-layout';
 import { GENERIC_DEPS_DIR } from '../lockfile/target-path';
 import { FileToVerify, verifyFiles } from './verify-files';
-import { VerifiedCache } from './verified-cache';
+import { VERIFIED_CACHE_FILE, VerifiedCache } from './verified-cache';
 import type { VerifyPlan } from './verify-plan';
 import { checksumKey } from '../checksum/parse-checksum';
 import { RECORD_DIR } from '../layout';
@@ -34,10 +33,9 @@ export async function verifyOutputs(
   });
   // Files unchanged since they were last verified are not hashed again (see VerifiedCache); not a
   // `.json`, so no reader of fetch records takes it for one.
-  const cache = await VerifiedCache.open(join(outputDir, RECORD_DIR, 'verified.cache'));
-  // One synchronous stat per file (microseconds; 10,000 asynchronous ones queue through the thread
-  // pool) serves the cache's check and verifyFiles' choice of how to hash.
-  const stats = files.map((f) => statSync(f.path, { bigint: true, throwIfNoEntry: false }));
+  const cache = await VerifiedCache.open(join(outputDir, RECORD_DIR, VERIFIED_CACHE_FILE));
+  // One stat per file serves the cache's check and verifyFiles' choice of how to hash.
+  const stats = files.map((f) => VerifiedCache.statOf(f.path));
   const stamps = files.map((f, i) => VerifiedCache.stamp(stats[i], f.checksums.map(checksumKey).join(',')));
   const toHash = files.flatMap((f, i) => (cache.isVerified(f.path, stamps[i]) ? [] : [{ ...f, size: Number(stats[i]?.size ?? 0) }]));
   const problems = await verifyFiles(toHash, options);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { VerifiedCache } from './verified-cache';
 import { readVerifyPlan, VerifyPlan } from './verify-plan';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -26,6 +27,14 @@ describe('readVerifyPlan', () => {
       { url: 'https://h/b.bin', filename: 'tools/b.bin', checksums: [`sha256:${sha256('b')}`] },
     ],
   };
+  /** Replaces the entry and vouches for it as readVerifyPlan does for its own (white box: the entry's parser is under test). */
+  async function rewriteTrusted(text: string): Promise<void> {
+    const key = (JSON.parse(readFileSync(cacheFile(), 'utf8')) as { key: string }).key;
+    writeFileSync(cacheFile(), text);
+    const verified = await VerifiedCache.open(join(out(), '.hermetic', 'verified.cache'));
+    verified.remember(cacheFile(), VerifiedCache.stamp(statSync(cacheFile(), { bigint: true }), `plan:${key}`));
+    await verified.save();
+  }
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'hermetic-verify-plan-'));
     lockfile = join(dir, 'artifacts.lock.yaml');
@@ -34,14 +43,33 @@ describe('readVerifyPlan', () => {
 
   it('parses the lockfile once, answers from the cache while its bytes are the same, and parses again when they change', async () => {
     expect(shape(await read())).toEqual(expected);
-    expect(existsSync(cacheFile())).toBe(true);
-    // The entry is what the next read answers from (seen by editing it in place).
-    writeFileSync(cacheFile(), readFileSync(cacheFile(), 'utf8').replace('"tools/b.bin"', '"from-cache.bin"'));
-    expect(shape(await read()).artifacts[1].filename).toBe('from-cache.bin');
+    const written = statSync(cacheFile(), { bigint: true });
+    // A hit reads the entry and leaves it as it is (a miss writes a new one, by rename).
+    expect(shape(await read())).toEqual(expected);
+    expect(statSync(cacheFile(), { bigint: true })).toMatchObject({ ino: written.ino, mtimeNs: written.mtimeNs });
     // A comment changes the bytes: parsed again, and the cache follows.
     writeFileSync(lockfile, lockText('# reviewed\n'));
     expect(shape(await read())).toEqual(expected);
-    expect(readFileSync(cacheFile(), 'utf8')).toContain('"tools/b.bin"');
+    expect(statSync(cacheFile(), { bigint: true }).ino).not.toBe(written.ino);
+  });
+
+  it('answers from a trusted entry (what makes the damaged-entry cases below mean something)', async () => {
+    await read();
+    await rewriteTrusted(readFileSync(cacheFile(), 'utf8').replace('"tools/b.bin"', '"from-the-entry.bin"'));
+    expect(shape(await read()).artifacts[1].filename).toBe('from-the-entry.bin');
+  });
+
+  it('never trusts an entry it did not write itself: a forged or restored one is read as a miss', async () => {
+    await read();
+    // The right key, other checksums: what a tampered (remote) cache entry restored here could hold.
+    const forged = readFileSync(cacheFile(), 'utf8').replace(sha256('b'), sha256('evil'));
+    writeFileSync(cacheFile(), forged);
+    expect(shape(await read())).toEqual(expected);
+    // The same through a copy (a new inode, as a restore makes).
+    copyFileSync(cacheFile(), `${cacheFile()}.copy`);
+    writeFileSync(`${cacheFile()}.copy`, forged);
+    renameSync(`${cacheFile()}.copy`, cacheFile());
+    expect(shape(await read())).toEqual(expected);
   });
 
   it.each([
@@ -52,11 +80,11 @@ describe('readVerifyPlan', () => {
     ['no checksums', (t: string) => t.replace(/"checksums":\["sha256:[0-9a-f]{64}"\]/, '"checksums":[]')],
     ['a missing filename', (t: string) => t.replace('"filename":"a.bin",', '')],
     ['a null artifact', (t: string) => t.replace(/"artifacts":\[/, '"artifacts":[null,')],
-  ])('reads a damaged cache (%s) as a miss and parses the lockfile', async (_name, damage) => {
+  ])('reads a damaged entry (%s) as a miss even where it is trusted, and parses the lockfile', async (_name, damage) => {
     await read();
     const damaged = damage(readFileSync(cacheFile(), 'utf8'));
     expect(damaged).not.toBe(readFileSync(cacheFile(), 'utf8'));
-    writeFileSync(cacheFile(), damaged);
+    await rewriteTrusted(damaged);
     expect(shape(await read())).toEqual(expected);
   });
 

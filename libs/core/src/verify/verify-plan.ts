@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Checksum, parseChecksum } from '../checksum/parse-checksum';
 import { writeAtomically } from '../fs/write-atomically';
 import { RECORD_DIR } from '../layout';
+import { VERIFIED_CACHE_FILE, VerifiedCache } from './verified-cache';
 
 /** What re-verification needs of one artifact: where its file goes and the checksums it must have. */
 export interface PlannedFile {
@@ -23,6 +24,11 @@ export interface VerifyPlan {
  * re-verification of an unchanged lockfile (every warm `fetch-deps`) loads neither the YAML parser
  * nor the validators (~50 ms of a ~170 ms process). Not a `.json`: no reader of fetch records takes
  * it for one. Bump the format when what the plan holds changes.
+ *
+ * The plan says which checksums the files must have, so a forged one would pass forged files: it is
+ * trusted only while it is the very file this process family wrote, which the verified-files cache
+ * vouches for by its identity and times (`VerifiedCache.stamp`). A copy put there by anything else,
+ * a restore from a (remote) cache included, has another inode and ctime, and is not read.
  */
 const CACHE_FILE = 'lockfile.cache';
 const CACHE_FORMAT = 1;
@@ -66,8 +72,11 @@ export async function readVerifyPlan(file: string, outputDir: string, options: {
   const bytes = await readFile(file).catch(() => undefined);
   const key = bytes && cacheKey(bytes);
   const cacheFile = join(outputDir, RECORD_DIR, CACHE_FILE);
+  const verified = await VerifiedCache.open(join(outputDir, RECORD_DIR, VERIFIED_CACHE_FILE));
+  const stamp = () => VerifiedCache.stamp(VerifiedCache.statOf(cacheFile), `plan:${key}`);
   const hit =
     key &&
+    verified.isVerified(cacheFile, stamp()) &&
     cachedArtifacts(
       await readFile(cacheFile, 'utf8')
         .then(JSON.parse)
@@ -81,6 +90,12 @@ export async function readVerifyPlan(file: string, outputDir: string, options: {
   if (!bytes || !key) return readLockfile(file, parseOptions); // it words why the file cannot be read
   const lockfile = parseLockfile(bytes.toString('utf8'), options.displayPath, parseOptions);
   const artifacts = lockfile.artifacts.map((a) => ({ url: a.url, filename: a.filename, checksums: a.checksums.map((c) => c.text) }));
-  await writeAtomically(cacheFile, JSON.stringify({ key, artifacts })).catch(() => undefined);
+  try {
+    await writeAtomically(cacheFile, JSON.stringify({ key, artifacts }));
+    verified.remember(cacheFile, stamp());
+    await verified.save();
+  } catch {
+    // An output directory that cannot be written: no cache, the next run parses again.
+  }
   return lockfile;
 }
