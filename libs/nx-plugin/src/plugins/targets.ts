@@ -164,8 +164,9 @@ export function isVerifyTarget(target: TargetConfiguration): boolean {
 /**
  * `fetch-deps` runs the fetch targets and the SBOM, then re-verifies every fetched file: outputs
  * restored from a local or remote cache are checked before anything (pack) uses them, so it is
- * never cached itself. The check is the `hermetic` CLI's `verify`, as a command: Nx runs a command
- * in its own process, where an executor costs a process of Nx's (~0.2 s on every warm run).
+ * never cached itself. The check is the `hermetic` CLI's `verify`, as a command: Nx starts a command
+ * directly, where for an executor it forks a process and loads itself into it (~0.2 s more on every
+ * warm run).
  */
 function buildFetchDepsTarget(t: TargetContext, fetchTargets: string[]): TargetConfiguration {
   const options = t.options;
