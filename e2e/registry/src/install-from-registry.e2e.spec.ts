@@ -215,13 +215,14 @@ describe('installed from a registry', () => {
    * node_modules/.bin): the plugin must find the core, and `fetch-deps` the `hermetic` it runs,
    * with nothing hoisted.
    */
-  describe('pnpm, Nx 24.0.6', () => {
+  const newestNx = NX_VERSIONS[NX_VERSIONS.length - 1];
+  describe(`pnpm, Nx ${newestNx}`, () => {
     let ws: UserWorkspace;
     const dist = 'dist/hermetic/apps/web/deps/generic/tool-2.0.tgz';
 
     beforeAll(async () => {
       ws = new UserWorkspace(registry.url, {}, 'pnpm');
-      await ws.create('24.0.6');
+      await ws.create(newestNx);
       ws.write('apps/web/project.json', { name: 'web' });
       ws.write(
         'apps/web/artifacts.lock.yaml',
