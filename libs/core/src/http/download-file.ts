@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import { Algorithm } from '../checksum/algorithms';
 import { MultiHash } from '../checksum/multi-hash';
 import { backoffDelay, isRetryableStatus, MAX_ARTIFACT_SIZE_ENV, parseRetryAfter, RetryPolicy, sleep } from './retry-policy';
+import { noteBytesReceived } from './v8-tuning';
 
 /** Why one attempt failed, and whether another attempt may help. */
 export class AttemptError extends Error {
@@ -348,6 +349,7 @@ async function receiveBody(
       if (received + chunk.length > policy.maxArtifactBytes) throw tooLarge(`over ${policy.maxArtifactBytes} bytes and still sending`, policy);
       checkRate(chunk.length);
       received += chunk.length;
+      noteBytesReceived(chunk.length);
       req.onProgress?.(received, total);
       await part.append(chunk).catch((err) => {
         throw diskError(err, req);

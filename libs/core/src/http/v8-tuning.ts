@@ -1,4 +1,12 @@
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/** Bytes received between two collections of the young generation (see `noteBytesReceived`). */
+export const YOUNG_GC_EVERY_BYTES = 4 << 20;
+
+/** A scavenge of the young generation, once the process is tuned; undefined before. */
+let collectYoungGeneration: (() => void) | undefined;
+let receivedSinceCollection = 0;
 
 /**
  * Tunes V8 for a process that mostly streams bytes, for the rest of the process. Flags hold for
@@ -14,8 +22,26 @@ import { setFlagsFromString } from 'node:v8';
  *   buffers were garbage waiting at the peak. Growth factor 1 makes scavenges follow the bytes:
  *   200 x 1 MiB 116 -> 96 MiB, 4 x 128 MiB 115 -> 99 MiB, no slower (scavenges of a 1 MiB space
  *   cost well under a millisecond). Set before the heap grows, so it takes effect at run time.
+ * - Downloads ask for a scavenge every 4 MiB received (`noteBytesReceived`): a read leaves little
+ *   in the young generation besides its 64 KiB buffer's small wrapper, so even 1 MiB of it filled
+ *   only after ~20-25 MiB of read buffers had died (at 8 downloads). 4 x 128 MiB 92 -> 78 MiB,
+ *   512 MiB 88 -> 73 MiB peak RSS, no slower (medians of 5); more often (every 1-2 MiB) promoted
+ *   the buffers of live downloads and raised the small-file peak instead.
+ *   `gc` comes from a context made after `--expose-gc` is set: the main one never has it.
  */
 export function tuneV8ForDownloads(): void {
   setFlagsFromString('--liftoff-only');
   setFlagsFromString('--semi-space-growth-factor=1');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (options: { type: 'minor' }) => void;
+  collectYoungGeneration = () => gc({ type: 'minor' });
+}
+
+/** Counts downloaded bytes; in a tuned process, collects the young generation every YOUNG_GC_EVERY_BYTES. */
+export function noteBytesReceived(bytes: number): void {
+  if (!collectYoungGeneration) return;
+  receivedSinceCollection += bytes;
+  if (receivedSinceCollection < YOUNG_GC_EVERY_BYTES) return;
+  receivedSinceCollection = 0;
+  collectYoungGeneration();
 }
