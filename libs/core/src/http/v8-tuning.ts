@@ -4,8 +4,10 @@ import { runInNewContext } from 'node:vm';
 /** Bytes received between two collections of the young generation (see `noteBytesReceived`). */
 export const YOUNG_GC_EVERY_BYTES = 4 << 20;
 
-/** A scavenge of the young generation, once the process is tuned; undefined before. */
-let collectYoungGeneration: (() => void) | undefined;
+/** Whether `tuneV8ForDownloads` ran (downloads then collect the young generation as they go). */
+let tuned = false;
+/** V8's `gc`, from a context made on first use: making one costs ~20 ms, which `--help` must not pay. */
+let gc: ((options: { type: 'minor' }) => void) | undefined;
 let receivedSinceCollection = 0;
 
 /**
@@ -27,21 +29,22 @@ let receivedSinceCollection = 0;
  *   only after ~20-25 MiB of read buffers had died (at 8 downloads). 4 x 128 MiB 92 -> 78 MiB,
  *   512 MiB 88 -> 73 MiB peak RSS, no slower (medians of 5); more often (every 1-2 MiB) promoted
  *   the buffers of live downloads and raised the small-file peak instead.
- *   `gc` comes from a context made after `--expose-gc` is set: the main one never has it.
+ *   `gc` comes from a context made after `--expose-gc` is set (the main one never has it), on the
+ *   first collection: making a context costs ~20 ms, which `--help` and `verify` do not pay.
  */
 export function tuneV8ForDownloads(): void {
   setFlagsFromString('--liftoff-only');
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as (options: { type: 'minor' }) => void;
-  collectYoungGeneration = () => gc({ type: 'minor' });
+  tuned = true;
 }
 
 /** Counts downloaded bytes; in a tuned process, collects the young generation every YOUNG_GC_EVERY_BYTES. */
 export function noteBytesReceived(bytes: number): void {
-  if (!collectYoungGeneration) return;
+  if (!tuned) return;
   receivedSinceCollection += bytes;
   if (receivedSinceCollection < YOUNG_GC_EVERY_BYTES) return;
   receivedSinceCollection = 0;
-  collectYoungGeneration();
+  gc ??= runInNewContext('gc') as (options: { type: 'minor' }) => void;
+  gc({ type: 'minor' });
 }
