@@ -1,7 +1,7 @@
 /**
  * `@hermetic/core/verify`: re-verifying fetched files, without the downloader, store or SBOM code
- * the package's main entry loads (the verify-deps task that fetch-deps runs on every warm run loads
- * only this, the lockfile parser and the errors: ~155 ms instead of ~320 ms, compiled).
+ * the package's main entry loads: the `verify-deps` executor loads only this and the errors (and
+ * the lockfile parser when the lockfile changed, see `readVerifyPlan`), as the CLI's `verify` does.
  */
 export { verifyOutputs } from './verify-outputs';
 export { verifyFiles, FileToVerify, VerifyProblem } from './verify-files';
