@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT_CODE_MEANINGS } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
+import { packageVersion } from '../package-version';
 import { cliHelp, cliParseOptions, ExtraFlag } from '../settings/cli-flags';
 
 export interface CliIo {
@@ -53,12 +54,6 @@ Exit codes:
 ${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padStart(3)}  ${meaning}`).join('\n')}
 `;
 
-/** The version of this package (its manifest sits two folders up, from the sources and from the build). */
-function version(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('../../package.json') as { version: string }).version;
-}
-
 /** The `hermetic` command line; returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let args;
@@ -73,7 +68,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   if (args.values.version) {
-    io.stdout.write(`${version()}\n`);
+    io.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const [command, ...rest] = args.positionals;

@@ -2,8 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LOCKFILE_NAME } from '../layout';
 import { verificationSummary } from '../verify/summary';
-import { verifyOutputs } from '../verify/verify-outputs';
-import { readVerifyPlan } from '../verify/verify-plan';
+import { verifyAgainstLockfile } from '../verify/verify-against-lockfile';
 import { CliValues, fail, str } from './command-io';
 import type { CliIo } from './run-cli';
 
@@ -32,8 +31,7 @@ export async function verify(v: CliValues, io: CliIo): Promise<number> {
     const started = Date.now(); // not performance.now(): its first use loads perf_hooks (~2 ms)
     const output = resolve(io.cwd, str(v, 'output') ?? 'hermetic-output');
     const lockfilePath = await verifiedLockfile(v, io, output);
-    const lockfile = await readVerifyPlan(resolve(io.cwd, lockfilePath), output, { displayPath: lockfilePath, setting: '--lockfile' });
-    const result = await verifyOutputs(lockfile, output, { cwd: io.cwd });
+    const result = await verifyAgainstLockfile(resolve(io.cwd, lockfilePath), output, { displayPath: lockfilePath, setting: '--lockfile', cwd: io.cwd });
     io.stdout.write(`${verificationSummary(result, lockfilePath, Date.now() - started)}\n`);
     return 0;
   } catch (err) {

@@ -4,6 +4,7 @@
  * the lockfile parser when the lockfile changed, see `readVerifyPlan`), as the CLI's `verify` does.
  */
 export { verifyOutputs } from './verify-outputs';
+export { verifyAgainstLockfile } from './verify-against-lockfile';
 export { verifyFiles, FileToVerify, VerifyProblem } from './verify-files';
 export { verificationSummary } from './summary';
 export { readVerifyPlan, VerifyPlan, PlannedFile } from './verify-plan';

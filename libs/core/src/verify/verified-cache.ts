@@ -1,9 +1,13 @@
 import { BigIntStats, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { writeAtomically } from '../fs/write-atomically';
+import { RECORD_DIR } from '../layout';
 
-/** Its file, in an output directory's record folder. */
-export const VERIFIED_CACHE_FILE = 'verified.cache';
+/** The verified-files cache of an output directory, in its record folder. */
+export function verifiedCachePath(outputDir: string): string {
+  return join(outputDir, RECORD_DIR, 'verified.cache');
+}
 
 /**
  * What was verified, keyed by file identity and metadata (Bazel's digest cache idea): a file whose

@@ -4,10 +4,9 @@ import { readAllRecords } from '../fetch/fetch-record';
 import { MAVEN_DEPS_DIR } from '../fetch/maven-layout';
 import { GENERIC_DEPS_DIR } from '../lockfile/target-path';
 import { FileToVerify, verifyFiles } from './verify-files';
-import { VERIFIED_CACHE_FILE, VerifiedCache } from './verified-cache';
+import { VerifiedCache, verifiedCachePath } from './verified-cache';
 import type { VerifyPlan } from './verify-plan';
 import { checksumKey } from '../checksum/parse-checksum';
-import { RECORD_DIR } from '../layout';
 
 /**
  * Re-verifies a lockfile's fetched files in `outputDir` (Hermeto's `deps/generic/`, and the Maven
@@ -19,7 +18,7 @@ import { RECORD_DIR } from '../layout';
 export async function verifyOutputs(
   lockfile: VerifyPlan,
   outputDir: string,
-  options: { threads?: number; cwd?: string } = {},
+  options: { threads?: number; cwd?: string; verified?: VerifiedCache } = {},
 ): Promise<{ files: number; hashed: number }> {
   const mavenPaths = new Map<string, string>();
   for (const { record } of await readAllRecords(outputDir))
@@ -33,7 +32,7 @@ export async function verifyOutputs(
   });
   // Files unchanged since they were last verified are not hashed again (see VerifiedCache); not a
   // `.json`, so no reader of fetch records takes it for one.
-  const cache = await VerifiedCache.open(join(outputDir, RECORD_DIR, VERIFIED_CACHE_FILE));
+  const cache = options.verified ?? (await VerifiedCache.open(verifiedCachePath(outputDir)));
   // One stat per file serves the cache's check and verifyFiles' choice of how to hash.
   const stats = files.map((f) => VerifiedCache.statOf(f.path));
   const stamps = files.map((f, i) => VerifiedCache.stamp(stats[i], f.checksums.map(checksumKey).join(',')));

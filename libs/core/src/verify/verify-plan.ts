@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Checksum, parseChecksum } from '../checksum/parse-checksum';
 import { writeAtomically } from '../fs/write-atomically';
 import { RECORD_DIR } from '../layout';
-import { VERIFIED_CACHE_FILE, VerifiedCache } from './verified-cache';
+import { packageVersion } from '../package-version';
+import { VerifiedCache, verifiedCachePath } from './verified-cache';
 
 /** What re-verification needs of one artifact: where its file goes and the checksums it must have. */
 export interface PlannedFile {
@@ -33,13 +34,7 @@ export interface VerifyPlan {
 const CACHE_FILE = 'lockfile.cache';
 const CACHE_FORMAT = 1;
 
-/** This package's version: a new Hermetic may read the same bytes differently. */
-function packageVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('../../package.json') as { version: string }).version;
-}
-
-/** The cache key of a lockfile's bytes. */
+/** The cache key of a lockfile's bytes (and of the version: a new Hermetic may read them differently). */
 function cacheKey(bytes: Buffer): string {
   return `${CACHE_FORMAT}:${packageVersion()}:${createHash('sha256').update(bytes).digest('hex')}`;
 }
@@ -66,13 +61,19 @@ function cachedArtifacts(data: unknown, key: string): PlannedFile[] | undefined 
  * The verify plan of the lockfile at `file` for the fetch into `outputDir`: from the cache when the
  * lockfile's bytes are those it was made from, else parsed and validated (`readLockfile`'s errors,
  * with `displayPath` and `setting` in them) and remembered. The bytes hashed are the bytes parsed,
- * so an edit while this runs cannot pair one text with another's plan.
+ * so an edit while this runs cannot pair one text with another's plan. `verified` is the output's
+ * verified-files cache when the caller has it open already (see `verifyAgainstLockfile`).
  */
-export async function readVerifyPlan(file: string, outputDir: string, options: { displayPath: string; setting?: string }): Promise<VerifyPlan> {
+export async function readVerifyPlan(
+  file: string,
+  outputDir: string,
+  options: { displayPath: string; setting?: string },
+  verified?: VerifiedCache,
+): Promise<VerifyPlan> {
   const bytes = await readFile(file).catch(() => undefined);
   const key = bytes && cacheKey(bytes);
   const cacheFile = join(outputDir, RECORD_DIR, CACHE_FILE);
-  const verified = await VerifiedCache.open(join(outputDir, RECORD_DIR, VERIFIED_CACHE_FILE));
+  verified ??= await VerifiedCache.open(verifiedCachePath(outputDir));
   const stamp = () => VerifiedCache.stamp(VerifiedCache.statOf(cacheFile), `plan:${key}`);
   const hit =
     key &&

@@ -3,7 +3,7 @@ import { log } from '../../utils/task-log';
 // The entry points it needs, not the package's main one (which loads the downloader, store and SBOM
 // writer): where a project.json names it, this task runs on every warm fetch-deps.
 import { describeError } from '@hermetic/core/errors';
-import { readVerifyPlan, verificationSummary, verifyOutputs } from '@hermetic/core/verify';
+import { verificationSummary, verifyAgainstLockfile } from '@hermetic/core/verify';
 import { relative } from 'node:path';
 import { resolveProjectPaths } from '../../utils/project-paths';
 import { VerifyDepsExecutorSchema } from './schema';
@@ -17,9 +17,8 @@ const runExecutor: PromiseExecutor<VerifyDepsExecutorSchema> = async (options, c
   try {
     const paths = resolveProjectPaths(options, context);
     const started = Date.now();
-    const lockfile = await readVerifyPlan(paths.lockfile, paths.outputDir, { displayPath: relative(context.root, paths.lockfile) });
-    const result = await verifyOutputs(lockfile, paths.outputDir, { cwd: context.root });
-    log.info(verificationSummary(result, lockfile.path, Date.now() - started));
+    const result = await verifyAgainstLockfile(paths.lockfile, paths.outputDir, { displayPath: relative(context.root, paths.lockfile), cwd: context.root });
+    log.info(verificationSummary(result, result.lockfile.path, Date.now() - started));
     return { success: true };
   } catch (err) {
     log.error(describeError(err));
