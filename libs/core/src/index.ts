@@ -20,6 +20,8 @@ export { loadNetrc, Netrc, parseNetrc } from './http/netrc';
 export { authHeaders } from './http/auth-headers';
 export { DEFAULT_CONCURRENCY, DEFAULT_MAX_ARTIFACT_BYTES, DEFAULT_RETRY_POLICY, MAX_ARTIFACT_SIZE_ENV, parseByteSize, RetryPolicy } from './http/retry-policy';
 export { createDispatcher } from './http/dispatcher';
+export { createHttpClient } from './http/http-client';
+export type { ConnectionOptions, HttpClient, HttpRequest, HttpResponse } from './http/http-client';
 export {
   FETCH_SETTINGS,
   FetchSettingName,

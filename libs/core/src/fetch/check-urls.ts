@@ -1,5 +1,4 @@
-import type { Dispatcher } from 'undici';
-import { createDispatcher } from '../http/dispatcher';
+import { createHttpClient, HttpClient } from '../http/http-client';
 import { openResponse } from '../http/download-file';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../http/retry-policy';
 import { Lockfile } from '../lockfile/types';
@@ -24,17 +23,18 @@ export interface CheckUrlsOptions {
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
   timeoutMs?: number;
-  dispatcher?: Dispatcher;
+  /** A client to use instead of one built from the environment. */
+  client?: HttpClient;
 }
 
 /**
  * Asks for one URL without downloading it: HEAD, or a one-byte ranged GET where HEAD is not
  * served (405, 501), following redirects as a download does.
  */
-async function probeHead(dispatcher: Dispatcher, p: Planned, policy: RetryPolicy): Promise<number> {
+async function probeHead(client: HttpClient, p: Planned, policy: RetryPolicy): Promise<number> {
   const ask = async (method: 'GET' | 'HEAD') => {
-    const { res } = await openResponse(dispatcher, p.url, { originHeaders: p.headers }, method === 'GET' ? { range: 'bytes=0-0' } : {}, policy, method);
-    await res.body.dump().catch(() => undefined);
+    const { res } = await openResponse(client, p.url, { originHeaders: p.headers }, method === 'GET' ? { range: 'bytes=0-0' } : {}, policy, method);
+    await res.dump().catch(() => undefined);
     return res.statusCode;
   };
   const status = await ask('HEAD');
@@ -51,13 +51,13 @@ export async function checkUrls(lockfile: Lockfile, options: CheckUrlsOptions = 
   const planned = plan(lockfile, lockfile.artifacts, { mirrors: options.mirrors ?? [], netrc: options.netrc, env });
   const concurrency = options.concurrency ?? 8;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...(options.timeoutMs ? { readTimeoutMs: options.timeoutMs } : {}) };
-  const own = options.dispatcher ? undefined : createDispatcher({ connections: concurrency, connectTimeoutMs: DEFAULT_RETRY_POLICY.connectTimeoutMs, env });
-  const dispatcher = options.dispatcher ?? own!;
+  const own = options.client ? undefined : createHttpClient({ connections: concurrency, connectTimeoutMs: DEFAULT_RETRY_POLICY.connectTimeoutMs, env });
+  const client = options.client ?? own!;
   try {
     return await mapLimit(planned, concurrency, async (p): Promise<UrlCheck> => {
       const base = { artifact: describe(p.artifact), url: p.url };
       try {
-        const status = await probeHead(dispatcher, p, policy);
+        const status = await probeHead(client, p, policy);
         return { ...base, ok: status >= 200 && status < 300, status: `HTTP ${status}` };
       } catch (err) {
         const e = err as { code?: string; message?: string; cause?: { message?: string } };

@@ -1,7 +1,7 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Dispatcher } from 'undici';
+import type { HttpClient } from '../http/http-client';
 import { checksumKey } from '../checksum/parse-checksum';
 import { formatDiagnostic, HermeticError } from '../errors';
 import { Netrc } from '../http/netrc';
@@ -49,8 +49,8 @@ export interface FetchOptions {
   env?: NodeJS.ProcessEnv;
   reporter?: ProgressReporter;
   signal?: AbortSignal;
-  /** A dispatcher to use instead of one built from the environment. */
-  dispatcher?: Dispatcher;
+  /** An HTTP client to use instead of one built from the environment (`createHttpClient`). */
+  client?: HttpClient;
   /** The command that rewrites changed checksums, as the caller's user runs it (named in mismatch fixes). */
   updateChecksumsCommand?: string;
   /** How long a wait for another process's download of the same file goes unsaid (default 1 s). */
@@ -223,7 +223,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
     reporter,
     env,
     signal: options.signal,
-    dispatcher: options.dispatcher,
+    client: options.client,
     updateChecksumsCommand: options.updateChecksumsCommand,
     waitNoticeMs: options.waitNoticeMs,
   });

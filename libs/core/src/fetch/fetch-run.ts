@@ -1,13 +1,12 @@
 import { rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Dispatcher } from 'undici';
 import { Algorithm, isAvailable } from '../checksum/algorithms';
 import { compareDigests, hashFile } from '../checksum/multi-hash';
 import { writeAtomically } from '../fs/write-atomically';
 import { MAVEN_CHECKSUM_FILES } from '../layout';
 import { HermeticError } from '../errors';
-import { createDispatcher } from '../http/dispatcher';
+import { createHttpClient, HttpClient } from '../http/http-client';
 import { downloadFile } from '../http/download-file';
 import { RetryPolicy } from '../http/retry-policy';
 import { Lockfile } from '../lockfile/types';
@@ -39,8 +38,8 @@ export interface FetchRunSettings {
   reporter: ProgressReporter;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
-  /** A dispatcher to use instead of one built from the environment. */
-  dispatcher?: Dispatcher;
+  /** A client to use instead of one built from the environment. */
+  client?: HttpClient;
   /** The command that rewrites changed checksums, as the caller's user runs it (for mismatch fixes). */
   updateChecksumsCommand?: string;
   /** How long a wait for another process's download goes unsaid (default 1 s). */
@@ -52,22 +51,22 @@ export type Origin = 'download' | 'store';
 
 /**
  * One fetch in progress: fetches artifacts one call at a time (many calls run at once) into the
- * output through the store, sharing one dispatcher, built on the first download only.
+ * output through the store, sharing one HTTP client, built on the first download only.
  */
 export class FetchRun {
-  private ownDispatcher: Dispatcher | undefined;
+  private ownClient: HttpClient | undefined;
   private readonly madeDirs = new Map<string, Promise<void>>();
 
   constructor(private readonly s: FetchRunSettings) {}
 
-  private dispatcher(): Dispatcher {
+  private client(): HttpClient {
     const s = this.s;
-    return s.dispatcher ?? (this.ownDispatcher ??= createDispatcher({ connections: s.concurrency, connectTimeoutMs: s.policy.connectTimeoutMs, env: s.env }));
+    return s.client ?? (this.ownClient ??= createHttpClient({ connections: s.concurrency, connectTimeoutMs: s.policy.connectTimeoutMs, env: s.env }));
   }
 
-  /** Ends the run: destroy, not close, so a request stuck in undici (see requestWithDeadline) cannot hold it. */
+  /** Ends the run: destroy, not close, so a request stuck in a connection (see requestWithDeadline) cannot hold it. */
   async close(): Promise<void> {
-    await this.ownDispatcher?.destroy().catch(() => undefined);
+    await this.ownClient?.destroy().catch(() => undefined);
   }
 
   /**
@@ -182,7 +181,7 @@ export class FetchRun {
           onProgress: (received, total) => reporter.progress(a.filename, received, total),
           onRetry: (attempt, reason, delay) => reporter.retry(a.filename, attempt, reason, delay),
         },
-        this.dispatcher(),
+        this.client(),
         this.s.policy,
       );
       const mismatches = compareDigests(a.checksums, result.digests);
@@ -215,7 +214,7 @@ export class FetchRun {
   private async crossCheck(p: Planned, digests: ReadonlyMap<Algorithm, string>): Promise<void> {
     const a = p.artifact;
     if (!this.s.verifySidecars || a.kind !== 'maven' || this.s.offline) return;
-    const disagreements = await checkSidecars(p.url, digests, this.dispatcher(), p.headers, this.s.policy.readTimeoutMs, this.s.signal);
+    const disagreements = await checkSidecars(p.url, digests, this.client(), p.headers, this.s.policy.readTimeoutMs, this.s.signal);
     if (!disagreements.length) return;
     throw new HermeticError(
       'ChecksumVerificationFailed',

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { Algorithm } from '../checksum/algorithms';
 import { Checksum } from '../checksum/parse-checksum';
 import { HermeticError } from '../errors';
-import { createDispatcher } from '../http/dispatcher';
+import { createHttpClient } from '../http/http-client';
 import { downloadFile } from '../http/download-file';
 import { Netrc } from '../http/netrc';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../http/retry-policy';
@@ -44,12 +44,12 @@ export async function probeUrl(url: string, options: ProbeOptions): Promise<Prob
   const refused = options.hosts ? hostRefusal(host, options.hosts) : undefined;
   if (refused) throw new HermeticError('InvalidInput', `${source}: ${refused}`, { hints: ['add a mirror rule, or change the allow/block host rules'] });
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
-  const dispatcher = createDispatcher({ connections: 1, connectTimeoutMs: policy.connectTimeoutMs, env: options.env });
+  const client = createHttpClient({ connections: 1, connectTimeoutMs: policy.connectTimeoutMs, env: options.env });
   const temp = await options.store.tempPath();
   try {
     const result = await downloadFile(
       { url: source, originHeaders: headers, destination: temp, algorithms: options.algorithms, signal: options.signal },
-      dispatcher,
+      client,
       policy,
     );
     if (result.contentType && /text\/html/i.test(result.contentType) && !/\.html?$/i.test(new URL(wire).pathname)) {
@@ -71,6 +71,6 @@ export async function probeUrl(url: string, options: ProbeOptions): Promise<Prob
     );
   } finally {
     await rm(temp, { force: true });
-    await dispatcher.destroy().catch(() => undefined);
+    await client.destroy().catch(() => undefined);
   }
 }

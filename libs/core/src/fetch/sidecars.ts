@@ -1,8 +1,26 @@
-import type { Dispatcher } from 'undici';
+import type { HttpClient } from '../http/http-client';
 import { Algorithm, ALGORITHMS } from '../checksum/algorithms';
 
 /** Checksum files Maven repositories publish beside each file, strongest first. */
 export const SIDECAR_ALGORITHMS: readonly Algorithm[] = ['sha512', 'sha256', 'sha1'];
+
+/** A checksum file is one digest and maybe a file name; more than this is not one. */
+const SIDECAR_READ_LIMIT = 4096;
+
+/** The first `limit` bytes of a body as text; the rest is not read (the connection is dropped). */
+async function readStart(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
 
 /** A repository checksum file that disagrees with the verified bytes. */
 export interface SidecarDisagreement {
@@ -20,7 +38,7 @@ export interface SidecarDisagreement {
 export async function checkSidecars(
   url: string,
   digests: ReadonlyMap<Algorithm, string>,
-  dispatcher: Dispatcher,
+  client: HttpClient,
   headers: Record<string, string> | undefined,
   timeoutMs: number,
   signal?: AbortSignal,
@@ -30,20 +48,18 @@ export async function checkSidecars(
     const sidecarUrl = new URL(`${url}.${algorithm}`);
     let text: string;
     try {
-      const res = await dispatcher.request({
-        origin: sidecarUrl.origin,
-        path: `${sidecarUrl.pathname}${sidecarUrl.search}`,
+      const res = await client.request({
+        url: sidecarUrl,
         method: 'GET',
         headers: { 'accept-encoding': 'identity', ...headers },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        readTimeoutMs: timeoutMs,
         signal: signal ?? AbortSignal.timeout(timeoutMs),
       });
       if (res.statusCode !== 200) {
-        await res.body.dump();
+        await res.dump();
         continue;
       }
-      text = (await res.body.text()).slice(0, 4096);
+      text = await readStart(res.body, SIDECAR_READ_LIMIT);
     } catch {
       continue;
     }

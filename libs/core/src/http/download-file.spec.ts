@@ -5,7 +5,6 @@ import { AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Dispatcher } from 'undici';
 import {
   cutAfter,
   endlessBody,
@@ -19,7 +18,7 @@ import {
   TEST_CERT_PATH,
   TestServer,
 } from '../testing/test-server';
-import { createDispatcher } from './dispatcher';
+import { createHttpClient, HttpClient } from './http-client';
 import { AttemptError, downloadFile, DownloadAborted, DownloadRequest } from './download-file';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
 
@@ -29,22 +28,22 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('downloadFile against a loopback server with faults', () => {
   let server: TestServer;
-  let dispatcher: Dispatcher;
+  let client: HttpClient;
   const dir = mkdtempSync(join(tmpdir(), 'hermetic-dl-'));
   let n = 0;
 
   beforeAll(async () => {
     server = await startTestServer();
-    dispatcher = createDispatcher({ connections: 4, connectTimeoutMs: 2000, env: {} });
+    client = createHttpClient({ connections: 4, connectTimeoutMs: 2000, env: {} });
   });
   afterAll(async () => {
-    await dispatcher.close();
+    await client.destroy();
     await server.close();
   });
 
   function get(path: string, extra: Partial<DownloadRequest> = {}, p: RetryPolicy = policy) {
     const destination = join(dir, `f${++n}`);
-    return downloadFile({ url: `${server.origin}${path}`, destination, algorithms: ['sha256'], ...extra }, dispatcher, p).then((r) => ({
+    return downloadFile({ url: `${server.origin}${path}`, destination, algorithms: ['sha256'], ...extra }, client, p).then((r) => ({
       ...r,
       bytes: readFileSync(destination),
     }));
@@ -65,7 +64,7 @@ describe('downloadFile against a loopback server with faults', () => {
       const sent = { bytes: 0 };
       server.route('/limit/endless', endlessBody(sent));
       const destination = join(dir, 'endless');
-      const err: AttemptError = await downloadFile({ url: `${server.origin}/limit/endless`, destination, algorithms: ['sha256'] }, dispatcher, {
+      const err: AttemptError = await downloadFile({ url: `${server.origin}/limit/endless`, destination, algorithms: ['sha256'] }, client, {
         ...policy,
         maxArtifactBytes: 1 << 20,
       }).catch((e) => e);
@@ -228,7 +227,7 @@ describe('downloadFile against a loopback server with faults', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const err = await downloadFile({ url: `http://127.0.0.1:${port}/x`, destination: join(dir, 'refused'), algorithms: ['sha256'] }, dispatcher, policy).catch(
+    const err = await downloadFile({ url: `http://127.0.0.1:${port}/x`, destination: join(dir, 'refused'), algorithms: ['sha256'] }, client, policy).catch(
       (e) => e,
     );
     expect(err).toMatchObject({ kind: 'network', message: expect.stringMatching(/ECONNREFUSED.*after 4 attempts/) });
@@ -251,9 +250,7 @@ describe('downloadFile against a loopback server with faults', () => {
     const watch = setInterval(() => {
       if (existsSync(destination) && statSync(destination).size >= big.length / 2) open();
     }, 10);
-    const r = await downloadFile({ url: `${server.origin}/gated`, destination, algorithms: ['sha256'] }, dispatcher, policy).finally(() =>
-      clearInterval(watch),
-    );
+    const r = await downloadFile({ url: `${server.origin}/gated`, destination, algorithms: ['sha256'] }, client, policy).finally(() => clearInterval(watch));
     expect(r.digests.get('sha256')).toBe(sha256(big));
   });
 });
@@ -265,7 +262,7 @@ describe('downloadFile over TLS and proxies', () => {
     // A proxy without CONNECT support closes the tunnel request (undici 7 would loop forever).
     const proxy = createServer((_req, res) => res.writeHead(405).end());
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    const via = createDispatcher({ connections: 1, connectTimeoutMs: 100, env: { http_proxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` } });
+    const via = createHttpClient({ connections: 1, connectTimeoutMs: 100, env: { http_proxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` } });
     try {
       const err = await downloadFile({ url: 'http://127.0.0.1:9/x', destination: join(dir, 'stuck'), algorithms: ['sha256'] }, via, {
         ...policy,
@@ -284,19 +281,19 @@ describe('downloadFile over TLS and proxies', () => {
   it('trusts NODE_EXTRA_CA_CERTS and refuses an https→http downgrade', async () => {
     const tls = await startTestServer({ https: true });
     const plain = await startTestServer();
-    const dispatcher = createDispatcher({ connections: 2, connectTimeoutMs: 2000, env: { NODE_EXTRA_CA_CERTS: TEST_CERT_PATH } });
+    const client = createHttpClient({ connections: 2, connectTimeoutMs: 2000, env: { NODE_EXTRA_CA_CERTS: TEST_CERT_PATH } });
     try {
       tls.route('/x', serveBytes(body));
       tls.route('/down', redirect(`${plain.origin}/x`));
       plain.route('/x', serveBytes(body));
-      const r = await downloadFile({ url: `${tls.origin}/x`, destination: join(dir, 'a'), algorithms: ['sha256'] }, dispatcher, policy);
+      const r = await downloadFile({ url: `${tls.origin}/x`, destination: join(dir, 'a'), algorithms: ['sha256'] }, client, policy);
       expect(r.digests.get('sha256')).toBe(sha256(body));
-      await expect(downloadFile({ url: `${tls.origin}/down`, destination: join(dir, 'b'), algorithms: ['sha256'] }, dispatcher, policy)).rejects.toThrow(
+      await expect(downloadFile({ url: `${tls.origin}/down`, destination: join(dir, 'b'), algorithms: ['sha256'] }, client, policy)).rejects.toThrow(
         /refused redirect from https to plain http/,
       );
       expect(plain.hits('/x')).toBe(0);
     } finally {
-      await dispatcher.close();
+      await client.destroy();
       await tls.close();
       await plain.close();
     }
@@ -304,14 +301,14 @@ describe('downloadFile over TLS and proxies', () => {
 
   it('rejects an untrusted certificate without NODE_EXTRA_CA_CERTS', async () => {
     const tls = await startTestServer({ https: true });
-    const dispatcher = createDispatcher({ connections: 1, connectTimeoutMs: 2000, env: {} });
+    const client = createHttpClient({ connections: 1, connectTimeoutMs: 2000, env: {} });
     try {
       tls.route('/x', serveBytes(body));
       await expect(
-        downloadFile({ url: `${tls.origin}/x`, destination: join(dir, 'c'), algorithms: ['sha256'] }, dispatcher, { ...policy, attempts: 1 }),
+        downloadFile({ url: `${tls.origin}/x`, destination: join(dir, 'c'), algorithms: ['sha256'] }, client, { ...policy, attempts: 1 }),
       ).rejects.toThrow(/certificate/i);
     } finally {
-      await dispatcher.close();
+      await client.destroy();
       await tls.close();
     }
   });
@@ -336,8 +333,8 @@ describe('downloadFile over TLS and proxies', () => {
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    const via = createDispatcher({ connections: 1, connectTimeoutMs: 2000, env: { http_proxy: proxyUrl } });
-    const around = createDispatcher({ connections: 1, connectTimeoutMs: 2000, env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
+    const via = createHttpClient({ connections: 1, connectTimeoutMs: 2000, env: { http_proxy: proxyUrl } });
+    const around = createHttpClient({ connections: 1, connectTimeoutMs: 2000, env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
     try {
       const r = await downloadFile({ url: `${origin.origin}/x`, destination: join(dir, 'p1'), algorithms: ['sha256'] }, via, { ...policy, attempts: 1 });
       expect(r.digests.get('sha256')).toBe(sha256(body));
@@ -345,8 +342,8 @@ describe('downloadFile over TLS and proxies', () => {
       await downloadFile({ url: `${origin.origin}/x`, destination: join(dir, 'p2'), algorithms: ['sha256'] }, around, { ...policy, attempts: 1 });
       expect(seen).toHaveLength(1);
     } finally {
-      await via.close();
-      await around.close();
+      await via.destroy();
+      await around.destroy();
       proxy.closeAllConnections();
       await new Promise((r) => proxy.close(r));
       await origin.close();

@@ -1,8 +1,8 @@
 import { FileHandle, open } from 'node:fs/promises';
 import { addAbortSignal } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import { Algorithm } from '../checksum/algorithms';
 import { MultiHash } from '../checksum/multi-hash';
+import type { HttpClient, HttpRequest, HttpResponse } from './http-client';
 import { backoffDelay, isRetryableStatus, MAX_ARTIFACT_SIZE_ENV, parseRetryAfter, RetryPolicy, sleep } from './retry-policy';
 import { noteBytesReceived } from './v8-tuning';
 
@@ -49,7 +49,7 @@ export interface DownloadResult {
 const USER_AGENT = 'hermetic (+https://github.com/hermetic)';
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+function header(headers: HttpResponse['headers'], name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
@@ -59,16 +59,17 @@ function isAbort(err: unknown, signal?: AbortSignal): boolean {
 }
 
 /**
- * `dispatcher.request` with a hard deadline for the response headers. undici's own timeouts do
- * not cover a proxy that drops the CONNECT tunnel: undici 7 then reconnects forever (nodejs/undici
- * #3897, fixed only in undici 8, which needs Node 22), so the attempt is failed from outside.
+ * `client.request` with a hard deadline for the response headers. The clients' own timeouts are
+ * per silence; this one bounds the whole wait, whatever a server or proxy does (a proxy that drops
+ * the CONNECT tunnel makes undici 7 reconnect forever: nodejs/undici #3897, fixed only in undici 8,
+ * which needs Node 22).
  */
 async function requestWithDeadline(
-  dispatcher: Dispatcher,
-  options: Omit<Dispatcher.RequestOptions, 'signal'>,
+  client: HttpClient,
+  request: Omit<HttpRequest, 'signal'>,
   signal: AbortSignal | undefined,
   deadlineMs: number,
-): Promise<Dispatcher.ResponseData> {
+): Promise<HttpResponse> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -81,7 +82,7 @@ async function requestWithDeadline(
     }, deadlineMs);
   });
   try {
-    return await Promise.race([dispatcher.request({ ...options, signal: controller.signal }), deadline]);
+    return await Promise.race([client.request({ ...request, signal: controller.signal }), deadline]);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
@@ -93,13 +94,13 @@ async function requestWithDeadline(
  * loops, credentials kept on their origin); the caller reads or dumps the final body.
  */
 export async function openResponse(
-  dispatcher: Dispatcher,
+  client: HttpClient,
   start: string,
   req: Pick<DownloadRequest, 'originHeaders' | 'signal'>,
   extra: Record<string, string>,
   policy: Pick<RetryPolicy, 'readTimeoutMs' | 'connectTimeoutMs' | 'maxRedirects'>,
   method: 'GET' | 'HEAD' = 'GET',
-): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
+): Promise<{ res: HttpResponse; url: URL }> {
   let url = new URL(start);
   const home = url.origin;
   const visited = new Set<string>([url.href]);
@@ -112,21 +113,14 @@ export async function openResponse(
       ...extra,
     };
     const res = await requestWithDeadline(
-      dispatcher,
-      {
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method,
-        headers,
-        headersTimeout: policy.readTimeoutMs,
-        bodyTimeout: policy.readTimeoutMs,
-      },
+      client,
+      { url, method, headers, readTimeoutMs: policy.readTimeoutMs },
       req.signal,
       policy.connectTimeoutMs + policy.readTimeoutMs,
     );
     const location = header(res.headers, 'location');
     if (!REDIRECTS.has(res.statusCode) || !location) return { res, url };
-    await res.body.dump();
+    await res.dump();
     let next: URL;
     try {
       next = new URL(location, url);
@@ -147,7 +141,7 @@ export async function openResponse(
 }
 
 /** Classifies a non-success status into an attempt error. */
-function statusError(res: Dispatcher.ResponseData, url: URL, hadCredentials: boolean): AttemptError {
+function statusError(res: HttpResponse, url: URL, hadCredentials: boolean): AttemptError {
   const status = res.statusCode;
   const where = `HTTP ${status} from ${url.host}`;
   if (status === 401 || status === 403) {
@@ -291,7 +285,7 @@ class PartialFile {
  * file's total size when the server says it.
  */
 async function acceptResponse(
-  res: Dispatcher.ResponseData,
+  res: HttpResponse,
   url: URL,
   part: PartialFile,
   resumed: boolean,
@@ -301,7 +295,7 @@ async function acceptResponse(
   if (res.statusCode === 206 && resumed) {
     const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header(res.headers, 'content-range') ?? '');
     if (!range || Number(range[1]) !== part.written) {
-      await res.body.dump();
+      await res.dump();
       throw new AttemptError('server answered the resume with a different range', 'truncated', true);
     }
     return range[2] === '*' ? undefined : Number(range[2]);
@@ -317,7 +311,7 @@ async function acceptResponse(
     }
     return total;
   }
-  await res.body.dump().catch(() => undefined);
+  await res.dump().catch(() => undefined);
   throw statusError(res, url, !!req.originHeaders && url.origin === new URL(req.url).origin);
 }
 
@@ -330,13 +324,7 @@ function diskError(err: unknown, req: DownloadRequest): AttemptError {
  * Streams the body into the file (hashing it as it is written), within the size cap and the
  * minimum rate. When the body is cut short, what arrived is kept, so a resume continues after it.
  */
-async function receiveBody(
-  res: Dispatcher.ResponseData,
-  part: PartialFile,
-  total: number | undefined,
-  req: DownloadRequest,
-  policy: RetryPolicy,
-): Promise<void> {
+async function receiveBody(res: HttpResponse, part: PartialFile, total: number | undefined, req: DownloadRequest, policy: RetryPolicy): Promise<void> {
   const canResume = header(res.headers, 'accept-ranges') === 'bytes' || res.statusCode === 206;
   part.validator = canResume ? (header(res.headers, 'etag') ?? header(res.headers, 'last-modified')) : undefined;
   req.onProgress?.(part.written, total);
@@ -344,7 +332,7 @@ async function receiveBody(
   if (req.signal) addAbortSignal(req.signal, res.body);
   let received = part.written;
   try {
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    for await (const chunk of res.body) {
       // Counted before the bytes are written: over the cap, nothing more reaches the disk.
       if (received + chunk.length > policy.maxArtifactBytes) throw tooLarge(`over ${policy.maxArtifactBytes} bytes and still sending`, policy);
       checkRate(chunk.length);
@@ -396,7 +384,7 @@ async function retryDelay(failure: AttemptError, attempt: number, part: PartialF
  * resume with `Range` when the server allows it. Never decodes `Content-Encoding`. Does not verify:
  * the caller compares the digests and decides where the file goes.
  */
-export async function downloadFile(req: DownloadRequest, dispatcher: Dispatcher, policy: RetryPolicy): Promise<DownloadResult> {
+export async function downloadFile(req: DownloadRequest, client: HttpClient, policy: RetryPolicy): Promise<DownloadResult> {
   const handle = await open(req.destination, 'w').catch((err) => {
     throw new AttemptError(`cannot create ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
   });
@@ -405,7 +393,7 @@ export async function downloadFile(req: DownloadRequest, dispatcher: Dispatcher,
     for (let attempt = 1; ; attempt++) {
       try {
         const resume = part.resumeHeaders();
-        const { res, url } = await openResponse(dispatcher, req.url, req, resume ?? {}, policy);
+        const { res, url } = await openResponse(client, req.url, req, resume ?? {}, policy);
         const total = await acceptResponse(res, url, part, !!resume, req, policy);
         await receiveBody(res, part, total, req, policy);
         return { size: part.written, digests: part.hash.digests(), contentType: header(res.headers, 'content-type'), finalUrl: url.href, attempts: attempt };

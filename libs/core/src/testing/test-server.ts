@@ -16,6 +16,8 @@ export interface TestServer {
   /** `http://127.0.0.1:<port>` (or https). */
   readonly origin: string;
   readonly requests: Array<{ method: string; path: string; headers: IncomingMessage['headers'] }>;
+  /** Connections accepted so far (keep-alive reuses one for many requests). */
+  readonly connections: number;
   route(path: string, handler: Handler): void;
   hits(path: string): number;
   close(): Promise<void>;
@@ -41,11 +43,16 @@ export async function startTestServer(options: { https?: boolean } = {}): Promis
   const server: Server = options.https
     ? createHttpsServer({ cert: readFileSync(TEST_CERT_PATH), key: readFileSync(TEST_KEY_PATH) }, listener)
     : createHttpServer(listener);
+  let connections = 0;
+  server.on(options.https ? 'secureConnection' : 'connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     origin: `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
+    get connections() {
+      return connections;
+    },
     route: (path, handler) => void routes.set(path, handler),
     hits: (path) => counts.get(path) ?? 0,
     close: () =>

@@ -1,0 +1,24 @@
+import type { Dispatcher } from 'undici';
+import type { HttpClient, HttpRequest, HttpResponse } from './http-client';
+
+/** An undici dispatcher as a run's HTTP client (downloads through a proxy: see `createHttpClient`). */
+export class DispatcherHttpClient implements HttpClient {
+  constructor(private readonly dispatcher: Dispatcher) {}
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const res = await this.dispatcher.request({
+      origin: req.url.origin,
+      path: `${req.url.pathname}${req.url.search}`,
+      method: req.method,
+      headers: req.headers,
+      headersTimeout: req.readTimeoutMs,
+      bodyTimeout: req.readTimeoutMs,
+      signal: req.signal,
+    });
+    return { statusCode: res.statusCode, headers: res.headers, body: res.body, dump: () => res.body.dump() };
+  }
+
+  async destroy(): Promise<void> {
+    await this.dispatcher.destroy();
+  }
+}

@@ -1,0 +1,166 @@
+import fc from 'fast-check';
+import { AddressInfo, createServer as createNetServer, Socket } from 'node:net';
+import { once } from 'node:events';
+import { redirect, serveBytes, startTestServer, TEST_CERT_PATH, TestServer } from '../testing/test-server';
+import { HttpRequest } from './http-client';
+import { NodeHttpClient } from './node-http-client';
+
+const client = (connections = 2) => new NodeHttpClient({ connections, connectTimeoutMs: 2000 });
+const get = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({ url: new URL(url), method: 'GET', headers: {}, readTimeoutMs: 2000, ...extra });
+
+async function readAll(body: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+describe('NodeHttpClient', () => {
+  let server: TestServer;
+  const body = Buffer.alloc(300_000, 7);
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(() => server.close());
+
+  it('keeps one connection for sequential requests, a dumped redirect body included', async () => {
+    server.route('/x', serveBytes(body));
+    server.route('/moved', redirect('/x', 302));
+    const c = client();
+    try {
+      for (let i = 0; i < 10; i++) {
+        const moved = await c.request(get(`${server.origin}/moved`));
+        expect(moved.statusCode).toBe(302);
+        await moved.dump();
+        expect((await readAll((await c.request(get(`${server.origin}/x`))).body)).equals(body)).toBe(true);
+      }
+      expect(server.connections).toBe(1);
+    } finally {
+      await c.destroy();
+    }
+  });
+
+  it('cuts a long body it is told to dump instead of reading it, and serves the next request', async () => {
+    server.route('/big', serveBytes(Buffer.alloc(8 << 20)));
+    server.route('/x', serveBytes(body));
+    const c = client(1);
+    try {
+      const big = await c.request(get(`${server.origin}/big`));
+      await big.dump();
+      expect((await readAll((await c.request(get(`${server.origin}/x`))).body)).length).toBe(body.length);
+      expect(server.connections).toBe(2);
+    } finally {
+      await c.destroy();
+    }
+  });
+
+  it('fails a request whose headers do not come within the read timeout, naming the silence', async () => {
+    server.route('/silent', () => undefined);
+    const c = client();
+    try {
+      await expect(c.request(get(`${server.origin}/silent`, { readTimeoutMs: 150 }))).rejects.toThrow('no data for 0.2 s');
+    } finally {
+      await c.destroy();
+    }
+  });
+
+  it('fails a body that stalls with the reason, not "aborted", and never crashes when nobody reads yet', async () => {
+    server.route('/stall', (_req, res) => {
+      res.writeHead(200, { 'content-length': String(body.length) });
+      res.write(body.subarray(0, 1000));
+    });
+    const c = client();
+    try {
+      const res = await c.request(get(`${server.origin}/stall`, { readTimeoutMs: 150 }));
+      // The body fails while no reader is attached: it must wait for one, not throw into the process.
+      await new Promise((r) => setTimeout(r, 400));
+      await expect(readAll(res.body)).rejects.toThrow('no data for 0.2 s');
+    } finally {
+      await c.destroy();
+    }
+  });
+
+  it('stops at once when its signal aborts', async () => {
+    server.route('/silent', () => undefined);
+    const c = client();
+    const controller = new AbortController();
+    try {
+      const pending = c.request(get(`${server.origin}/silent`, { signal: controller.signal }));
+      controller.abort();
+      await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    } finally {
+      await c.destroy();
+    }
+  });
+
+  it('trusts the certificates it is given, for every request on one pool', async () => {
+    const tls = await startTestServer({ https: true });
+    tls.route('/x', serveBytes(body));
+    const { readFileSync } = await import('node:fs');
+    const c = new NodeHttpClient({ connections: 1, connectTimeoutMs: 2000, ca: [readFileSync(TEST_CERT_PATH, 'utf8')] });
+    try {
+      for (let i = 0; i < 3; i++) expect((await readAll((await c.request(get(`${tls.origin}/x`))).body)).equals(body)).toBe(true);
+      expect(tls.connections).toBe(1);
+    } finally {
+      await c.destroy();
+      await tls.close();
+    }
+  });
+});
+
+describe('NodeHttpClient against any framing and chunking (property)', () => {
+  type Framing = 'length' | 'chunked' | 'close';
+  /** A raw server: the body of the next response, framed and split as the case says. */
+  let next: { body: Buffer; framing: Framing; splits: number[] };
+  let port: number;
+  const sockets = new Set<Socket>();
+  const raw = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.on('data', () => {
+      const { body, framing, splits } = next;
+      const head =
+        framing === 'length' ? `content-length: ${body.length}\r\n` : framing === 'chunked' ? 'transfer-encoding: chunked\r\n' : 'connection: close\r\n';
+      socket.write(`HTTP/1.1 200 OK\r\n${head}\r\n`);
+      let at = 0;
+      for (const cut of [...splits.filter((s) => s < body.length).sort((a, b) => a - b), body.length]) {
+        if (cut <= at) continue;
+        const part = body.subarray(at, cut);
+        socket.write(framing === 'chunked' ? Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]) : part);
+        at = cut;
+      }
+      if (framing === 'chunked') socket.write('0\r\n\r\n');
+      if (framing === 'close') socket.end();
+    });
+  });
+  beforeAll(async () => {
+    raw.listen(0, '127.0.0.1');
+    await once(raw, 'listening');
+    port = (raw.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    raw.close();
+  });
+
+  it('delivers exactly the bytes sent, over kept or fresh connections', async () => {
+    const c = client(1);
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uint8Array({ maxLength: 200_000 }),
+          fc.constantFrom<Framing>('length', 'chunked', 'close'),
+          fc.array(fc.nat({ max: 200_000 }), { maxLength: 6 }),
+          async (bytes, framing, splits) => {
+            next = { body: Buffer.from(bytes), framing, splits };
+            const res = await c.request(get(`http://127.0.0.1:${port}/`));
+            expect((await readAll(res.body)).equals(next.body)).toBe(true);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    } finally {
+      await c.destroy();
+    }
+  });
+});
