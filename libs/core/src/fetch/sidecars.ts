@@ -7,17 +7,14 @@ export const SIDECAR_ALGORITHMS: readonly Algorithm[] = ['sha512', 'sha256', 'sh
 /** A checksum file is one digest and maybe a file name; more than this is not one. */
 const SIDECAR_READ_LIMIT = 4096;
 
-/** The first `limit` bytes of a body as text; the rest is not read (the connection is dropped). */
-async function readStart(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<string> {
+/** The first `limit` bytes of a body as text; the rest is not read (leaving the loop destroys the body). */
+async function readStart(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     chunks.push(chunk);
     size += chunk.length;
-    if (size >= limit) {
-      body.destroy();
-      break;
-    }
+    if (size >= limit) break;
   }
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }

@@ -26,7 +26,8 @@ export class NodeHttpClient implements HttpClient {
     this.http = new HttpAgent(common);
     // The trust store goes in as a context made once, not as `ca`: the agent names its pool of
     // connections after every TLS option it is given, and a `ca` of ~140 root certificates made
-    // that name a 200 KB string built on every request (3 s of a proxy benchmark's 37).
+    // that name a ~200 KB string built on every request (a tenth of the CPU profile of 4 KiB
+    // requests relayed through this client, when the Fetch Service tried it).
     this.https = new HttpsAgent({ ...common, ...(settings.ca ? { secureContext: createSecureContext({ ca: settings.ca }) } : {}) });
   }
 
