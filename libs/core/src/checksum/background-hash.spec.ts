@@ -56,6 +56,17 @@ describe('BackgroundHash', () => {
     hash.discard();
   });
 
+  it('takes a chunk larger than its whole ring, waiting for slots within it', async () => {
+    const body = randomBytes(13 << 20);
+    const hash = new BackgroundHash(['sha256', 'md5']);
+    // One update of 13 MiB: past 5 MiB (all slots sent) the rest waits for slots to be hashed.
+    const wait = hash.update(body.subarray(0, (12 << 20) + 5));
+    expect(wait).toBeInstanceOf(Promise);
+    await wait;
+    await hash.update(body.subarray((12 << 20) + 5));
+    expect(await hash.digests()).toEqual(expected(body, ['sha256', 'md5']));
+  });
+
   it('drops a discarded stream and goes on serving the others', async () => {
     const dropped = new BackgroundHash(['sha1']);
     await dropped.update(randomBytes(3 << 20));
