@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { envVar, hasProxy, trustStore } from './environment';
+import { envVar, hasProxy, trustContext } from './environment';
 import { Agent, EnvHttpProxyAgent } from './undici-agents';
 
 import type { ConnectionOptions } from './http-client';
@@ -11,8 +11,8 @@ import type { ConnectionOptions } from './http-client';
  */
 export function createDispatcher(options: ConnectionOptions): Dispatcher {
   const env = options.env ?? process.env;
-  const ca = trustStore(env);
-  const tls = ca ? { ca } : {};
+  const secureContext = trustContext(env);
+  const tls = secureContext ? { secureContext } : {};
   const common = {
     connections: options.connections,
     keepAliveTimeout: 10_000,

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { hasProxy, trustStore } from './environment';
+import { hasProxy, trustContext } from './environment';
 import { NodeHttpClient } from './node-http-client';
 
 /** One request as downloads send it: no body, redirects not followed (the caller follows them). */
@@ -48,7 +48,7 @@ export interface ConnectionOptions {
  */
 export function createHttpClient(options: ConnectionOptions): HttpClient {
   const env = options.env ?? process.env;
-  if (!hasProxy(env)) return new NodeHttpClient({ ...options, ca: trustStore(env) });
+  if (!hasProxy(env)) return new NodeHttpClient({ ...options, secureContext: trustContext(env) });
   /* eslint-disable @typescript-eslint/no-require-imports -- undici is loaded only for a proxy */
   const { createDispatcher } = require('./dispatcher') as typeof import('./dispatcher');
   const { DispatcherHttpClient } = require('./dispatcher-http-client') as typeof import('./dispatcher-http-client');

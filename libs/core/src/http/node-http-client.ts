@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
-import { createSecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import type { ConnectionOptions, HttpClient, HttpRequest, HttpResponse } from './http-client';
 
 /** A body up to this size is read out by `dump` so its connection is kept; a longer one is cut. */
@@ -21,14 +21,11 @@ export class NodeHttpClient implements HttpClient {
   private readonly http: HttpAgent;
   private readonly https: HttpsAgent;
 
-  constructor(private readonly settings: ConnectionOptions & { ca?: string[] }) {
+  constructor(private readonly settings: ConnectionOptions & { secureContext?: SecureContext }) {
     const common = { keepAlive: true, maxSockets: settings.connections, scheduling: 'lifo' as const };
     this.http = new HttpAgent(common);
-    // The trust store goes in as a context made once, not as `ca`: the agent names its pool of
-    // connections after every TLS option it is given, and a `ca` of ~140 root certificates made
-    // that name a ~200 KB string built on every request (a tenth of the CPU profile of 4 KiB
-    // requests relayed through this client, when the Fetch Service tried it).
-    this.https = new HttpsAgent({ ...common, ...(settings.ca ? { secureContext: createSecureContext({ ca: settings.ca }) } : {}) });
+    // A context made once (see trustContext), never `ca`: the agent names its pool after its TLS options.
+    this.https = new HttpsAgent({ ...common, ...(settings.secureContext ? { secureContext: settings.secureContext } : {}) });
   }
 
   request(req: HttpRequest): Promise<HttpResponse> {
