@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { spawn } from 'node:child_process';
 import { AddressInfo, createServer as createNetServer, Socket } from 'node:net';
 import { once } from 'node:events';
 import { redirect, serveBytes, startTestServer, TEST_CERT_PATH, TestServer } from '../testing/test-server';
@@ -77,6 +78,37 @@ describe('NodeHttpClient', () => {
       await expect(readAll(res.body)).rejects.toThrow('no data for 0.2 s');
     } finally {
       await c.destroy();
+    }
+  });
+
+  it('fails a connection that is not accepted within the connect timeout, naming it', async () => {
+    // A listener whose accept queue is full (backlog 0, filled by its own connections, never
+    // accepted): the kernel drops further SYNs, so a connect hangs as to a host that is down.
+    const full = spawn('python3', [
+      '-c',
+      [
+        'import socket, sys',
+        "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(0)",
+        'port = s.getsockname()[1]; fills = []',
+        'for _ in range(4):',
+        '    c = socket.socket(); c.setblocking(False); fills.append(c)',
+        "    c.connect_ex(('127.0.0.1', port))",
+        'print(port, flush=True); sys.stdin.read()',
+      ].join('\n'),
+    ]);
+    try {
+      const [line] = (await once(full.stdout, 'data')) as [Buffer];
+      await new Promise((r) => setTimeout(r, 200));
+      const c = new NodeHttpClient({ connections: 1, connectTimeoutMs: 300 });
+      const started = Date.now();
+      try {
+        await expect(c.request(get(`http://127.0.0.1:${String(line).trim()}/`, { readTimeoutMs: 10_000 }))).rejects.toThrow('no connection for 0.3 s');
+        expect(Date.now() - started).toBeLessThan(3000);
+      } finally {
+        await c.destroy();
+      }
+    } finally {
+      full.kill();
     }
   });
 
