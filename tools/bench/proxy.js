@@ -245,6 +245,21 @@ async function proxyBench() {
           '',
           '',
         ]);
+        // The ceiling of the ratio on these cores: direct keeps them all busy, so client and origin
+        // spend cores x 1000 / direct ms of CPU per MiB; through the proxy the same cores also carry
+        // its CPU per MiB. At the floor that is the best any proxy could do here; at the measured
+        // CPU the same model should give the measured ratio (a check of the model).
+        const cores = cpus().length;
+        const directMs = (cores * 1000) / shared.direct;
+        const at = (proxyMs) => (cores * 1000) / (directMs + proxyMs);
+        rows.push([
+          `  ceiling on these ${cores} cores`,
+          `${at(floor.msPerMiB).toFixed(0)} MiB/s (a proxy at the floor)`,
+          `client + origin ${directMs.toFixed(2)} ms/MiB direct`,
+          `${((at(floor.msPerMiB) / shared.direct) * 100).toFixed(0)} % at most; model at the measured CPU: ${((at(ms) / shared.direct) * 100).toFixed(0)} %`,
+          '',
+          '',
+        ]);
       }
       if (canPin && pin(service.pid, '0') && pin(process.pid, '1') && pin(plain.pid, '1') && pin(tlsOrigin.pid, '1')) {
         try {
