@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { link, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { sleep } from '../http/retry-policy';
 
@@ -36,10 +36,13 @@ export interface LockOptions {
  * artifact once. The holder touches the file every `staleMs / 4`, so a download of any length keeps
  * it; a lock not touched for `staleMs`, or held by a dead process of this machine, is broken.
  *
- * Breaking is race-safe: the stale file is renamed away and checked to be the one judged stale; a
- * fresh lock moved by mistake (another waiter broke and re-took it in between) is linked back. The
- * lock only saves duplicate downloads: the store admits content by atomic rename after verifying
- * it, so two holders at once would cost bandwidth, never correctness.
+ * Breaking is serialised: one waiter at a time (holding `<path>.breaking`, also O_EXCL) reads the
+ * lock again and removes it only while it still says the same owner and is still stale. Renaming
+ * it away first, as this did before, let a waiter that had judged the stale lock move a fresh one
+ * taken meanwhile, and a third waiter take the lock before it was put back: two holders at once (a
+ * property spec caught it under load). The lock only saves duplicate downloads: the store admits
+ * content by atomic rename after verifying it, so two holders would cost bandwidth, never
+ * correctness.
  */
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<() => Promise<void>> {
   const staleMs = options.staleMs ?? 60_000;
@@ -48,16 +51,14 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
     if (options.signal?.aborted) throw options.signal.reason;
     if (tryCreate(path, ownerText(token))) return holdWithHeartbeat(path, token, staleMs);
-    const [owner, info] = await Promise.all([readFile(path, 'utf8').catch(() => undefined), stat(path).catch(() => undefined)]);
-    if (owner === undefined || !info) continue; // Released meanwhile: try again at once.
-    // An empty file is a lock being written right now; it is stale only by age.
-    if ((owner !== '' && ownerIsDeadHere(owner)) || Date.now() - info.mtimeMs > staleMs) {
-      await breakLock(path, owner);
-      continue;
-    }
-    if (!told) {
+    const owner = await readOwner(path, staleMs);
+    if (owner === undefined) continue; // Released meanwhile: try again at once.
+    if (owner.stale) {
+      // Broken, or found gone: try again at once. Another waiter breaking it: wait as for a holder.
+      if (await breakLock(path, owner.text, staleMs)) continue;
+    } else if (!told) {
       told = true;
-      options.onWait?.(owner);
+      options.onWait?.(owner.text);
     }
     await sleep(wait, options.signal);
   }
@@ -84,20 +85,38 @@ function tryCreate(path: string, owner: string): boolean {
   return true;
 }
 
-/** Removes the lock at `path` if it is still the one that said `owner`; puts back a fresh one moved by mistake. */
-async function breakLock(path: string, owner: string): Promise<void> {
-  const aside = `${path}.broken-${randomBytes(6).toString('hex')}`;
+/**
+ * What the lock at `path` says and whether it is stale: not touched for `staleMs`, or held by a dead
+ * process of this machine. An empty file is a lock being written right now: stale only by age.
+ * Undefined when there is no lock.
+ */
+async function readOwner(path: string, staleMs: number): Promise<{ text: string; stale: boolean } | undefined> {
+  const [text, info] = await Promise.all([readFile(path, 'utf8').catch(() => undefined), stat(path).catch(() => undefined)]);
+  if (text === undefined || !info) return undefined;
+  return { text, stale: (text !== '' && ownerIsDeadHere(text)) || Date.now() - info.mtimeMs > staleMs };
+}
+
+/** A `.breaking` file this old was left by a waiter that died while breaking a lock: it is removed. */
+const BREAKING_STALE_MS = 10_000;
+
+/**
+ * Removes the lock at `path` if, read again while no other waiter is breaking it, it still says
+ * `owner` and is still stale. False when another waiter is breaking it (the caller waits).
+ */
+async function breakLock(path: string, owner: string, staleMs: number): Promise<boolean> {
+  const breaking = `${path}.breaking`;
+  if (!tryCreate(breaking, ownerText('breaking'))) {
+    const info = await stat(breaking).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > BREAKING_STALE_MS) await unlink(breaking).catch(() => undefined);
+    return false;
+  }
   try {
-    await rename(path, aside);
-  } catch {
-    return; // Gone already: another waiter broke it, or its holder released it.
+    const now = await readOwner(path, staleMs);
+    if (now?.stale && now.text === owner) await unlink(path).catch(() => undefined);
+  } finally {
+    await unlink(breaking).catch(() => undefined);
   }
-  const moved = await readFile(aside, 'utf8').catch(() => owner);
-  if (moved !== owner) {
-    // A new holder's lock: restore it unless yet another lock was taken meanwhile.
-    await link(aside, path).catch(() => undefined);
-  }
-  await unlink(aside).catch(() => undefined);
+  return true;
 }
 
 /** The release function of a held lock; until then the lock file's time is refreshed. */
