@@ -96,6 +96,8 @@ describe('acquireLock', () => {
   it('a release never removes a lock that is no longer its own', async () => {
     const path = join(dir(), 'x.lock');
     const release = await acquireLock(path);
+    // Broken as stale meanwhile and taken by another holder: a new file at the same path.
+    unlinkSync(path);
     writeFileSync(path, 'elsewhere:2:someone-else');
     await release();
     expect(readFileSync(path, 'utf8')).toBe('elsewhere:2:someone-else');

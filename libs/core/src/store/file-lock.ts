@@ -1,26 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { readFile, stat, unlink, utimes } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { readFile, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { sleep } from '../http/retry-policy';
-
-/** How a lock file says who holds it: `host:pid:token` (the token tells two holders apart). */
-function ownerText(token: string): string {
-  return `${hostname()}:${process.pid}:${token}`;
-}
-
-/** Whether a lock's owner is a process of this machine that no longer exists. */
-function ownerIsDeadHere(owner: string): boolean {
-  const [host, pidText] = owner.split(':');
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'EPERM';
-  }
-}
+import { LockOwner, ownerIsDeadHere, ownerText } from './lock-owner';
 
 export interface LockOptions {
   /** A lock whose file was not touched for this long is abandoned (its holder refreshes it far more often). */
@@ -31,10 +13,12 @@ export interface LockOptions {
 }
 
 /**
- * Takes an exclusive lock file (created with O_EXCL), waiting while another holder has it, so that
- * parallel Nx tasks (separate processes, maybe separate machines on a shared store) download each
- * artifact once. The holder touches the file every `staleMs / 4`, so a download of any length keeps
- * it; a lock not touched for `staleMs`, or held by a dead process of this machine, is broken.
+ * Takes an exclusive lock (a hard link at `path` to this process's owner file: `LockOwner`),
+ * waiting while another holder has it, so that parallel Nx tasks (separate processes, maybe
+ * separate machines on a shared store) download each artifact once. Holders refresh their locks
+ * every `staleMs / 4`, so a download of any length keeps its lock; a lock not touched for
+ * `staleMs`, or held by a dead process of this machine, is broken. A plain file at `path` (as
+ * earlier versions made locks, with O_EXCL) is read and broken the same way.
  *
  * Breaking is serialised: one waiter at a time (holding `<path>.breaking`, also O_EXCL) reads the
  * lock again and removes it only while it still says the same owner and is still stale. Renaming
@@ -46,28 +30,44 @@ export interface LockOptions {
  */
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<() => Promise<void>> {
   const staleMs = options.staleMs ?? 60_000;
-  const token = randomBytes(8).toString('hex');
   let told = false;
   for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
     if (options.signal?.aborted) throw options.signal.reason;
-    if (tryCreate(path, ownerText(token))) return holdWithHeartbeat(path, token, staleMs);
-    const owner = await readOwner(path, staleMs);
-    if (owner === undefined) continue; // Released meanwhile: try again at once.
-    if (owner.stale) {
+    const owner = takeLock(path, staleMs);
+    if (owner) {
+      let released = false;
+      return async () => {
+        if (!released) owner.release(path);
+        released = true;
+      };
+    }
+    const holder = await readOwner(path, staleMs);
+    if (holder === undefined) continue; // Released meanwhile: try again at once.
+    if (holder.stale) {
       // Broken, or found gone: try again at once. Another waiter breaking it: wait as for a holder.
-      if (await breakLock(path, owner.text, staleMs)) continue;
+      if (await breakLock(path, holder.text, staleMs)) continue;
     } else if (!told) {
       told = true;
-      options.onWait?.(owner.text);
+      options.onWait?.(holder.text);
     }
     await sleep(wait, options.signal);
   }
 }
 
+/** This process's lock owner per locks folder. */
+const owners = new Map<string, LockOwner>();
+
+/** Takes the lock at `path` for this process: its owner, or undefined when another holder has it. */
+function takeLock(path: string, staleMs: number): LockOwner | undefined {
+  const dir = dirname(path);
+  let owner = owners.get(dir);
+  if (!owner) owners.set(dir, (owner = new LockOwner(dir)));
+  return owner.take(path, staleMs) ? owner : undefined;
+}
+
 /**
- * Creates the lock file with its owner, or says another holder has it. Synchronous, like the
- * release: three metadata calls take microseconds, where each asynchronous one is a thread-pool
- * round trip, and every download takes and releases a lock.
+ * Creates a file with `text` exclusively (O_EXCL), or says it exists. Synchronous: three metadata
+ * calls take microseconds, where each asynchronous one is a thread-pool round trip.
  */
 function tryCreate(path: string, owner: string): boolean {
   let fd: number;
@@ -117,27 +117,4 @@ async function breakLock(path: string, owner: string, staleMs: number): Promise<
     await unlink(breaking).catch(() => undefined);
   }
   return true;
-}
-
-/** The release function of a held lock; until then the lock file's time is refreshed. */
-function holdWithHeartbeat(path: string, token: string, staleMs: number): () => Promise<void> {
-  const timer = setInterval(
-    () => {
-      const now = new Date();
-      void utimes(path, now, now).catch(() => undefined);
-    },
-    Math.max(50, Math.floor(staleMs / 4)),
-  );
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    // Only our own lock: if it was broken and re-taken, the file is someone else's now.
-    let owner: string | undefined;
-    try {
-      owner = readFileSync(path, 'utf8');
-      if (owner.endsWith(`:${token}`)) unlinkSync(path);
-    } catch {
-      // Gone already (broken as stale by another waiter): nothing to release.
-    }
-  };
 }
