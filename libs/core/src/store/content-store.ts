@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readdir, stat, unlink } from 'node:fs/promises';
-import { chmodSync, renameSync, unlinkSync } from 'node:fs';
+import { chmodSync, renameSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Algorithm, STRENGTH_ORDER } from '../checksum/algorithms';
 import { compareDigests, ChecksumMismatch, hashFile } from '../checksum/multi-hash';
 import { Checksum } from '../checksum/parse-checksum';
 import { acquireLock } from './file-lock';
+import { isDeadPid, keepAtExit, removeAtExit } from './process-files';
 
 /** Environment variable that moves the store (e.g. to a CI cache volume shared by several workspaces). */
 export const STORE_DIR_ENV = 'HERMETIC_STORE_DIR';
@@ -31,42 +32,6 @@ export type StoreLookup =
 /** A temporary of another machine, or one whose process may still be alive, is left this long before it counts as abandoned. */
 const FOREIGN_TEMPORARY_MS = 24 * 60 * 60_000;
 
-/** Whether process `pid` of this machine is gone. */
-function deadHere(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'EPERM';
-  }
-}
-
-/** Temporaries of this process not yet admitted: removed when the process exits however it exits. */
-const inFlight = new Set<string>();
-
-/**
- * Remembers a temporary so that an exit this process did not plan (a task runner calling
- * `process.exit` on Ctrl-C before the download's own clean-up ran) still removes it. Only what a
- * SIGKILL leaves remains, and the next run's sweep takes it.
- */
-function trackTemporary(path: string): void {
-  if (inFlight.size === 0 && !exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on('exit', () => {
-      for (const p of inFlight) {
-        try {
-          unlinkSync(p);
-        } catch {
-          // Admitted or removed already.
-        }
-      }
-    });
-  }
-  inFlight.add(path);
-}
-let exitHookInstalled = false;
-
 /**
  * Deletes the store's temporaries that nobody will finish: those of dead processes of this machine
  * (`<host>-<pid>-….part`, or the older `<pid>-….part`), and any older than a day.
@@ -82,7 +47,7 @@ export async function sweepTemporaries(dir: string, now: number = Date.now()): P
       (s) => now - s.mtimeMs > FOREIGN_TEMPORARY_MS,
       () => false,
     );
-    if (((host === undefined || host === hostname()) && deadHere(Number(pid))) || old) {
+    if (((host === undefined || host === hostname()) && isDeadPid(Number(pid))) || old) {
       await unlink(path).then(
         () => removed.push(name),
         () => undefined,
@@ -129,7 +94,7 @@ export class ContentStore {
     this.swept ??= sweepTemporaries(dir).catch(() => undefined);
     await this.swept;
     const path = join(dir, `${hostname()}-${process.pid}-${randomBytes(6).toString('hex')}.part`);
-    trackTemporary(path);
+    removeAtExit(path);
     return path;
   }
 
@@ -181,7 +146,7 @@ export class ContentStore {
     // Synchronous: two metadata calls per download, microseconds each (see tryCreate's lock).
     chmodSync(tempFile, 0o444);
     renameSync(tempFile, primary);
-    inFlight.delete(tempFile);
+    keepAtExit(tempFile);
     await this.fileUnderAll(primary, checksums);
     return primary;
   }

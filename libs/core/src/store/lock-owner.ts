@@ -3,6 +3,7 @@ import { existsSync, linkSync, statSync, unlinkSync, utimesSync, writeFileSync }
 import { readdir, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isDeadPid, keepAtExit, removeAtExit } from './process-files';
 
 /** How a lock says who holds it: `host:pid:token`. */
 export function ownerText(token: string): string {
@@ -15,22 +16,8 @@ export function ownerIsDeadHere(owner: string): boolean {
   return host === hostname() && isDeadPid(Number(pidText));
 }
 
-function isDeadPid(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'EPERM';
-  }
-}
-
 /** `<host>-<pid>-<token>.owner`: whose it is, readable without opening it. */
 const OWNER_FILE = /^(.*)-(\d+)-([0-9a-f]{16})\.owner$/;
-
-/** Owner files removed when the process exits (one handler for them all). */
-const ownFiles = new Set<string>();
-let exitHook = false;
 
 /**
  * This process's owner file in one locks folder, while it holds locks there. Its locks are hard
@@ -71,7 +58,7 @@ export class LockOwner {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && mayRenew && !existsSync(file.path) && existsSync(this.dir)) {
         // The owner file itself was removed (by hand: its folder is there): make another one.
-        ownFiles.delete(file.path);
+        keepAtExit(file.path);
         this.file = undefined;
         return this.link(lock, staleMs, false);
       }
@@ -105,14 +92,8 @@ export class LockOwner {
     const path = join(this.dir, `${hostname()}-${process.pid}-${token}.owner`);
     writeFileSync(path, ownerText(token), { flag: 'wx' });
     this.touchedAt = Date.now();
-    ownFiles.add(path);
-    if (!exitHook) {
-      exitHook = true;
-      // A process that ends holding locks (a crash, Ctrl-C) leaves no owner file behind.
-      process.once('exit', () => {
-        for (const file of ownFiles) unlinkQuietly(file);
-      });
-    }
+    // A process that ends holding locks (a crash, Ctrl-C) leaves no owner file behind.
+    removeAtExit(path);
     return { path, ino: statSync(path).ino };
   }
 
@@ -123,7 +104,7 @@ export class LockOwner {
     this.everyMs = Infinity;
     if (!this.file) return;
     unlinkQuietly(this.file.path);
-    ownFiles.delete(this.file.path);
+    keepAtExit(this.file.path);
     this.file = undefined;
   }
 
