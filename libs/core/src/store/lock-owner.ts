@@ -51,8 +51,9 @@ export class LockOwner {
   private link(lock: string, staleMs: number, mayRenew: boolean): boolean {
     const everyMs = Math.max(50, Math.floor(staleMs / 4));
     const file = (this.file ??= this.create());
-    // After a quiet spell the file is old: a lock taken now must not look stale from its start.
-    if (Date.now() - this.touchedAt >= everyMs) this.touch(true);
+    // The heartbeat so far may follow a longer limit than this lock's: a lock taken now must not
+    // look stale from its start.
+    if (Date.now() - this.touchedAt >= everyMs) this.touchNow();
     try {
       linkSync(file.path, lock);
     } catch (err) {
@@ -73,7 +74,7 @@ export class LockOwner {
       this.timer = undefined;
       this.everyMs = everyMs;
     }
-    this.timer ??= setInterval(() => this.touch(false), this.everyMs).unref();
+    this.timer ??= setInterval(() => this.touch(), this.everyMs).unref();
     return true;
   }
 
@@ -109,14 +110,19 @@ export class LockOwner {
     this.file = undefined;
   }
 
-  private touch(now: boolean): void {
+  /** The heartbeat: refreshes the owner file's time, off the calling thread. */
+  private touch(): void {
     if (!this.file) return;
     const time = new Date();
     this.touchedAt = time.getTime();
-    if (!now) {
-      void utimes(this.file.path, time, time).catch(() => undefined);
-      return;
-    }
+    void utimes(this.file.path, time, time).catch(() => undefined);
+  }
+
+  /** Refreshes the owner file's time before a lock is linked to it. */
+  private touchNow(): void {
+    if (!this.file) return;
+    const time = new Date();
+    this.touchedAt = time.getTime();
     try {
       utimesSync(this.file.path, time, time);
     } catch {
