@@ -169,6 +169,7 @@ export class FetchRun {
     const { store, reporter } = this.s;
     const a = p.artifact;
     const temp = await store.tempPath();
+    let admitted = false;
     try {
       reporter.start(a.filename, undefined);
       const result = await downloadFile(
@@ -187,11 +188,14 @@ export class FetchRun {
       const mismatches = compareDigests(a.checksums, result.digests);
       if (mismatches.length) throw mismatchError(this.s.lockfile, p, mismatches, result.contentType, this.s.updateChecksumsCommand);
       await this.crossCheck(p, result.digests);
-      await this.place(p, await store.admit(temp, a.checksums));
+      const object = await store.admit(temp, a.checksums);
+      admitted = true;
+      await this.place(p, object);
       return result.size;
     } finally {
-      // Gone already when admitted (renamed into the store); here for failures.
-      rmSync(temp, { force: true });
+      // For failures only: an admitted temporary was renamed into the store (a synchronous stat
+      // per download saved on the main thread).
+      if (!admitted) rmSync(temp, { force: true });
     }
   }
 
