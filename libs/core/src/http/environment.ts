@@ -20,8 +20,18 @@ export function hasProxy(env: NodeJS.ProcessEnv): boolean {
  * ~200 KB string joined for every request).
  */
 export function trustContext(env: NodeJS.ProcessEnv): SecureContext | undefined {
+  return lazyTrustContext(env)?.();
+}
+
+/**
+ * The same, made on first use: a run that fetches only over plain HTTP does not pay for it (~45 ms
+ * of CPU at start-up here). The file is read now, so an unreadable one fails the run at once.
+ */
+export function lazyTrustContext(env: NodeJS.ProcessEnv): (() => SecureContext) | undefined {
   const ca = trustStore(env);
-  return ca && createSecureContext({ ca });
+  if (!ca) return undefined;
+  let context: SecureContext | undefined;
+  return () => (context ??= createSecureContext({ ca }));
 }
 
 /** Trust store with `NODE_EXTRA_CA_CERTS` added, read explicitly so it also applies when set after start. */

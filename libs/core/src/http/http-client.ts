@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { hasProxy, trustContext } from './environment';
+import { hasProxy, lazyTrustContext } from './environment';
 import { NodeHttpClient } from './node-http-client';
 
 /** One request as downloads send it: no body, redirects not followed (the caller follows them). */
@@ -50,7 +50,7 @@ export interface ConnectionOptions {
  */
 export function createHttpClient(options: ConnectionOptions): HttpClient {
   const env = options.env ?? process.env;
-  if (!hasProxy(env)) return new NodeHttpClient({ ...options, secureContext: trustContext(env) });
+  if (!hasProxy(env)) return new NodeHttpClient({ ...options, secureContext: lazyTrustContext(env) });
   /* eslint-disable @typescript-eslint/no-require-imports -- undici is loaded only for a proxy */
   const { createDispatcher } = require('./dispatcher') as typeof import('./dispatcher');
   const { DispatcherHttpClient } = require('./dispatcher-http-client') as typeof import('./dispatcher-http-client');

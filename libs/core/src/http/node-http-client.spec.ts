@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { AddressInfo, createServer as createNetServer, Socket } from 'node:net';
 import { once } from 'node:events';
 import { redirect, serveBytes, startTestServer, TEST_CERT_PATH, TestServer } from '../testing/test-server';
-import { trustContext } from './environment';
+import { lazyTrustContext } from './environment';
 import { HttpRequest } from './http-client';
 import { NodeHttpClient } from './node-http-client';
 
@@ -128,7 +128,7 @@ describe('NodeHttpClient', () => {
   it('trusts the certificates it is given, for every request on one pool', async () => {
     const tls = await startTestServer({ https: true });
     tls.route('/x', serveBytes(body));
-    const c = new NodeHttpClient({ connections: 1, connectTimeoutMs: 2000, secureContext: trustContext({ NODE_EXTRA_CA_CERTS: TEST_CERT_PATH }) });
+    const c = new NodeHttpClient({ connections: 1, connectTimeoutMs: 2000, secureContext: lazyTrustContext({ NODE_EXTRA_CA_CERTS: TEST_CERT_PATH }) });
     try {
       for (let i = 0; i < 3; i++) expect((await readAll((await c.request(get(`${tls.origin}/x`))).body)).equals(body)).toBe(true);
       expect(tls.connections).toBe(1);

@@ -19,20 +19,30 @@ export class SilenceError extends Error {
  */
 export class NodeHttpClient implements HttpClient {
   private readonly http: HttpAgent;
-  private readonly https: HttpsAgent;
+  /** Made with the first https request: its trust context costs ~45 ms of CPU to build. */
+  private https: HttpsAgent | undefined;
 
-  constructor(private readonly settings: ConnectionOptions & { secureContext?: SecureContext }) {
-    const common = { keepAlive: true, maxSockets: settings.connections, scheduling: 'lifo' as const };
-    this.http = new HttpAgent(common);
+  /** `secureContext`: the trust context to use instead of Node's default one, made when first needed. */
+  constructor(private readonly settings: ConnectionOptions & { secureContext?: () => SecureContext }) {
+    this.http = new HttpAgent(this.agentOptions());
+  }
+
+  private agentOptions() {
+    return { keepAlive: true, maxSockets: this.settings.connections, scheduling: 'lifo' as const };
+  }
+
+  private httpsAgent(): HttpsAgent {
     // A context made once (see trustContext), never `ca`: the agent names its pool after its TLS options.
-    this.https = new HttpsAgent({ ...common, ...(settings.secureContext ? { secureContext: settings.secureContext } : {}) });
+    const secureContext = this.settings.secureContext?.();
+    return (this.https ??= new HttpsAgent({ ...this.agentOptions(), ...(secureContext ? { secureContext } : {}) }));
   }
 
   request(req: HttpRequest): Promise<HttpResponse> {
     const secure = req.url.protocol === 'https:';
     const send = secure ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const out = send(req.url, { method: req.method, headers: req.headers, agent: secure ? this.https : this.http, signal: req.signal });
+      const agent = secure ? this.httpsAgent() : this.http;
+      const out = send(req.url, { method: req.method, headers: req.headers, agent, signal: req.signal });
       out.on('error', reject);
       out.on('socket', (socket) => this.watchConnect(out, socket as Socket));
       out.setTimeout(req.readTimeoutMs, () => {
@@ -58,7 +68,7 @@ export class NodeHttpClient implements HttpClient {
 
   async destroy(): Promise<void> {
     this.http.destroy();
-    this.https.destroy();
+    this.https?.destroy();
   }
 }
 
