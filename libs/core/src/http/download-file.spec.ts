@@ -80,6 +80,33 @@ describe('downloadFile against a loopback server with faults', () => {
     });
   });
 
+  describe('disk errors (not retried: the disk will not heal)', () => {
+    it('names the file it cannot create, before any request', async () => {
+      server.route('/disk/create.bin', serveBytes(body));
+      const destination = join(dir, 'missing-folder', 'create.bin');
+      const err: AttemptError = await downloadFile({ url: `${server.origin}/disk/create.bin`, destination, algorithms: ['sha256'] }, client, policy).catch(
+        (e) => e,
+      );
+      expect(err).toMatchObject({ kind: 'disk', retryable: false });
+      expect(err.message).toBe(`cannot create ${destination}: ENOENT: no such file or directory, open '${destination}'`);
+      expect(server.hits('/disk/create.bin')).toBe(0);
+    });
+
+    it('fails on a write that fails (a full disk) after one request, naming the file and the reason', async () => {
+      // /dev/full accepts an open and fails every write with ENOSPC.
+      server.route('/disk/full.bin', serveBytes(randomBytes(1 << 20)));
+      const err: AttemptError = await downloadFile(
+        { url: `${server.origin}/disk/full.bin`, destination: '/dev/full', algorithms: ['sha256'] },
+        client,
+        policy,
+      ).catch((e) => e);
+      expect(err).toBeInstanceOf(AttemptError);
+      expect(err).toMatchObject({ kind: 'disk', retryable: false });
+      expect(err.message).toMatch(/^cannot write \/dev\/full: ENOSPC: no space left on device/);
+      expect(server.hits('/disk/full.bin')).toBe(1);
+    });
+  });
+
   it('downloads and hashes while writing', async () => {
     server.route('/ok', serveBytes(body));
     const r = await get('/ok');

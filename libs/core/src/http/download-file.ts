@@ -1,4 +1,4 @@
-import { FileHandle, open } from 'node:fs/promises';
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { addAbortSignal } from 'node:stream';
 import { Algorithm } from '../checksum/algorithms';
 import { MultiHash } from '../checksum/multi-hash';
@@ -220,6 +220,13 @@ function giveBackWriteBuffer(buffer: Buffer): void {
  * The file being written and what is known about it across attempts. Body chunks are gathered in
  * one fixed buffer and written at explicit offsets; `written` and the hash cover exactly the bytes
  * in the file, so a resume asks for the rest of what is on disk.
+ *
+ * Writes are synchronous, as curl's are: a write into the page cache takes microseconds (256 KiB
+ * at ~3 GB/s), less than handing it to libuv's thread pool and back, which cost a wake-up of
+ * another thread per write and the kernel's time for it (A/B of the compiled CLI, 6 runs each:
+ * 4 x 128 MiB 1.55 -> 1.39 s with half the system CPU, one 512 MiB file 1.86 -> 1.40 s, 200 x
+ * 1 MiB 1.10 -> 0.92 s). A disk that blocks holds up the other downloads, as it would hold up
+ * their writes anyway.
  */
 class PartialFile {
   hash: MultiHash;
@@ -230,7 +237,7 @@ class PartialFile {
   private filled = 0;
 
   constructor(
-    readonly handle: FileHandle,
+    private readonly fd: number,
     private readonly algorithms: readonly Algorithm[],
   ) {
     this.hash = new MultiHash(algorithms);
@@ -242,38 +249,37 @@ class PartialFile {
   }
 
   /** Takes the next bytes of the body, writing whenever the buffer is full. */
-  async append(chunk: Buffer): Promise<void> {
+  append(chunk: Buffer): void {
     if (this.filled === 0 && chunk.length >= this.buffer.length) return this.writeOut(chunk);
     for (let offset = 0; offset < chunk.length;) {
       const n = chunk.copy(this.buffer, this.filled, offset);
       this.filled += n;
       offset += n;
-      if (this.filled === this.buffer.length) await this.flush();
+      if (this.filled === this.buffer.length) this.flush();
     }
   }
 
   /** Writes what the buffer holds. */
-  async flush(): Promise<void> {
+  flush(): void {
     if (!this.filled) return;
-    await this.writeOut(this.buffer.subarray(0, this.filled));
+    this.writeOut(this.buffer.subarray(0, this.filled));
     this.filled = 0;
   }
 
   /** Hashes `data` (while it is written: a failed write fails the download) and appends it to the file. */
-  private async writeOut(data: Buffer): Promise<void> {
+  private writeOut(data: Buffer): void {
     this.hash.update(data);
     for (let done = 0; done < data.length;) {
-      const { bytesWritten } = await this.handle.write(data, done, data.length - done, this.written + done);
-      done += bytesWritten;
+      done += writeSync(this.fd, data, done, data.length - done, this.written + done);
     }
     this.written += data.length;
   }
 
   /** Drops what was written: the next bytes are the file's first. */
-  async reset(): Promise<void> {
+  reset(): void {
     this.filled = 0;
     if (this.written === 0) return;
-    await this.handle.truncate(0);
+    ftruncateSync(this.fd, 0);
     this.hash = new MultiHash(this.algorithms);
     this.written = 0;
   }
@@ -302,7 +308,7 @@ async function acceptResponse(
   }
   if (res.statusCode >= 200 && res.statusCode < 300 && res.statusCode !== 206) {
     // Full body again (first attempt, server ignored Range, or the file changed): start over.
-    await part.reset();
+    part.reset();
     const length = header(res.headers, 'content-length');
     const total = length === undefined ? undefined : Number(length);
     if (total !== undefined && total > policy.maxArtifactBytes) {
@@ -315,9 +321,13 @@ async function acceptResponse(
   throw statusError(res, url, !!req.originHeaders && url.origin === new URL(req.url).origin);
 }
 
-/** A write that failed, as the attempt error that says so (not retried: the disk will not heal). */
-function diskError(err: unknown, req: DownloadRequest): AttemptError {
-  return new AttemptError(`cannot write ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
+/** Runs a write, turning its failure into the attempt error that says so (not retried: the disk will not heal). */
+function onDisk(req: DownloadRequest, write: () => void): void {
+  try {
+    write();
+  } catch (err) {
+    throw new AttemptError(`cannot write ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
+  }
 }
 
 /**
@@ -339,18 +349,12 @@ async function receiveBody(res: HttpResponse, part: PartialFile, total: number |
       received += chunk.length;
       noteBytesReceived(chunk.length);
       req.onProgress?.(received, total);
-      await part.append(chunk).catch((err) => {
-        throw diskError(err, req);
-      });
+      onDisk(req, () => part.append(chunk));
     }
-    await part.flush().catch((err) => {
-      throw diskError(err, req);
-    });
+    onDisk(req, () => part.flush());
   } catch (err) {
     if (isAbort(err, req.signal) || err instanceof AttemptError) throw err;
-    await part.flush().catch((flushErr) => {
-      throw diskError(flushErr, req);
-    });
+    onDisk(req, () => part.flush());
     throw new AttemptError(`body cut short after ${part.written} bytes (${describeNetworkError(err)})`, 'truncated', true, { cause: err });
   }
   if (total !== undefined && part.written !== total) {
@@ -369,7 +373,7 @@ async function retryDelay(failure: AttemptError, attempt: number, part: PartialF
     throw failure;
   }
   // Without a validator a resumed body could mix two versions of the file: start over.
-  if (failure.kind !== 'truncated' || !part.validator) await part.reset();
+  if (failure.kind !== 'truncated' || !part.validator) part.reset();
   const retryAfter = failure.extra.retryAfterMs;
   if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
     failure.message = `${failure.message}; the server asked to retry after ${Math.round(retryAfter / 1000)} s, more than the ${Math.round(policy.maxRetryAfterMs / 1000)} s limit`;
@@ -385,10 +389,13 @@ async function retryDelay(failure: AttemptError, attempt: number, part: PartialF
  * the caller compares the digests and decides where the file goes.
  */
 export async function downloadFile(req: DownloadRequest, client: HttpClient, policy: RetryPolicy): Promise<DownloadResult> {
-  const handle = await open(req.destination, 'w').catch((err) => {
+  let fd: number;
+  try {
+    fd = openSync(req.destination, 'w');
+  } catch (err) {
     throw new AttemptError(`cannot create ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
-  });
-  const part = new PartialFile(handle, req.algorithms);
+  }
+  const part = new PartialFile(fd, req.algorithms);
   try {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -408,8 +415,8 @@ export async function downloadFile(req: DownloadRequest, client: HttpClient, pol
       }
     }
   } finally {
-    await handle.close();
-    // Every write has finished (each is awaited): nothing refers to the buffer any more.
+    closeSync(fd);
+    // Every write has finished (each is synchronous): nothing refers to the buffer any more.
     giveBackWriteBuffer(part.buffer);
   }
 }
