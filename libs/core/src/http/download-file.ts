@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, open, writeSync } from 'node:fs';
 import { addAbortSignal } from 'node:stream';
 import { Algorithm } from '../checksum/algorithms';
 import { MultiHash } from '../checksum/multi-hash';
@@ -382,6 +382,11 @@ async function retryDelay(failure: AttemptError, attempt: number, part: PartialF
   return Math.max(backoffDelay(attempt, policy), retryAfter ?? 0);
 }
 
+/** `destination` created or truncated for writing: its descriptor. */
+function openForWriting(destination: string): Promise<number> {
+  return new Promise((resolve, reject) => open(destination, 'w', (err, fd) => (err ? reject(err) : resolve(fd))));
+}
+
 /**
  * Downloads one URL into `destination`, hashing the bytes as they are written (constant memory).
  * Retries connection errors, 408, 429 and 5xx (honouring `Retry-After`) and bodies cut short, which
@@ -389,12 +394,11 @@ async function retryDelay(failure: AttemptError, attempt: number, part: PartialF
  * the caller compares the digests and decides where the file goes.
  */
 export async function downloadFile(req: DownloadRequest, client: HttpClient, policy: RetryPolicy): Promise<DownloadResult> {
-  let fd: number;
-  try {
-    fd = openSync(req.destination, 'w');
-  } catch (err) {
+  // Opened on the thread pool, unlike the writes: creating a file allocates an inode, ~0.5 ms of
+  // the kernel's time each in a fresh store here (100 ms of a 200-file fetch's main thread).
+  const fd = await openForWriting(req.destination).catch((err) => {
     throw new AttemptError(`cannot create ${req.destination}: ${(err as Error).message}`, 'disk', false, { cause: err });
-  }
+  });
   const part = new PartialFile(fd, req.algorithms);
   try {
     for (let attempt = 1; ; attempt++) {
