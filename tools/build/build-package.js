@@ -60,6 +60,37 @@ function publishedManifest(source, bins, outDir) {
   };
 }
 
+/** The package.json that `name` resolves to from `dir`, as Node's resolution walks up: its path and version. */
+function resolvedPackage(name, dir) {
+  for (let at = dir; ; at = dirname(at)) {
+    const manifest = join(at, 'node_modules', name, 'package.json');
+    if (existsSync(manifest)) return { manifest, version: JSON.parse(readFileSync(manifest, 'utf8')).version };
+    if (dirname(at) === at) return undefined;
+  }
+}
+
+/**
+ * Fails the build when the output, run inside this repository (the demo, the development launcher,
+ * the benchmarks), would load another version of a dependency than the package declares and users
+ * install: the lib's own node_modules is not on the output's resolution path, the root's is (it
+ * once held js-yaml 3, hoisted for Jest, where core declares 4: different code, and esprima loaded
+ * at every start). Exact pins are compared; a range is the registry's business.
+ */
+function checkResolvedDependencies(manifest, outDir) {
+  const wrong = [];
+  for (const [name, declared] of Object.entries(manifest.dependencies ?? {})) {
+    if (!/^\d+\.\d+\.\d+$/.test(declared)) continue;
+    const found = resolvedPackage(name, outDir);
+    if (found?.version !== declared)
+      wrong.push(`${name} ${declared} is declared, but ${found ? `${relative(ROOT, found.manifest)} is ${found.version}` : 'nothing is found'}`);
+  }
+  if (wrong.length) {
+    throw new Error(
+      `${manifest.name}: the build output would not run with the dependencies it declares:\n  ${wrong.join('\n  ')}\nadd each to the root package.json's dependencies at the declared version, then npm install`,
+    );
+  }
+}
+
 function main() {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { bin: { type: 'string', multiple: true, default: [] } } });
   const libDir = join(ROOT, positionals[0] ?? '');
@@ -82,7 +113,9 @@ function main() {
   for (const file of Object.values(bins)) {
     if (!existsSync(join(libDir, file))) throw new Error(`--bin names ${file}, which ${positionals[0]} does not have`);
   }
-  writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(publishedManifest(source, bins, outDir), null, 2)}\n`);
+  const manifest = publishedManifest(source, bins, outDir);
+  writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  checkResolvedDependencies(manifest, outDir);
   console.log(`built ${relative(ROOT, outDir)}`);
 }
 
