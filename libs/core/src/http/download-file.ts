@@ -223,10 +223,10 @@ function giveBackWriteBuffer(buffer: Buffer): void {
  *
  * Writes are synchronous, as curl's are: a write into the page cache takes microseconds (256 KiB
  * at ~3 GB/s), less than handing it to libuv's thread pool and back, which cost a wake-up of
- * another thread per write and the kernel's time for it (A/B of the compiled CLI, 6 runs each:
- * 4 x 128 MiB 1.55 -> 1.39 s with half the system CPU, one 512 MiB file 1.86 -> 1.40 s, 200 x
- * 1 MiB 1.10 -> 0.92 s). A disk that blocks holds up the other downloads, as it would hold up
- * their writes anyway.
+ * another thread per write and twice the system CPU (A/B of the compiled CLI, medians of 6:
+ * 4 x 128 MiB 1.82 -> 1.54 s, one 512 MiB file 2.20 -> 1.34 s, 200 x 1 MiB 1.25 -> 1.06 s with
+ * the lazy trust context). Writing while the next buffer fills, on the thread pool, was slower.
+ * A disk that blocks holds up the other downloads, as it would hold up their writes anyway.
  */
 class PartialFile {
   hash: MultiHash;
