@@ -32,9 +32,13 @@ export class NodeHttpClient implements HttpClient {
   }
 
   private httpsAgent(): HttpsAgent {
+    return (this.https ??= this.newHttpsAgent());
+  }
+
+  private newHttpsAgent(): HttpsAgent {
     // A context made once (see trustContext), never `ca`: the agent names its pool after its TLS options.
     const secureContext = this.settings.secureContext?.();
-    return (this.https ??= new HttpsAgent({ ...this.agentOptions(), ...(secureContext ? { secureContext } : {}) }));
+    return new HttpsAgent({ ...this.agentOptions(), ...(secureContext ? { secureContext } : {}) });
   }
 
   request(req: HttpRequest): Promise<HttpResponse> {
