@@ -15,6 +15,7 @@ const { spawnSync } = require('node:child_process');
 const { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { dirname, join, relative } = require('node:path');
 const { parseArgs } = require('node:util');
+const { SOURCE_DIGEST_FILE, sourceDigest } = require('./source-digest');
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -101,6 +102,8 @@ function main() {
   const outDir = join(ROOT, 'dist', relative(ROOT, libDir));
   rmSync(outDir, { recursive: true, force: true });
 
+  // Taken before compiling: a source edited meanwhile makes the build look stale, never fresh.
+  const digest = sourceDigest(join(libDir, 'src'));
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(libDir, 'tsconfig.lib.json')], { stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
@@ -116,7 +119,12 @@ function main() {
   const manifest = publishedManifest(source, bins, outDir);
   writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   checkResolvedDependencies(manifest, outDir);
+  // Not in the package (`files` names what is published); read by the development launcher.
+  writeFileSync(join(outDir, SOURCE_DIGEST_FILE), `${digest}\n`);
   console.log(`built ${relative(ROOT, outDir)}`);
 }
 
-main();
+// Run as a script (the build); required, it only lends its checks to the specs.
+if (require.main === module) main();
+
+module.exports = { checkResolvedDependencies };
