@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
-import type { HttpClient, HttpRequest, HttpResponse } from './http-client';
+import { createDispatcher } from './dispatcher';
+import type { ConnectionOptions, HttpClient, HttpRequest, HttpResponse } from './http-client';
 
 /** An undici dispatcher as a run's HTTP client (downloads through a proxy: see `createHttpClient`). */
 export class DispatcherHttpClient implements HttpClient {
@@ -21,4 +22,9 @@ export class DispatcherHttpClient implements HttpClient {
   async destroy(): Promise<void> {
     await this.dispatcher.destroy();
   }
+}
+
+/** The run's client through the proxy that `env` names: undici's proxy agent (CONNECT, `NO_PROXY`). */
+export function createProxyHttpClient(options: ConnectionOptions & { env: NodeJS.ProcessEnv }): HttpClient {
+  return new DispatcherHttpClient(createDispatcher(options));
 }

@@ -51,9 +51,7 @@ export interface ConnectionOptions {
 export function createHttpClient(options: ConnectionOptions): HttpClient {
   const env = options.env ?? process.env;
   if (!hasProxy(env)) return new NodeHttpClient({ ...options, secureContext: lazyTrustContext(env) });
-  /* eslint-disable @typescript-eslint/no-require-imports -- undici is loaded only for a proxy */
-  const { createDispatcher } = require('./dispatcher') as typeof import('./dispatcher');
-  const { DispatcherHttpClient } = require('./dispatcher-http-client') as typeof import('./dispatcher-http-client');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return new DispatcherHttpClient(createDispatcher({ ...options, env }));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- undici is loaded only for a proxy
+  const { createProxyHttpClient } = require('./dispatcher-http-client') as typeof import('./dispatcher-http-client');
+  return createProxyHttpClient({ ...options, env });
 }
