@@ -28,6 +28,42 @@ const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, attempts: 4, baseDelayMs:
 const body = randomBytes(256 * 1024);
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/**
+ * What one attempt of the property below gets from the server: the body (or the rest a Range asks
+ * for) in the given pieces, each flushed on its own so the client sees them as separate chunks.
+ */
+type Attempt =
+  { kind: 'good' | 'ignores-range' } | { kind: 'cut'; at: number; ranges: boolean } | { kind: 'slow'; at: number } | { kind: 'status'; code: 500 | 503 };
+
+function attemptHandler(body: Buffer, pieces: number[], attempt: Attempt): Handler {
+  return async (req, res) => {
+    if (attempt.kind === 'status') return void res.writeHead(attempt.code).end();
+    const ranges = attempt.kind === 'good' || (attempt.kind === 'cut' && attempt.ranges);
+    const range = ranges ? /^bytes=(\d+)-$/.exec(req.headers.range ?? '') : null;
+    const start = range && req.headers['if-range'] === '"v1"' ? Number(range[1]) : 0;
+    const headers: Record<string, string | number> = { 'content-length': body.length - start };
+    if (ranges) Object.assign(headers, { 'accept-ranges': 'bytes', etag: '"v1"' });
+    if (start) headers['content-range'] = `bytes ${start}-${body.length - 1}/${body.length}`;
+    res.writeHead(start ? 206 : 200, headers).flushHeaders();
+    const stopAt = attempt.kind === 'cut' || attempt.kind === 'slow' ? Math.min(start + attempt.at, body.length - 1) : body.length;
+    for (let offset = start, i = 0; offset < stopAt && !res.destroyed; i++) {
+      const end = Math.min(offset + pieces[i % pieces.length], stopAt);
+      await new Promise<void>((resolve) => res.write(body.subarray(offset, end), () => setImmediate(resolve)));
+      offset = end;
+    }
+    if (attempt.kind === 'cut') return void setTimeout(() => res.socket?.destroy(), 5);
+    if (attempt.kind === 'slow') {
+      // One byte after the rate window: the average over it is far too low.
+      await new Promise((r) => setTimeout(r, 130));
+      if (!res.destroyed) res.write(body.subarray(stopAt, stopAt + 1));
+      await new Promise((r) => setTimeout(r, 130));
+      if (!res.destroyed) res.end(body.subarray(stopAt + 1));
+      return;
+    }
+    if (!res.destroyed) res.end(body.subarray(stopAt));
+  };
+}
+
 describe('downloadFile against a loopback server with faults', () => {
   let server: TestServer;
   let client: HttpClient;
@@ -269,79 +305,12 @@ describe('downloadFile against a loopback server with faults', () => {
     await expect(get('/abort', { signal: controller.signal })).rejects.toBeInstanceOf(DownloadAborted);
   });
 
-  it('streams the body to disk as it arrives, never holding it whole (memory figures: npm run bench)', async () => {
-    const big = randomBytes(4 * 1024 * 1024);
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    server.route('/gated', gatedBody(big, gate));
-    const destination = join(dir, 'gated');
-    // The rest is sent only once the first half is on disk, but for what waits in the download's
-    // write buffer (under 256 KiB) for more bytes.
-    const watch = setInterval(() => {
-      if (existsSync(destination) && statSync(destination).size > big.length / 2 - (256 << 10)) open();
-    }, 10);
-    const r = await downloadFile({ url: `${server.origin}/gated`, destination, algorithms: ['sha256'] }, client, policy).finally(() => clearInterval(watch));
-    expect(r.digests.get('sha256')).toBe(sha256(big));
-  });
-});
-
-/**
- * What one attempt of the property below gets from the server: the body (or the rest a Range asks
- * for) in the given pieces, each flushed on its own so the client sees them as separate chunks.
- */
-type Attempt =
-  { kind: 'good' | 'ignores-range' } | { kind: 'cut'; at: number; ranges: boolean } | { kind: 'slow'; at: number } | { kind: 'status'; code: 500 | 503 };
-
-function attemptHandler(body: Buffer, pieces: number[], attempt: Attempt): Handler {
-  return async (req, res) => {
-    if (attempt.kind === 'status') return void res.writeHead(attempt.code).end();
-    const ranges = attempt.kind === 'good' || (attempt.kind === 'cut' && attempt.ranges);
-    const range = ranges ? /^bytes=(\d+)-$/.exec(req.headers.range ?? '') : null;
-    const start = range && req.headers['if-range'] === '"v1"' ? Number(range[1]) : 0;
-    const headers: Record<string, string | number> = { 'content-length': body.length - start };
-    if (ranges) Object.assign(headers, { 'accept-ranges': 'bytes', etag: '"v1"' });
-    if (start) headers['content-range'] = `bytes ${start}-${body.length - 1}/${body.length}`;
-    res.writeHead(start ? 206 : 200, headers).flushHeaders();
-    const stopAt = attempt.kind === 'cut' || attempt.kind === 'slow' ? Math.min(start + attempt.at, body.length - 1) : body.length;
-    for (let offset = start, i = 0; offset < stopAt && !res.destroyed; i++) {
-      const end = Math.min(offset + pieces[i % pieces.length], stopAt);
-      await new Promise<void>((resolve) => res.write(body.subarray(offset, end), () => setImmediate(resolve)));
-      offset = end;
-    }
-    if (attempt.kind === 'cut') return void setTimeout(() => res.socket?.destroy(), 5);
-    if (attempt.kind === 'slow') {
-      // One byte after the rate window: the average over it is far too low.
-      await new Promise((r) => setTimeout(r, 130));
-      if (!res.destroyed) res.write(body.subarray(stopAt, stopAt + 1));
-      await new Promise((r) => setTimeout(r, 130));
-      if (!res.destroyed) res.end(body.subarray(stopAt + 1));
-      return;
-    }
-    if (!res.destroyed) res.end(body.subarray(stopAt));
-  };
-}
-
-describe('downloadFile, property: whatever the faults before a good attempt, the file and its digest are the body', () => {
-  let server: TestServer;
-  let client: HttpClient;
-  const dir = mkdtempSync(join(tmpdir(), 'hermetic-dl-prop-'));
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    client = createHttpClient({ connections: 2, connectTimeoutMs: 2000, env: {} });
-  });
-  afterAll(async () => {
-    await client.destroy();
-    await server.close();
-  });
-
-  it('holds for bodies across write buffers (256 KiB), in any chunking, after cuts, resumes, restarts, slow attempts and 5xx', async () => {
+  it('property: whatever the faults before a good attempt, the file and its digests are the body; for bodies across write buffers (256 KiB) in any chunking, after cuts, resumes, restarts, slow attempts and 5xx', async () => {
     const fault: fc.Arbitrary<Attempt> = fc.oneof(
       fc.record({ kind: fc.constant('cut' as const), at: fc.nat({ max: 400_000 }), ranges: fc.boolean() }),
       fc.record({ kind: fc.constant('slow' as const), at: fc.nat({ max: 2_000 }) }),
       fc.record({ kind: fc.constant('status' as const), code: fc.constantFrom(500 as const, 503 as const) }),
     );
-    let n = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 600_000 }),
@@ -369,6 +338,21 @@ describe('downloadFile, property: whatever the faults before a good attempt, the
       { numRuns: 30, interruptAfterTimeLimit: 20_000 },
     );
   }, 40_000);
+
+  it('streams the body to disk as it arrives, never holding it whole (memory figures: npm run bench)', async () => {
+    const big = randomBytes(4 * 1024 * 1024);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    server.route('/gated', gatedBody(big, gate));
+    const destination = join(dir, 'gated');
+    // The rest is sent only once the first half is on disk, but for what waits in the download's
+    // write buffer (under 256 KiB) for more bytes.
+    const watch = setInterval(() => {
+      if (existsSync(destination) && statSync(destination).size > big.length / 2 - (256 << 10)) open();
+    }, 10);
+    const r = await downloadFile({ url: `${server.origin}/gated`, destination, algorithms: ['sha256'] }, client, policy).finally(() => clearInterval(watch));
+    expect(r.digests.get('sha256')).toBe(sha256(big));
+  });
 });
 
 describe('downloadFile over TLS and proxies', () => {
