@@ -5,9 +5,10 @@
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
-    process.stdout.write(
-      `\ntests: ${results.numPassedTests} passed, ${results.numFailedTests + results.numRuntimeErrorTestSuites} failed, ${skipped} skipped\n`,
-    );
+    const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+    // Read by the global teardown (temp-root.js), which runs after this: a failed run keeps its temporaries.
+    if (failed) process.env.HERMETIC_TESTS_FAILED = '1';
+    process.stdout.write(`\ntests: ${results.numPassedTests} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }
 

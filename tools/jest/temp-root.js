@@ -3,7 +3,8 @@
  * start: Nx, npm, the Fetch Service) make their temporaries with `os.tmpdir()`, and many keep them
  * for a failure's post-mortem instead of removing them; without this, every `npm test` left
  * ~5,000 folders (~35 MB) in /tmp. Setup points TMPDIR at the run's folder before the workers
- * start (they inherit it); teardown removes it. HERMETIC_KEEP_TEST_TMP=1 keeps it and says where.
+ * start (they inherit it); teardown removes it, unless the run failed (the summary reporter says
+ * so) or HERMETIC_KEEP_TEST_TMP=1: then it is kept for a post-mortem, and the run says where.
  */
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -20,7 +21,7 @@ function setup() {
 function teardown() {
   const root = process.env[KEY];
   if (!root) return;
-  if (process.env.HERMETIC_KEEP_TEST_TMP === '1') {
+  if (process.env.HERMETIC_KEEP_TEST_TMP === '1' || process.env.HERMETIC_TESTS_FAILED === '1') {
     process.stdout.write(`\ntest temporaries kept in ${root}\n`);
     return;
   }
