@@ -11,8 +11,15 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
 const KEY = 'HERMETIC_TEST_TMP_ROOT';
+/**
+ * How many set-ups share the folder: the global set-up is each Jest project's (jest.preset.js), so
+ * a run of several projects calls it once per project before any test, and the teardown as often.
+ */
+const USERS = 'HERMETIC_TEST_TMP_USERS';
 
 function setup() {
+  process.env[USERS] = String(Number(process.env[USERS] ?? 0) + 1);
+  if (process.env[KEY]) return;
   const root = mkdtempSync(join(tmpdir(), 'hermetic-tests-'));
   process.env[KEY] = root;
   process.env.TMPDIR = root;
@@ -20,7 +27,9 @@ function setup() {
 
 function teardown() {
   const root = process.env[KEY];
-  if (!root) return;
+  const users = Number(process.env[USERS] ?? 0) - 1;
+  process.env[USERS] = String(users);
+  if (!root || users > 0) return;
   if (process.env.HERMETIC_KEEP_TEST_TMP === '1' || process.env.HERMETIC_TESTS_FAILED === '1') {
     process.stdout.write(`\ntest temporaries kept in ${root}\n`);
     return;
