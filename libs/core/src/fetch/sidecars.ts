@@ -1,4 +1,4 @@
-import type { HttpClient } from '../http/http-client';
+import type { HttpClient, HttpResponse } from '../http/http-client';
 import { Algorithm, ALGORITHMS } from '../checksum/algorithms';
 
 /** Checksum files Maven repositories publish beside each file, strongest first. */
@@ -7,16 +7,23 @@ export const SIDECAR_ALGORITHMS: readonly Algorithm[] = ['sha512', 'sha256', 'sh
 /** A checksum file is one digest and maybe a file name; more than this is not one. */
 const SIDECAR_READ_LIMIT = 4096;
 
-/** The first `limit` bytes of a body as text; the rest is not read (leaving the loop destroys the body). */
-async function readStart(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
+/** Stops reading a body once its start is known. */
+class Enough extends Error {}
+
+/** The first `limit` bytes of a body as text; the rest is not read (stopping closes its connection). */
+async function readStart(res: HttpResponse, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= limit) break;
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+  await res
+    .receive((chunk) => {
+      chunks.push(Buffer.from(chunk.subarray(0, limit - size)));
+      size += Math.min(chunk.length, limit - size);
+      if (size >= limit) throw new Enough();
+    })
+    .catch((err: unknown) => {
+      if (!(err instanceof Enough)) throw err;
+    });
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A repository checksum file that disagrees with the verified bytes. */
@@ -56,7 +63,7 @@ export async function checkSidecars(
         await res.dump();
         continue;
       }
-      text = await readStart(res.body, SIDECAR_READ_LIMIT);
+      text = await readStart(res, SIDECAR_READ_LIMIT);
     } catch {
       continue;
     }

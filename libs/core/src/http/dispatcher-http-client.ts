@@ -16,7 +16,16 @@ export class DispatcherHttpClient implements HttpClient {
       bodyTimeout: req.readTimeoutMs,
       signal: req.signal,
     });
-    return { statusCode: res.statusCode, headers: res.headers, body: res.body, dump: () => res.body.dump() };
+    return {
+      statusCode: res.statusCode,
+      headers: res.headers,
+      receive: async (onChunk) => {
+        // Leaving the loop (onChunk threw) destroys the body.
+        for await (const chunk of res.body as AsyncIterable<Buffer>) onChunk(chunk);
+      },
+      dump: () => res.body.dump(),
+      cancel: (reason) => res.body.destroy(reason),
+    };
   }
 
   async destroy(): Promise<void> {

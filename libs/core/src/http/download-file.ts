@@ -1,5 +1,4 @@
 import { closeSync, ftruncateSync, open, writeSync } from 'node:fs';
-import { addAbortSignal } from 'node:stream';
 import { promisify } from 'node:util';
 import { Algorithm } from '../checksum/algorithms';
 import { MultiHash } from '../checksum/multi-hash';
@@ -316,8 +315,9 @@ async function acceptResponse(
     const length = header(res.headers, 'content-length');
     const total = length === undefined ? undefined : Number(length);
     if (total !== undefined && total > policy.maxArtifactBytes) {
-      res.body.on('error', () => undefined).destroy();
-      throw tooLarge(`${total} bytes (Content-Length)`, policy);
+      const error = tooLarge(`${total} bytes (Content-Length)`, policy);
+      res.cancel(error);
+      throw error;
     }
     return total;
   }
@@ -343,10 +343,14 @@ async function receiveBody(res: HttpResponse, part: PartialFile, total: number |
   part.validator = canResume ? (header(res.headers, 'etag') ?? header(res.headers, 'last-modified')) : undefined;
   req.onProgress?.(part.written, total);
   const checkRate = rateGuard(policy);
-  if (req.signal) addAbortSignal(req.signal, res.body);
   let received = part.written;
+  // Ctrl-C stops the body at once, even one that sends nothing.
+  const onAbort = () => res.cancel(Object.assign(new Error('download aborted'), { name: 'AbortError' }));
+  req.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const chunk of res.body) {
+    if (req.signal?.aborted) onAbort();
+    // Each piece is written (or copied into the write buffer) before the client reads the next.
+    await res.receive((chunk) => {
       // Counted before the bytes are written: over the cap, nothing more reaches the disk.
       if (received + chunk.length > policy.maxArtifactBytes) throw tooLarge(`over ${policy.maxArtifactBytes} bytes and still sending`, policy);
       checkRate(chunk.length);
@@ -354,12 +358,14 @@ async function receiveBody(res: HttpResponse, part: PartialFile, total: number |
       noteBytesReceived(chunk.length);
       req.onProgress?.(received, total);
       onDisk(req, () => part.append(chunk));
-    }
+    });
     onDisk(req, () => part.flush());
   } catch (err) {
     if (isAbort(err, req.signal) || err instanceof AttemptError) throw err;
     onDisk(req, () => part.flush());
     throw new AttemptError(`body cut short after ${part.written} bytes (${describeNetworkError(err)})`, 'truncated', true, { cause: err });
+  } finally {
+    req.signal?.removeEventListener('abort', onAbort);
   }
   if (total !== undefined && part.written !== total) {
     throw new AttemptError(`body cut short: got ${part.written} of ${total} bytes`, 'truncated', true);

@@ -20,8 +20,8 @@ function clientFor(env: Record<string, string>): { client: string; undici: boole
 }
 
 describe('createHttpClient', () => {
-  it("uses Node's own http/https without a proxy, and does not load undici", () => {
-    expect(clientFor({})).toEqual({ client: 'NodeHttpClient', undici: false });
+  it('uses its own HTTP/1.1 over sockets without a proxy, and does not load undici', () => {
+    expect(clientFor({})).toEqual({ client: 'SocketHttpClient', undici: false });
   });
 
   it("goes through undici's proxy agent when HTTP(S)_PROXY is set, in either case", () => {

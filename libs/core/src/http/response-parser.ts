@@ -116,7 +116,7 @@ export class ResponseParser {
       return;
     }
     let at = 0;
-    while (at < data.length && this.state !== 'done') {
+    while (at < data.length && !this.done) {
       switch (this.state) {
         case 'head':
         case 'trailers':
@@ -137,7 +137,7 @@ export class ResponseParser {
       }
     }
     // The end is told once every byte of this piece is accounted for: one past it spoils the connection.
-    if (this.state === 'done') this.events.end(this.keepAlive && at === data.length);
+    if (this.done) this.events.end(this.keepAlive && at === data.length);
   }
 
   /** The connection closed: ends a body that runs to the close; throws when the response was not complete. */

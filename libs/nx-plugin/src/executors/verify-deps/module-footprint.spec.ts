@@ -29,7 +29,7 @@ describe('verify-deps module footprint', () => {
   it('loads no HTTP client, SBOM writer, content store or yaml library', () => {
     const heavy = loadedBy(
       'verify-deps',
-      /node_modules[\\/](undici|yaml|packageurl-js)[\\/]|libs[\\/]core[\\/]src[\\/](sbom|store|http[\\/](download|http-client|node-http-client|proxy-http-client)|fetch[\\/]fetch-run)/,
+      /node_modules[\\/](undici|yaml|packageurl-js)[\\/]|libs[\\/]core[\\/]src[\\/](sbom|store|http[\\/](download|http-client|socket-http-client|response-parser|proxy-http-client)|fetch[\\/]fetch-run)/,
     );
     expect(heavy).toEqual([]);
   }, 60_000);
