@@ -61,9 +61,14 @@ class Exchange implements HttpResponse {
   private headSettled = false;
   /** Who reads the body: a reader's callback, or dump's; undefined until one asks. */
   private sink?: (piece: Buffer) => void;
-  /** Body pieces that arrived before anyone read them (copies: the read buffer is reused). */
+  /**
+   * Body pieces that arrived before anyone read them: views of the connection's read buffer, which
+   * it lends (reading into its other buffer meanwhile), or copies once it needs it back.
+   */
   private held: Buffer[] = [];
   private ended = false;
+  /** Set when the body ended with pieces still held: the connection is released once they are read. */
+  private releaseAfterRead?: boolean;
   private failure?: Error;
   private settle?: { resolve: () => void; reject: (err: Error) => void };
   private readonly onAbort = () => this.fail(new AbortError('the request was aborted', { cause: this.req.signal?.reason }));
@@ -75,7 +80,7 @@ class Exchange implements HttpResponse {
   ) {
     this.parser = new ResponseParser(req.method, {
       head: (head) => this.onHead(head),
-      body: (piece) => (this.sink ? this.sink(piece) : this.held.push(Buffer.from(piece))),
+      body: (piece) => (this.sink ? this.sink(piece) : this.hold(piece)),
       end: (reusable) => this.onEnd(reusable),
     });
     req.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -111,9 +116,8 @@ class Exchange implements HttpResponse {
   }
 
   dump(): Promise<void> {
-    if (this.ended || this.failure) return Promise.resolve();
     const length = Number(this.headers['content-length']);
-    if (!(length <= DUMP_READ_LIMIT)) {
+    if (!this.ended && !this.failure && !(length <= DUMP_READ_LIMIT)) {
       this.fail(new Error('the body was not read'));
       return Promise.resolve();
     }
@@ -121,18 +125,46 @@ class Exchange implements HttpResponse {
   }
 
   cancel(reason: Error): void {
-    this.fail(reason);
+    if (this.releaseAfterRead === undefined) return this.fail(reason);
+    // Whole already: nothing to stop, only the held pieces to let go.
+    this.held = [];
+    this.releaseHeld();
+  }
+
+  /** Makes the held pieces copies: the connection needs its buffer back. */
+  keepHeld(): void {
+    this.held = this.held.map((piece) => Buffer.from(piece));
+  }
+
+  private hold(piece: Buffer): void {
+    this.held.push(piece);
+    this.connection.lend();
+  }
+
+  /** The held pieces are read or dropped: the buffer is the connection's again, and a whole response's connection goes back. */
+  private releaseHeld(): void {
+    this.connection.returned();
+    const reusable = this.releaseAfterRead;
+    this.releaseAfterRead = undefined;
+    if (reusable !== undefined) this.connection.finished(reusable);
   }
 
   private read(sink: (piece: Buffer) => void): Promise<void> {
     if (this.sink) return Promise.reject(new Error('the body is read once'));
     this.sink = sink;
-    try {
-      for (const piece of this.held) sink(piece);
-    } catch (err) {
-      this.fail(err as Error);
-    }
+    const held = this.held;
     this.held = [];
+    let thrown: Error | undefined;
+    try {
+      for (const piece of held) sink(piece);
+    } catch (err) {
+      thrown = err as Error;
+    }
+    this.releaseHeld();
+    if (thrown) {
+      this.fail(thrown);
+      return Promise.reject(thrown);
+    }
     if (this.failure) return Promise.reject(this.failure);
     if (this.ended) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -153,7 +185,9 @@ class Exchange implements HttpResponse {
   private onEnd(reusable: boolean): void {
     this.ended = true;
     this.req.signal?.removeEventListener('abort', this.onAbort);
-    this.connection.finished(reusable);
+    // Held pieces are views of the connection's buffer: it stays this exchange's until they are read.
+    if (this.held.length) this.releaseAfterRead = reusable;
+    else this.connection.finished(reusable);
     this.settle?.resolve();
   }
 
@@ -161,6 +195,7 @@ class Exchange implements HttpResponse {
     if (this.ended || this.failure) return;
     this.failure = err;
     this.held = [];
+    this.connection.returned();
     this.req.signal?.removeEventListener('abort', this.onAbort);
     this.connection.finished(false);
     if (!this.headSettled) {
@@ -183,7 +218,14 @@ interface Home {
  */
 class Connection {
   readonly socket: Socket;
-  private readonly buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+  /** Where the next read goes. */
+  private buffer: Buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+  /** The other buffer, made when first needed: reads go there while the exchange holds views of the first. */
+  private spare?: Buffer;
+  /** The exchange kept views of the bytes just read: the next read must go to the other buffer. */
+  private lentNow = false;
+  /** The exchange still holds views of the spare buffer. */
+  private spareLent = false;
   private exchange?: Exchange;
   /** Whether this connection carried a request before the current one. */
   reused = false;
@@ -198,7 +240,8 @@ class Connection {
   ) {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    const onread = { buffer: this.buffer, callback: (n: number) => this.onRead(n) };
+    // A function, so that a read can go to the other buffer while the exchange holds views of one.
+    const onread = { buffer: () => this.nextBuffer(), callback: (n: number) => this.onRead(n) };
     this.socket =
       url.protocol === 'https:'
         ? // SNI names the host (not an address): servers with several names need it to pick their certificate.
@@ -272,8 +315,37 @@ class Connection {
     this.socket.destroy();
   }
 
+  /** The exchange keeps views of the bytes of this read (a body nobody reads yet). */
+  lend(): void {
+    this.lentNow = true;
+  }
+
+  /** The exchange let go of its views. */
+  returned(): void {
+    this.lentNow = false;
+    this.spareLent = false;
+  }
+
+  /** The buffer for the next read (asked after each read): the other one when this one's bytes are lent. */
+  private nextBuffer(): Buffer {
+    if (this.lentNow) {
+      this.lentNow = false;
+      this.spareLent = true;
+      const lent = this.buffer;
+      this.buffer = this.spare ?? Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+      this.spare = lent;
+    }
+    return this.buffer;
+  }
+
   /** One read's bytes; true to go on reading (an exchange that holds its body pauses the socket itself). */
   private onRead(n: number): boolean {
+    // More bytes while views of the spare are held (TLS can deliver a few records after a pause): copy
+    // them, so the spare can take the read after this one.
+    if (this.spareLent) {
+      this.exchange?.keepHeld();
+      this.spareLent = false;
+    }
     if (this.exchange) this.exchange.feed(this.buffer.subarray(0, n));
     // Bytes nobody asked for: the connection is out of step with its requests.
     else this.close();
