@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { createDispatcher } from './dispatcher';
 import type { ConnectionOptions, HttpClient, HttpRequest, HttpResponse } from './http-client';
+import { noteBytesReceived } from './v8-tuning';
 
 /** An undici dispatcher as a run's HTTP client (downloads through a proxy: see `createHttpClient`). */
 export class DispatcherHttpClient implements HttpClient {
@@ -20,8 +21,12 @@ export class DispatcherHttpClient implements HttpClient {
       statusCode: res.statusCode,
       headers: res.headers,
       receive: async (onChunk) => {
-        // Leaving the loop (onChunk threw) destroys the body.
-        for await (const chunk of res.body as AsyncIterable<Buffer>) onChunk(chunk);
+        // Leaving the loop (onChunk threw) destroys the body. Every chunk is a fresh buffer: garbage
+        // that only a collection frees (see noteBytesReceived).
+        for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          noteBytesReceived(chunk.length);
+          onChunk(chunk);
+        }
       },
       dump: () => res.body.dump(),
       cancel: (reason) => res.body.destroy(reason),

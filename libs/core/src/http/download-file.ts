@@ -4,7 +4,6 @@ import { Algorithm } from '../checksum/algorithms';
 import { MultiHash } from '../checksum/multi-hash';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-client';
 import { backoffDelay, isRetryableStatus, MAX_ARTIFACT_SIZE_ENV, parseRetryAfter, RetryPolicy, sleep } from './retry-policy';
-import { noteBytesReceived } from './v8-tuning';
 
 /** `open` on the thread pool, returning a plain descriptor (a FileHandle is more than the synchronous writes need). */
 const openFile = promisify(open);
@@ -355,7 +354,6 @@ async function receiveBody(res: HttpResponse, part: PartialFile, total: number |
       if (received + chunk.length > policy.maxArtifactBytes) throw tooLarge(`over ${policy.maxArtifactBytes} bytes and still sending`, policy);
       checkRate(chunk.length);
       received += chunk.length;
-      noteBytesReceived(chunk.length);
       req.onProgress?.(received, total);
       onDisk(req, () => part.append(chunk));
     });

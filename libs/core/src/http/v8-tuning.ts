@@ -19,17 +19,20 @@ let receivedSinceCollection = 0;
  *   background threads at the first request: ~35 MiB of peak memory and CPU at start, for no gain
  *   in a run this short (measured when every download went through undici: one 1 MiB fetch 115 ->
  *   79 MiB peak RSS, 200 x 1 MiB 150 -> 118 MiB, none slower).
- * - The young generation stays at its initial 1 MiB semi-space. Every socket read is a fresh
- *   64 KiB buffer outside the JavaScript heap, freed only when a scavenge finds its small wrapper
- *   dead; with a young generation grown to 16 MiB (module loading grows it), ~35 MiB of read
- *   buffers were garbage waiting at the peak. Growth factor 1 makes scavenges follow the bytes:
- *   200 x 1 MiB 116 -> 96 MiB, 4 x 128 MiB 115 -> 99 MiB, no slower (scavenges of a 1 MiB space
- *   cost well under a millisecond). Set before the heap grows, so it takes effect at run time.
- * - Downloads ask for a scavenge every 4 MiB received (`noteBytesReceived`): a read leaves little
- *   in the young generation besides its 64 KiB buffer's small wrapper, so even 1 MiB of it filled
- *   only after ~20-25 MiB of read buffers had died (at 8 downloads). 4 x 128 MiB 92 -> 78 MiB,
- *   512 MiB 88 -> 73 MiB peak RSS, no slower (medians of 5); more often (every 1-2 MiB) promoted
- *   the buffers of live downloads and raised the small-file peak instead.
+ * - The young generation stays at its initial 1 MiB semi-space. A read of Node's own sockets (and
+ *   undici's, on the proxy path) is a fresh 64 KiB buffer outside the JavaScript heap, freed only
+ *   when a scavenge finds its small wrapper dead; with a young generation grown to 16 MiB (module
+ *   loading grows it), ~35 MiB of read buffers were garbage waiting at the peak. Growth factor 1
+ *   makes scavenges follow the bytes: 200 x 1 MiB 116 -> 96 MiB, 4 x 128 MiB 115 -> 99 MiB, no
+ *   slower (scavenges of a 1 MiB space cost well under a millisecond). Set before the heap grows,
+ *   so it takes effect at run time. (Downloads without a proxy read into reused buffers: they
+ *   make no such garbage.)
+ * - A client whose reads are fresh buffers asks for a scavenge every 4 MiB received
+ *   (`noteBytesReceived`; undici's, on the proxy path): a read leaves little in the young
+ *   generation besides its 64 KiB buffer's small wrapper, so even 1 MiB of it filled only after
+ *   ~20-25 MiB of read buffers had died (at 8 downloads). 4 x 128 MiB 92 -> 78 MiB, 512 MiB
+ *   88 -> 73 MiB peak RSS, no slower (medians of 5); more often (every 1-2 MiB) promoted the
+ *   buffers of live downloads and raised the small-file peak instead.
  *   `gc` comes from a context made after `--expose-gc` is set (the main one never has it), on the
  *   first collection: making a context costs ~20 ms, which `--help` and `verify` do not pay.
  */
