@@ -271,6 +271,11 @@ class Connection {
   /** Sends a request (`head`: its request line and headers); resolves with the response once its head arrived. */
   send(req: HttpRequest, head: string): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
+      if (!this.alive) {
+        // Closed between its release and this request (the pool checks, so this is a guard): the next one.
+        this.home.release(this, false);
+        return reject(new StaleConnection('the kept connection was closed'));
+      }
       const exchange = (this.exchange = new Exchange(this, req, { resolve, reject }));
       // Aborted while waiting for this connection (the signal's event is gone by now).
       if (req.signal?.aborted) return exchange.cancel(new AbortError('the request was aborted', { cause: req.signal.reason }));
@@ -361,11 +366,10 @@ class Connection {
     clearTimeout(this.connectTimer);
     const exchange = this.exchange;
     if (exchange) return exchange.closed(err);
-    if (!this.gone) {
-      this.gone = true;
-      this.socket.destroy();
-      this.home.forget(this);
-    }
+    // Idle (closed by the server, or by its idle timeout): out of the pool.
+    this.gone = true;
+    this.socket.destroy();
+    this.home.forget(this);
   }
 }
 
