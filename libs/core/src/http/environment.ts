@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createSecureContext, rootCertificates, SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 
 /** An environment variable in either case, lower case first (curl's and undici's order); empty is unset. */
 export function envVar(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -25,21 +25,26 @@ export function trustContext(env: NodeJS.ProcessEnv): SecureContext | undefined 
 
 /**
  * The same, made on first use: a run that fetches only over plain HTTP does not pay for it (~45 ms
- * of CPU at start-up here). The file is read now, so an unreadable one fails the run at once.
+ * of CPU at start-up here), nor for loading Node's TLS (~7-12 ms). The file is read now, so an
+ * unreadable one fails the run at once.
  */
 export function lazyTrustContext(env: NodeJS.ProcessEnv): (() => SecureContext) | undefined {
-  const ca = trustStore(env);
-  if (!ca) return undefined;
+  const extra = extraCertificates(env);
+  if (extra === undefined) return undefined;
   let context: SecureContext | undefined;
-  return () => (context ??= createSecureContext({ ca }));
+  return () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- TLS is loaded for the first https request only
+    const { createSecureContext, rootCertificates } = require('node:tls') as typeof import('node:tls');
+    return (context ??= createSecureContext({ ca: [...rootCertificates, extra] }));
+  };
 }
 
-/** Trust store with `NODE_EXTRA_CA_CERTS` added, read explicitly so it also applies when set after start. */
-function trustStore(env: NodeJS.ProcessEnv): string[] | undefined {
+/** The certificates of `NODE_EXTRA_CA_CERTS`, read explicitly so they also apply when it is set after start. */
+function extraCertificates(env: NodeJS.ProcessEnv): string | undefined {
   const extra = env.NODE_EXTRA_CA_CERTS;
   if (!extra) return undefined;
   try {
-    return [...rootCertificates, readFileSync(extra, 'utf8')];
+    return readFileSync(extra, 'utf8');
   } catch (err) {
     throw new Error(`cannot read NODE_EXTRA_CA_CERTS=${extra}: ${(err as Error).message}`, { cause: err });
   }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { connect as connectTcp, isIP, Socket } from 'node:net';
-import { connect as connectTls, SecureContext } from 'node:tls';
+import { connect as connectTcp, isIP, OnReadOpts, Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import type { ConnectionOptions, HttpClient, HttpRequest, HttpResponse } from './http-client';
 import { ResponseHead, ResponseParser } from './response-parser';
 
@@ -206,6 +206,28 @@ class Exchange implements HttpResponse {
   }
 }
 
+/**
+ * A connection's socket, reading into `onread`'s buffers: TLS for https (Node's TLS module is loaded
+ * with the first one: a plain-HTTP run never pays for it), plain TCP otherwise.
+ */
+function openSocket(url: URL, onread: OnReadOpts, secureContext: SecureContext | undefined): Socket {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  if (url.protocol !== 'https:') return connectTcp({ host, port, onread });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded for the first https connection only
+  const tls = require('node:tls') as typeof import('node:tls');
+  return tls.connect({
+    host,
+    port,
+    ALPNProtocols: ['http/1.1'],
+    // SNI names the host (not an address): servers with several names need it to pick their certificate.
+    ...(isIP(host) ? {} : { servername: host }),
+    ...(secureContext ? { secureContext } : {}),
+    // Honoured by Node's TLS sockets as by plain ones (when they make their own), missing from its types.
+    ...({ onread } as object),
+  });
+}
+
 /** Where connections go: the pool of their origin. */
 interface Home {
   release(connection: Connection, reusable: boolean): void;
@@ -238,23 +260,9 @@ class Connection {
     connectTimeoutMs: number,
     secureContext: SecureContext | undefined,
   ) {
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     // A function, so that a read can go to the other buffer while the exchange holds views of one.
     const onread = { buffer: () => this.nextBuffer(), callback: (n: number) => this.onRead(n) };
-    this.socket =
-      url.protocol === 'https:'
-        ? // SNI names the host (not an address): servers with several names need it to pick their certificate.
-          connectTls({
-            host,
-            port,
-            ALPNProtocols: ['http/1.1'],
-            ...(isIP(host) ? {} : { servername: host }),
-            ...(secureContext ? { secureContext } : {}),
-            // Honoured by Node's TLS sockets as by plain ones (when they make their own), missing from its types.
-            ...({ onread } as object),
-          })
-        : connectTcp({ host, port, onread });
+    this.socket = openSocket(url, onread, secureContext);
     this.socket.setNoDelay(true);
     // The connect timeout covers TLS's handshake too: the server is not there until it answers.
     this.connectTimer = setTimeout(() => this.socket.destroy(silence('no connection', connectTimeoutMs)), connectTimeoutMs);
