@@ -60,8 +60,8 @@ export const SMALL_FILE_BYTES = 256 << 10;
 
 /** Hashes a file from disk with every algorithm of the checksums: small files at once, others streamed. */
 export async function hashFile(path: string, algorithms: Iterable<Algorithm>): Promise<{ digests: Map<Algorithm, string>; size: number }> {
-  const hash = new MultiHash(algorithms);
   const fd = openSync(path, 'r');
+  const hash = new MultiHash(algorithms);
   let streamed = false;
   try {
     const size = fstatSync(fd).size;
