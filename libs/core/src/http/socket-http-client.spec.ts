@@ -127,6 +127,20 @@ describe('SocketHttpClient', () => {
     }
   });
 
+  it('resumes the TLS session of an origin on its new connections', async () => {
+    const tls = await startTestServer({ https: true });
+    tls.route('/close', (_req, res) => void res.writeHead(200, { connection: 'close', 'content-length': '2' }).end('ok'));
+    const c = new SocketHttpClient({ connections: 1, connectTimeoutMs: 2000, secureContext: lazyTrustContext({ NODE_EXTRA_CA_CERTS: TEST_CERT_PATH }) });
+    try {
+      for (let i = 0; i < 3; i++) expect((await readAll(await c.request(get(`${tls.origin}/close`)))).toString()).toBe('ok');
+      expect(tls.connections).toBe(3);
+      expect(tls.resumed).toBe(2);
+    } finally {
+      await c.destroy();
+      await tls.close();
+    }
+  });
+
   it('trusts the certificates it is given, for every request on one pool', async () => {
     const tls = await startTestServer({ https: true });
     tls.route('/x', serveBytes(body));

@@ -210,22 +210,33 @@ class Exchange implements HttpResponse {
  * A connection's socket, reading into `onread`'s buffers: TLS for https (Node's TLS module is loaded
  * with the first one: a plain-HTTP run never pays for it), plain TCP otherwise.
  */
-function openSocket(url: URL, onread: OnReadOpts, secureContext: SecureContext | undefined): Socket {
+function openSocket(url: URL, onread: OnReadOpts, tls: TlsOptions): Socket {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   if (url.protocol !== 'https:') return connectTcp({ host, port, onread });
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded for the first https connection only
-  const tls = require('node:tls') as typeof import('node:tls');
-  return tls.connect({
+  const { connect } = require('node:tls') as typeof import('node:tls');
+  const socket = connect({
     host,
     port,
     ALPNProtocols: ['http/1.1'],
     // SNI names the host (not an address): servers with several names need it to pick their certificate.
     ...(isIP(host) ? {} : { servername: host }),
-    ...(secureContext ? { secureContext } : {}),
+    ...(tls.secureContext ? { secureContext: tls.secureContext } : {}),
+    // The origin's last session ticket: a new connection resumes instead of a full handshake (as Node's https agent does).
+    ...(tls.session ? { session: tls.session } : {}),
     // Honoured by Node's TLS sockets as by plain ones (when they make their own), missing from its types.
     ...({ onread } as object),
   });
+  socket.on('session', (session: Buffer) => tls.onSession(session));
+  return socket;
+}
+
+/** What a TLS connection needs of its pool: the trust context, and the origin's session to resume. */
+interface TlsOptions {
+  secureContext?: SecureContext;
+  session?: Buffer;
+  onSession: (session: Buffer) => void;
 }
 
 /** Where connections go: the pool of their origin. */
@@ -258,11 +269,11 @@ class Connection {
     url: URL,
     private readonly home: Home,
     connectTimeoutMs: number,
-    secureContext: SecureContext | undefined,
+    tls: TlsOptions,
   ) {
     // A function, so that a read can go to the other buffer while the exchange holds views of one.
     const onread = { buffer: () => this.nextBuffer(), callback: (n: number) => this.onRead(n) };
-    this.socket = openSocket(url, onread, secureContext);
+    this.socket = openSocket(url, onread, tls);
     this.socket.setNoDelay(true);
     // The connect timeout covers TLS's handshake too: the server is not there until it answers.
     this.connectTimer = setTimeout(() => this.socket.destroy(silence('no connection', connectTimeoutMs)), connectTimeoutMs);
@@ -387,6 +398,8 @@ class Pool implements Home {
   /** Connections carrying a request. */
   private busy = 0;
   private readonly waiting: Array<(connection: Connection | undefined) => void> = [];
+  /** The last TLS session the origin gave (https). */
+  private session?: Buffer;
 
   constructor(
     private readonly url: URL,
@@ -427,7 +440,11 @@ class Pool implements Home {
   }
 
   private openCounted(): Connection {
-    return new Connection(this.url, this, this.connectTimeoutMs, this.url.protocol === 'https:' ? this.secureContext() : undefined);
+    const tls: TlsOptions =
+      this.url.protocol === 'https:'
+        ? { secureContext: this.secureContext(), session: this.session, onSession: (s) => (this.session = s) }
+        : { onSession: () => undefined };
+    return new Connection(this.url, this, this.connectTimeoutMs, tls);
   }
 
   release(connection: Connection, reusable: boolean): void {

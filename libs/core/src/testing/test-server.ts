@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { AddressInfo, createServer as createNetServer } from 'node:net';
+import { AddressInfo, createServer as createNetServer, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 
@@ -18,6 +19,8 @@ export interface TestServer {
   readonly requests: Array<{ method: string; path: string; headers: IncomingMessage['headers'] }>;
   /** Connections accepted so far (keep-alive reuses one for many requests). */
   readonly connections: number;
+  /** HTTPS connections that resumed an earlier TLS session (no full handshake). */
+  readonly resumed: number;
   route(path: string, handler: Handler): void;
   hits(path: string): number;
   close(): Promise<void>;
@@ -44,7 +47,11 @@ export async function startTestServer(options: { https?: boolean } = {}): Promis
     ? createHttpsServer({ cert: readFileSync(TEST_CERT_PATH), key: readFileSync(TEST_KEY_PATH) }, listener)
     : createHttpServer(listener);
   let connections = 0;
-  server.on(options.https ? 'secureConnection' : 'connection', () => connections++);
+  let resumed = 0;
+  server.on(options.https ? 'secureConnection' : 'connection', (socket: Socket | TLSSocket) => {
+    connections++;
+    if ('isSessionReused' in socket && socket.isSessionReused()) resumed++;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -52,6 +59,9 @@ export async function startTestServer(options: { https?: boolean } = {}): Promis
     requests,
     get connections() {
       return connections;
+    },
+    get resumed() {
+      return resumed;
     },
     route: (path, handler) => void routes.set(path, handler),
     hits: (path) => counts.get(path) ?? 0,
