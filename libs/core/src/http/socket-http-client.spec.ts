@@ -324,30 +324,58 @@ describe('SocketHttpClient, connections', () => {
   });
 });
 
-describe('SocketHttpClient against any framing and chunking (property)', () => {
+describe('SocketHttpClient against any framing, chunking and cut (property)', () => {
   type Framing = 'length' | 'chunked' | 'close';
-  /** A raw server: the body of the next response, framed and split as the case says. */
-  let next: { body: Buffer; framing: Framing; splits: number[] };
+  /** The next response: its body, framing, where its bytes are split (separate writes), and where the server cuts the connection. */
+  let next: { body: Buffer; framing: Framing; splits: number[]; cutAt?: number };
   let port: number;
   const sockets = new Set<Socket>();
+
+  /** `length` bytes from a seed (a linear congruential generator: the same case gives the same bytes). */
+  function seededBytes(length: number, seed: number): Buffer {
+    const bytes = Buffer.alloc(length);
+    let x = seed >>> 0;
+    for (let i = 0; i < length; i++) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      bytes[i] = x >>> 24;
+    }
+    return bytes;
+  }
+
+  /** The response's bytes on the wire. */
+  function wire(body: Buffer, framing: Framing, splits: number[]): Buffer {
+    const head =
+      framing === 'length' ? `content-length: ${body.length}\r\n` : framing === 'chunked' ? 'transfer-encoding: chunked\r\n' : 'connection: close\r\n';
+    const parts: Buffer[] = [Buffer.from(`HTTP/1.1 200 OK\r\n${head}\r\n`)];
+    let at = 0;
+    for (const cut of [...splits.filter((s) => s < body.length).sort((a, b) => a - b), body.length]) {
+      if (cut <= at) continue;
+      const part = body.subarray(at, cut);
+      parts.push(framing === 'chunked' ? Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]) : part);
+      at = cut;
+    }
+    if (framing === 'chunked') parts.push(Buffer.from('0\r\n\r\n'));
+    return Buffer.concat(parts);
+  }
+
   const raw = createNetServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    socket.on('data', () => {
-      const { body, framing, splits } = next;
-      const head =
-        framing === 'length' ? `content-length: ${body.length}\r\n` : framing === 'chunked' ? 'transfer-encoding: chunked\r\n' : 'connection: close\r\n';
-      socket.write(`HTTP/1.1 200 OK\r\n${head}\r\n`);
+    socket.on('data', async () => {
+      const { body, framing, splits, cutAt } = next;
+      const bytes = wire(body, framing, splits);
+      const end = cutAt === undefined ? bytes.length : Math.min(cutAt, bytes.length);
+      // Each piece in its own turn, so that the client sees separate reads.
       let at = 0;
-      for (const cut of [...splits.filter((s) => s < body.length).sort((a, b) => a - b), body.length]) {
-        if (cut <= at) continue;
-        const part = body.subarray(at, cut);
-        socket.write(framing === 'chunked' ? Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]) : part);
-        at = cut;
+      for (const split of [...splits.map((s) => s % (end + 1)).sort((a, b) => a - b), end]) {
+        if (split <= at) continue;
+        socket.write(bytes.subarray(at, split));
+        at = split;
+        await new Promise((r) => setImmediate(r));
       }
-      if (framing === 'chunked') socket.write('0\r\n\r\n');
-      if (framing === 'close') socket.end();
+      if (cutAt !== undefined && cutAt < bytes.length) socket.destroy();
+      else if (framing === 'close') socket.end();
     });
   });
   beforeAll(async () => {
@@ -360,21 +388,33 @@ describe('SocketHttpClient against any framing and chunking (property)', () => {
     raw.close();
   });
 
-  it('delivers exactly the bytes sent, over kept or fresh connections', async () => {
+  it('delivers exactly the bytes sent, read at once or later, and fails a response cut short; the next request is served', async () => {
     const c = client(1);
     try {
       await fc.assert(
         fc.asyncProperty(
-          fc.uint8Array({ maxLength: 200_000 }),
+          // Lengths drawn evenly (fast-check's arrays favour a few bytes), filled from a seed.
+          fc.nat({ max: 200_000 }),
+          fc.integer(),
           fc.constantFrom<Framing>('length', 'chunked', 'close'),
           fc.array(fc.nat({ max: 200_000 }), { maxLength: 6 }),
-          async (bytes, framing, splits) => {
-            next = { body: Buffer.from(bytes), framing, splits };
-            const res = await c.request(get(`http://127.0.0.1:${port}/`));
-            expect((await readAll(res)).equals(next.body)).toBe(true);
+          fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+          fc.boolean(),
+          async (length, seed, framing, splits, cutAt, readLate) => {
+            const body = seededBytes(length, seed);
+            const total = wire(body, framing, splits).length;
+            // A body read to the close cannot tell a cut from its end: cuts are for framed bodies.
+            const cut = framing === 'close' || cutAt === undefined ? undefined : Math.floor(cutAt * (total - 1));
+            next = { body, framing, splits, cutAt: cut };
+            const got = c.request(get(`http://127.0.0.1:${port}/`)).then(async (res) => {
+              if (readLate) await new Promise((r) => setTimeout(r, 5));
+              return readAll(res);
+            });
+            if (cut === undefined) expect((await got).equals(body)).toBe(true);
+            else await expect(got).rejects.toThrow();
           },
         ),
-        { numRuns: 40 },
+        { numRuns: 60 },
       );
     } finally {
       await c.destroy();
