@@ -159,6 +159,24 @@ describe('fetchArtifacts', () => {
     expect(files(join(root, 'out/deps/generic'))).toEqual(['c.bin']);
   });
 
+  it('names an untrusted server certificate and how to trust a private authority, without retrying', async () => {
+    const tls = await startTestServer({ https: true });
+    try {
+      tls.route('/a.bin', serveBytes(a));
+      const l = parseLockfile(
+        `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${tls.origin}/a.bin\n    checksum: sha256:${sha256(a)}\n`,
+        'p/artifacts.lock.yaml',
+        { env: {} },
+      );
+      const err: HermeticError = await run(l, { policy: { ...fast, attempts: 3 } }).catch((e) => e);
+      expect(err.message).toMatch(/^artifacts\[0\] \(a\.bin\): cannot download https:.*certificate/);
+      expect(err.message).not.toMatch(/attempts/);
+      expect(err.hints.join('\n')).toMatch(/not trusted for 127\.0\.0\.1: .*NODE_EXTRA_CA_CERTS/);
+    } finally {
+      await tls.close();
+    }
+  });
+
   it('retries a body cut short and still verifies the result', async () => {
     const big = randomBytes(200_000);
     let n = 0;

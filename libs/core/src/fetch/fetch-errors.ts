@@ -65,6 +65,14 @@ export function attemptToError(lockfile: Lockfile, p: SourcedArtifact, err: Atte
       : `add an 'auth' section (lockfile version "2.0") to ${describe(a)} in ${lockfile.path}, or a ~/.netrc entry for ${new URL(p.url).hostname}`;
     return new HermeticError('AuthenticationFailed', what, { hints: [fix] });
   }
+  if (err.kind === 'certificate') {
+    return new HermeticError('FetchError', what, {
+      hints: [
+        `the server's certificate is not trusted for ${new URL(p.url).hostname}: if the host uses a private certificate authority, point NODE_EXTRA_CA_CERTS at its certificate (PEM); an expired certificate or one for another name is the server's to fix`,
+      ],
+      cause: err,
+    });
+  }
   if (err.kind === 'limit') {
     return new HermeticError('FetchError', what, {
       hints: [`if ${describe(a)} really is that large, raise the cap; otherwise the server sends something else than the lockfile expects`],

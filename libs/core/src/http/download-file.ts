@@ -12,7 +12,7 @@ const openFile = promisify(open);
 export class AttemptError extends Error {
   constructor(
     message: string,
-    readonly kind: 'http' | 'auth' | 'network' | 'redirect' | 'truncated' | 'disk' | 'limit',
+    readonly kind: 'http' | 'auth' | 'network' | 'redirect' | 'truncated' | 'disk' | 'limit' | 'certificate',
     readonly retryable: boolean,
     readonly extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
   ) {
@@ -187,6 +187,32 @@ function rateGuard(policy: RetryPolicy, now: () => number = Date.now): (bytes: n
     windowStart = now();
     windowBytes = 0;
   };
+}
+
+/**
+ * OpenSSL's and Node's codes for a server certificate that is not trusted or does not fit the host:
+ * a retry gets the same certificate, so it is not retried.
+ */
+const CERTIFICATE_ERRORS = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
+
+/** An attempt's failure that is not one already: a refused certificate (final), or a network error (retried). */
+function networkFailure(err: unknown): AttemptError {
+  const e = err as { code?: string; cause?: { code?: string } };
+  const certificate = CERTIFICATE_ERRORS.has(e.code ?? e.cause?.code ?? '');
+  return new AttemptError(describeNetworkError(err), certificate ? 'certificate' : 'network', !certificate, { cause: err });
 }
 
 function describeNetworkError(err: unknown): string {
@@ -413,7 +439,7 @@ export async function downloadFile(req: DownloadRequest, client: HttpClient, pol
         return { size: part.written, digests: part.hash.digests(), contentType: header(res.headers, 'content-type'), finalUrl: url.href, attempts: attempt };
       } catch (err) {
         if (isAbort(err, req.signal)) throw new DownloadAborted('download aborted');
-        const failure = err instanceof AttemptError ? err : new AttemptError(describeNetworkError(err), 'network', true, { cause: err });
+        const failure = err instanceof AttemptError ? err : networkFailure(err);
         const delay = await retryDelay(failure, attempt, part, policy);
         req.onRetry?.(attempt, failure.message, delay);
         await sleep(delay, req.signal).catch(() => {
