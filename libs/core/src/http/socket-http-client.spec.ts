@@ -11,6 +11,18 @@ import { SocketHttpClient } from './socket-http-client';
 const client = (connections = 2) => new SocketHttpClient({ connections, connectTimeoutMs: 2000 });
 const get = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({ url: new URL(url), method: 'GET', headers: {}, readTimeoutMs: 2000, ...extra });
 
+/** Runs `body` against a fresh test server (https or not) with a client of `connections` trusting it; closes both after. */
+async function withServer(https: boolean, connections: number, body: (server: TestServer, c: SocketHttpClient) => Promise<void>): Promise<void> {
+  const server = await startTestServer({ https });
+  const c = new SocketHttpClient({ connections, connectTimeoutMs: 2000, secureContext: lazyTrustContext({ NODE_EXTRA_CA_CERTS: TEST_CERT_PATH }) });
+  try {
+    await body(server, c);
+  } finally {
+    await c.destroy();
+    await server.close();
+  }
+}
+
 /** The whole body (each piece copied: the client reuses its memory). */
 async function readAll(res: HttpResponse): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -127,32 +139,20 @@ describe('SocketHttpClient', () => {
     }
   });
 
-  it('resumes the TLS session of an origin on its new connections', async () => {
-    const tls = await startTestServer({ https: true });
-    tls.route('/close', (_req, res) => void res.writeHead(200, { connection: 'close', 'content-length': '2' }).end('ok'));
-    const c = new SocketHttpClient({ connections: 1, connectTimeoutMs: 2000, secureContext: lazyTrustContext({ NODE_EXTRA_CA_CERTS: TEST_CERT_PATH }) });
-    try {
+  it('resumes the TLS session of an origin on its new connections', () =>
+    withServer(true, 1, async (tls, c) => {
+      tls.route('/close', (_req, res) => void res.writeHead(200, { connection: 'close', 'content-length': '2' }).end('ok'));
       for (let i = 0; i < 3; i++) expect((await readAll(await c.request(get(`${tls.origin}/close`)))).toString()).toBe('ok');
       expect(tls.connections).toBe(3);
       expect(tls.resumed).toBe(2);
-    } finally {
-      await c.destroy();
-      await tls.close();
-    }
-  });
+    }));
 
-  it('trusts the certificates it is given, for every request on one pool', async () => {
-    const tls = await startTestServer({ https: true });
-    tls.route('/x', serveBytes(body));
-    const c = new SocketHttpClient({ connections: 1, connectTimeoutMs: 2000, secureContext: lazyTrustContext({ NODE_EXTRA_CA_CERTS: TEST_CERT_PATH }) });
-    try {
+  it('trusts the certificates it is given, for every request on one pool', () =>
+    withServer(true, 1, async (tls, c) => {
+      tls.route('/x', serveBytes(body));
       for (let i = 0; i < 3; i++) expect((await readAll(await c.request(get(`${tls.origin}/x`)))).equals(body)).toBe(true);
       expect(tls.connections).toBe(1);
-    } finally {
-      await c.destroy();
-      await tls.close();
-    }
-  });
+    }));
 });
 
 /** A raw loopback server: `answer` gets each request's socket and its number on that connection (1, 2, ...). */
@@ -225,16 +225,14 @@ describe('SocketHttpClient, connections', () => {
     }
   });
 
-  it.each([false, true])('holds a body nobody reads yet without losing a byte, however long it waits (https: %s)', async (https) => {
+  it.each([false, true])('holds a body nobody reads yet without losing a byte, however long it waits (https: %s)', (https) =>
     // Over TLS a few records can arrive after the pause: the held bytes must survive the reads after them.
-    const server = await startTestServer({ https });
-    // Random bytes: a periodic pattern would hide bytes read over others of the same period.
-    const big = randomBytes(3 << 20);
-    const small = Buffer.from('a small body, whole in the first read');
-    server.route('/big', serveBytes(big));
-    server.route('/small', serveBytes(small));
-    const c = new SocketHttpClient({ connections: 1, connectTimeoutMs: 2000, secureContext: lazyTrustContext({ NODE_EXTRA_CA_CERTS: TEST_CERT_PATH }) });
-    try {
+    withServer(https, 1, async (server, c) => {
+      // Random bytes: a periodic pattern would hide bytes read over others of the same period.
+      const big = randomBytes(3 << 20);
+      const small = Buffer.from('a small body, whole in the first read');
+      server.route('/big', serveBytes(big));
+      server.route('/small', serveBytes(small));
       for (let i = 0; i < 3; i++) {
         const res = await c.request(get(`${server.origin}/big`));
         await new Promise((r) => setTimeout(r, 100));
@@ -245,17 +243,12 @@ describe('SocketHttpClient, connections', () => {
         expect((await readAll(whole)).equals(small)).toBe(true);
       }
       expect(server.connections).toBe(1);
-    } finally {
-      await c.destroy();
-      await server.close();
-    }
-  });
+    }),
+  );
 
-  it('stops a body when its reader throws, rejecting with what it threw; the next request gets a new connection', async () => {
-    const server = await startTestServer();
-    server.route('/big', serveBytes(Buffer.alloc(4 << 20, 1)));
-    const c = client(1);
-    try {
+  it('stops a body when its reader throws, rejecting with what it threw; the next request gets a new connection', () =>
+    withServer(false, 1, async (server, c) => {
+      server.route('/big', serveBytes(Buffer.alloc(4 << 20, 1)));
       const res = await c.request(get(`${server.origin}/big`));
       let seen = 0;
       await expect(
@@ -266,24 +259,18 @@ describe('SocketHttpClient, connections', () => {
       ).rejects.toThrow('enough');
       expect((await readAll(await c.request(get(`${server.origin}/big`)))).length).toBe(4 << 20);
       expect(server.connections).toBe(2);
-    } finally {
-      await c.destroy();
-      await server.close();
-    }
-  });
+    }));
 
-  it('keeps to its connections per origin, queueing the rest, and a queued request can be aborted', async () => {
-    const server = await startTestServer();
-    let open = 0;
-    let most = 0;
-    server.route('/slow', async (_req, res) => {
-      most = Math.max(most, ++open);
-      await new Promise((r) => setTimeout(r, 30));
-      open--;
-      res.end('done');
-    });
-    const c = client(2);
-    try {
+  it('keeps to its connections per origin, queueing the rest, and a queued request can be aborted', () =>
+    withServer(false, 2, async (server, c) => {
+      let open = 0;
+      let most = 0;
+      server.route('/slow', async (_req, res) => {
+        most = Math.max(most, ++open);
+        await new Promise((r) => setTimeout(r, 30));
+        open--;
+        res.end('done');
+      });
       const bodies = await Promise.all(Array.from({ length: 7 }, async () => (await readAll(await c.request(get(`${server.origin}/slow`)))).toString()));
       expect(bodies).toEqual(Array(7).fill('done'));
       expect(most).toBe(2);
@@ -294,11 +281,7 @@ describe('SocketHttpClient, connections', () => {
       controller.abort();
       await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
       for (const res of await Promise.all(first)) expect((await readAll(res)).toString()).toBe('done');
-    } finally {
-      await c.destroy();
-      await server.close();
-    }
-  });
+    }));
 
   it('refuses a header that would break the request, without naming its value', async () => {
     const c = client(1);
