@@ -212,6 +212,22 @@ describe('SocketHttpClient, connections', () => {
     }
   });
 
+  it('drops a kept connection the server closes while it is idle, and serves the next request on a new one', async () => {
+    // The server answers as if the connection stayed open, then closes it: the client sees it while idle.
+    const raw = await rawServer((socket) => socket.end(ok('bye')));
+    const c = client(1);
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await readAll(await c.request(get(raw.url)))).toString()).toBe('bye');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(raw.connections()).toBe(3);
+    } finally {
+      await c.destroy();
+      raw.close();
+    }
+  });
+
   it('does not reuse a connection that sent more than was asked', async () => {
     const raw = await rawServer((socket) => socket.write(ok('one') + ok('two')));
     const c = client(1);
