@@ -143,6 +143,20 @@ describe('downloadFile against a loopback server with faults', () => {
       expect(err.message).toMatch(/^cannot write \/dev\/full: ENOSPC: no space left on device/);
       expect(server.hits('/disk/full.bin')).toBe(1);
     });
+
+    it('fails when a restart cannot empty the file, naming it, without another attempt', async () => {
+      // /dev/null takes every write and refuses to be truncated (EINVAL): the second attempt must start over.
+      const big = randomBytes(300_000);
+      server.route('/disk/restart.bin', sequence(cutAfter(big, 100_000, { ranges: false }), serveBytes(big, { ranges: false })));
+      const err: AttemptError = await downloadFile(
+        { url: `${server.origin}/disk/restart.bin`, destination: '/dev/null', algorithms: ['sha256'] },
+        client,
+        policy,
+      ).catch((e) => e);
+      expect(err).toMatchObject({ kind: 'disk', retryable: false });
+      expect(err.message).toMatch(/^cannot write \/dev\/null: EINVAL/);
+      expect(server.hits('/disk/restart.bin')).toBe(1);
+    });
   });
 
   it('downloads and hashes while writing', async () => {

@@ -336,7 +336,7 @@ async function acceptResponse(
   }
   if (res.statusCode >= 200 && res.statusCode < 300 && res.statusCode !== 206) {
     // Full body again (first attempt, server ignored Range, or the file changed): start over.
-    part.reset();
+    onDisk(req, () => part.reset());
     const length = header(res.headers, 'content-length');
     const total = length === undefined ? undefined : Number(length);
     if (total !== undefined && total > policy.maxArtifactBytes) {
@@ -401,13 +401,13 @@ async function receiveBody(res: HttpResponse, part: PartialFile, total: number |
  * attempt is left, it cannot help, or the server asks for a longer wait than the policy allows.
  * A part that cannot be resumed safely is dropped.
  */
-async function retryDelay(failure: AttemptError, attempt: number, part: PartialFile, policy: RetryPolicy): Promise<number> {
+async function retryDelay(failure: AttemptError, attempt: number, part: PartialFile, req: DownloadRequest, policy: RetryPolicy): Promise<number> {
   if (!failure.retryable || attempt >= policy.attempts) {
     if (attempt > 1) failure.message = `${failure.message} (after ${attempt} attempts)`;
     throw failure;
   }
   // Without a validator a resumed body could mix two versions of the file: start over.
-  if (failure.kind !== 'truncated' || !part.validator) part.reset();
+  if (failure.kind !== 'truncated' || !part.validator) onDisk(req, () => part.reset());
   const retryAfter = failure.extra.retryAfterMs;
   if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
     failure.message = `${failure.message}; the server asked to retry after ${Math.round(retryAfter / 1000)} s, more than the ${Math.round(policy.maxRetryAfterMs / 1000)} s limit`;
@@ -440,7 +440,7 @@ export async function downloadFile(req: DownloadRequest, client: HttpClient, pol
       } catch (err) {
         if (isAbort(err, req.signal)) throw new DownloadAborted('download aborted');
         const failure = err instanceof AttemptError ? err : networkFailure(err);
-        const delay = await retryDelay(failure, attempt, part, policy);
+        const delay = await retryDelay(failure, attempt, part, req, policy);
         req.onRetry?.(attempt, failure.message, delay);
         await sleep(delay, req.signal).catch(() => {
           throw new DownloadAborted('download aborted');
