@@ -58,6 +58,16 @@ export async function sweepTemporaries(dir: string, now: number = Date.now()): P
 }
 
 /**
+ * This process's prefix of temporary names, `<host>-<pid>-<random hex>` (the sweep reads host and
+ * pid from it); a counter follows. One random draw and one host name per process, not per download.
+ */
+let prefix: string | undefined;
+let temporaries = 0;
+function temporaryPrefix(): string {
+  return (prefix ??= `${hostname()}-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/**
  * A content-addressed store of verified files, `objects/<algorithm>/<aa>/<digest>`. A file enters
  * only after its bytes matched every checksum it is filed under, by atomic rename from `tmp/`, and
  * is re-verified whenever it is served, so a corrupted or tampered entry is dropped, never used.
@@ -93,7 +103,7 @@ export class ContentStore {
     await this.ensureDir(dir);
     this.swept ??= sweepTemporaries(dir).catch(() => undefined);
     await this.swept;
-    const path = join(dir, `${hostname()}-${process.pid}-${randomBytes(6).toString('hex')}.part`);
+    const path = join(dir, `${temporaryPrefix()}${(temporaries++).toString(16).padStart(6, '0')}.part`);
     removeAtExit(path);
     return path;
   }
