@@ -1,6 +1,5 @@
 import type { Dispatcher } from 'undici';
 import { envVar, hasProxy, trustContext } from './environment';
-import { Agent, EnvHttpProxyAgent } from './undici-agents';
 
 import type { ConnectionOptions } from './http-client';
 
@@ -10,6 +9,10 @@ import type { ConnectionOptions } from './http-client';
  * with it; downloads use it through a proxy (see `createHttpClient`).
  */
 export function createDispatcher(options: ConnectionOptions): Dispatcher {
+  // Loaded on first use: importing @hermetic/core (as every fetch executor does) must not pay ~35 ms
+  // for undici when nothing goes through it (downloads without a proxy use SocketHttpClient).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Agent, EnvHttpProxyAgent } = require('./undici-agents') as typeof import('./undici-agents');
   const env = options.env ?? process.env;
   const secureContext = trustContext(env);
   const tls = secureContext ? { secureContext } : {};
