@@ -12,7 +12,7 @@ const testFiles = ['**/*.spec.ts', '**/e2e/**', '**/testing/**', '**/testing.ts'
 
 /** The plugin imports the public entry points of core (and `extra`), never the Fetch Service's proxy. */
 function pluginImports(extra) {
-  const entryPoints = ['lockfile', 'layout', 'errors', 'verify', 'progress'].map((e) => `@hermetic/core/${e}`);
+  const entryPoints = ['lockfile', 'layout', 'errors', 'verify', 'progress', 'fetch'].map((e) => `@hermetic/core/${e}`);
   return {
     'no-restricted-imports': [
       'error',

@@ -1,6 +1,8 @@
 import { ExecutorContext } from './devkit';
 import { log } from './task-log';
-import { Artifact, ContentStore, defaultStoreDir, tuneV8ForDownloads, describeError, fetchArtifacts, readLockfile, resolveFetchSettings } from '@hermetic/core';
+import { describeError } from '@hermetic/core/errors';
+// The fetch entry, not the main one: no SBOM writers, package-lock readers or yaml library (~35 ms a task).
+import { Artifact, ContentStore, defaultStoreDir, tuneV8ForDownloads, fetchArtifacts, readLockfile, resolveFetchSettings } from '@hermetic/core/fetch';
 import { relative } from 'node:path';
 import { resolveProjectPaths } from './project-paths';
 import { FetchExecutorOptions, PLUGIN_OPTIONS_ORIGIN, pluginOptionsFromNxJson } from './fetch-options';
