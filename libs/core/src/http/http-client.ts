@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { hasProxy, lazyTrustContext } from './environment';
-import { SocketHttpClient } from './socket-http-client';
+import { SocketHttpClient } from './socket-client/socket-http-client';
 
 /** One request as downloads send it: no body, redirects not followed (the caller follows them). */
 export interface HttpRequest {

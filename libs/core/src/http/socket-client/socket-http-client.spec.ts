@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { AddressInfo, createServer as createNetServer, Socket } from 'node:net';
 import { once } from 'node:events';
-import { redirect, serveBytes, startTestServer, TEST_CERT_PATH, TestServer } from '../testing/test-server';
-import { lazyTrustContext } from './environment';
-import { HttpRequest, HttpResponse } from './http-client';
+import { redirect, serveBytes, startTestServer, TEST_CERT_PATH, TestServer } from '../../testing/test-server';
+import { lazyTrustContext } from '../environment';
+import { HttpRequest, HttpResponse } from '../http-client';
 import { SocketHttpClient } from './socket-http-client';
 
 const client = (connections = 2) => new SocketHttpClient({ connections, connectTimeoutMs: 2000 });
