@@ -1,3 +1,4 @@
+import { jsonPieces } from '../fs/json-pieces';
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { checkInside } from './safe-paths';
@@ -64,7 +65,8 @@ export async function otherRecords(outputDir: string, name: string): Promise<Arr
 
 /** Writes a record atomically (temp file + rename), with a trailing newline and stable key order. */
 export async function writeRecord(path: string, record: FetchRecord): Promise<void> {
-  await writeAtomically(path, `${JSON.stringify(record, null, 2)}\n`);
+  // In pieces (one per file): a record of 10,000 files is never one string.
+  await writeAtomically(path, withNewline(jsonPieces(record, 2)));
 }
 
 /**
@@ -90,4 +92,9 @@ export async function removeStale(out: { dir: string; real: string }, previous: 
     }
   }
   return removed;
+}
+
+function* withNewline(pieces: Iterable<string>): Generator<string> {
+  yield* pieces;
+  yield '\n';
 }

@@ -1,3 +1,4 @@
+import { jsonPieces } from '../fs/json-pieces';
 import { Algorithm } from '../checksum/algorithms';
 import { SbomComponent } from './components';
 import { namingOf, SbomOptions, timestampOf, uuidOf } from './options';
@@ -83,10 +84,15 @@ export function toCycloneDx(components: readonly SbomComponent[], options: SbomO
     specVersion: '1.6',
     version: 1,
   };
-  return { ...body, serialNumber: `urn:uuid:${uuidOf(options, JSON.stringify(body))}` };
+  return { ...body, serialNumber: `urn:uuid:${uuidOf(options, jsonPieces(body))}` };
 }
 
 /** Serialises like Hermeto: 2-space indent, no trailing newline. */
 export function serializeSbom(doc: unknown): string {
   return JSON.stringify(doc, null, 2);
+}
+
+/** The same text in pieces (one per component), for writing a large SBOM without holding its text. */
+export function sbomPieces(doc: unknown): Iterable<string> {
+  return jsonPieces(doc, 2);
 }

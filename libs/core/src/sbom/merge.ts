@@ -1,3 +1,4 @@
+import { jsonPieces } from '../fs/json-pieces';
 import { HermeticError } from '../errors';
 import { CycloneDxBom, CycloneDxComponent, dedupeByPurl, subjectRef } from './cyclonedx';
 import { namingOf, SbomOptions, timestampOf, uuidOf } from './options';
@@ -64,5 +65,5 @@ export function mergeCycloneDx(boms: ReadonlyArray<{ file: string; bom: CycloneD
     specVersion: '1.6',
     version: 1,
   };
-  return { ...body, serialNumber: `urn:uuid:${uuidOf(options, JSON.stringify(body))}` };
+  return { ...body, serialNumber: `urn:uuid:${uuidOf(options, jsonPieces(body))}` };
 }

@@ -40,9 +40,12 @@ export function timestampOf(options: SbomOptions): string {
 }
 
 /** A UUID: derived from `content` (version-5 shaped) in reproducible mode, random otherwise. */
-export function uuidOf(options: SbomOptions, content: string): string {
+export function uuidOf(options: SbomOptions, content: string | Iterable<string>): string {
   if (!options.reproducible) return randomUUID();
-  const h = createHash('sha256').update(content).digest();
+  const hash = createHash('sha256');
+  // In pieces (see jsonPieces): the document's text is never one string; the digest is the same.
+  for (const piece of typeof content === 'string' ? [content] : content) hash.update(piece);
+  const h = hash.digest();
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');

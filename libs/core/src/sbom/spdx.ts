@@ -1,3 +1,4 @@
+import { jsonPieces } from '../fs/json-pieces';
 import { createHash } from 'node:crypto';
 import { Algorithm } from '../checksum/algorithms';
 import { SbomComponent } from './components';
@@ -77,6 +78,6 @@ export function toSpdx(components: readonly SbomComponent[], options: SbomOption
     packages: sorted,
     relationships,
   };
-  doc.documentNamespace = `https://spdx.org/spdxdocs/${encodeURIComponent(options.subject.name)}-${uuidOf(options, JSON.stringify(doc))}`;
+  doc.documentNamespace = `https://spdx.org/spdxdocs/${encodeURIComponent(options.subject.name)}-${uuidOf(options, jsonPieces(doc))}`;
   return doc;
 }

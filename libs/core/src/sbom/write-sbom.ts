@@ -7,7 +7,7 @@ import { FetchRecord, readAllRecords } from '../fetch/fetch-record';
 import { Lockfile } from '../lockfile/types';
 import { lockfileComponents, packageComponents } from './components';
 import type { PinnedPackage } from '../package-locks/types';
-import { CycloneDxBom, serializeSbom, toCycloneDx } from './cyclonedx';
+import { CycloneDxBom, sbomPieces, toCycloneDx } from './cyclonedx';
 import { mergeCycloneDx } from './merge';
 import { SbomOptions } from './options';
 import { toSpdx } from './spdx';
@@ -54,7 +54,7 @@ export async function writeSbom(
   const components = [...lockfileComponents(lockfile, fetchedFrom), ...packageComponents(options.packages ?? [])];
   const doc = format === 'spdx' ? toSpdx(components, options) : toCycloneDx(components, options);
   const path = sbomPath(outputDir);
-  await writeAtomically(path, serializeSbom(doc));
+  await writeAtomically(path, sbomPieces(doc));
   return path;
 }
 
@@ -71,6 +71,6 @@ export async function writeMergedSbom(files: readonly string[], output: string, 
     boms.push({ file, bom });
   }
   const merged = mergeCycloneDx(boms, options);
-  await writeAtomically(output, serializeSbom(merged));
+  await writeAtomically(output, sbomPieces(merged));
   return merged.components.filter((c) => c.type !== 'application').length;
 }
