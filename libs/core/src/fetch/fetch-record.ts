@@ -1,6 +1,6 @@
-import { jsonPieces } from '../fs/json-pieces';
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { jsonPieces } from '../fs/json-pieces';
 import { checkInside } from './safe-paths';
 import { writeAtomically } from '../fs/write-atomically';
 import { checkTargetFilename } from '../lockfile/target-path';
@@ -94,6 +94,7 @@ export async function removeStale(out: { dir: string; real: string }, previous: 
   return removed;
 }
 
+/** The pieces, then a line break. */
 function* withNewline(pieces: Iterable<string>): Generator<string> {
   yield* pieces;
   yield '\n';
