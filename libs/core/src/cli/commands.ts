@@ -90,7 +90,8 @@ export async function fetchDeps(v: CliValues, io: CliIo): Promise<number> {
       import('../sbom/write-sbom'),
     ]);
     const { storeDir, ...fetchSettings } = settings;
-    const result = await fetchArtifacts(lockfile, {
+    // Only what is removed is kept: the run's record (a line per file) must not live through the SBOM.
+    const { removed } = await fetchArtifacts(lockfile, {
       ...fetchSettings,
       outputDir: output,
       store: new ContentStore(storeDir),
@@ -105,7 +106,7 @@ export async function fetchDeps(v: CliValues, io: CliIo): Promise<number> {
     const name = str(v, 'name') ?? basename(dirname(resolve(io.cwd, lockfilePath)));
     const sbom = await writeSbom(lockfile, output, format, { subject: { name }, reproducible: !!v.reproducible, naming, env: io.env });
     io.stdout.write(`SBOM (${format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}): ${sbom}\n`);
-    if (result.removed.length) io.stdout.write(`removed ${result.removed.length} file(s) no longer in the lockfile\n`);
+    if (removed.length) io.stdout.write(`removed ${removed.length} file(s) no longer in the lockfile\n`);
     return 0;
   } catch (err) {
     return fail(err, io);
