@@ -7,7 +7,7 @@ import { HermeticError } from '../errors';
 import { parseLockfile } from '../lockfile/parse-lockfile';
 import { silentReporter } from '../progress/reporter';
 import { ContentStore } from '../store/content-store';
-import { cutAfter, serveBytes, slowBody, startTestServer, status, TestServer } from '../testing/test-server';
+import { cutAfter, freePort, serveBytes, slowBody, startTestServer, status, TestServer } from '../testing/test-server';
 import { resolveFetchSettings } from '../settings/resolve-fetch-settings';
 import { fetchArtifacts, FetchOptions } from './fetch-artifacts';
 
@@ -175,6 +175,26 @@ describe('fetchArtifacts', () => {
     } finally {
       await tls.close();
     }
+  });
+
+  it("fails the rest of a host's artifacts at once when it took no connection, instead of retrying each", async () => {
+    const port = await freePort();
+    const body = Array.from({ length: 12 }, (_, i) => `  - download_url: http://127.0.0.1:${port}/a${i}.bin\n    checksum: sha256:${'1'.repeat(64)}\n`).join(
+      '',
+    );
+    const l = parseLockfile(`metadata:\n  version: "1.0"\nartifacts:\n${body}`, 'p/artifacts.lock.yaml', { env: {} });
+    const retried = new Set<string>();
+    const err: HermeticError = await run(l, {
+      concurrency: 2,
+      policy: { ...fast, attempts: 3 },
+      reporter: { ...silentReporter, retry: (file) => void retried.add(file) },
+    }).catch((e) => e);
+    expect(err.message).toMatch(/^12 artifacts of p\/artifacts\.lock\.yaml failed:/);
+    // Only the downloads under way when the host was found down spent their attempts.
+    expect(retried.size).toBeLessThanOrEqual(3);
+    expect(
+      err.message.match(/not tried: http:\/\/127\.0\.0\.1:\d+ took no connection for an earlier artifact \(connect ECONNREFUSED/g)?.length,
+    ).toBeGreaterThanOrEqual(9);
   });
 
   it('retries a body cut short and still verifies the result', async () => {

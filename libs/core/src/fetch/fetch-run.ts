@@ -17,6 +17,7 @@ import { LinkMode, materialize } from './materialize';
 import { Planned } from './plan';
 import { mkdirInside } from './safe-paths';
 import { checkSidecars, SIDECAR_ALGORITHMS } from './sidecars';
+import { UnreachableHosts } from './unreachable-hosts';
 
 /** A folder files are placed in, as given and with its symlinks resolved (writes never leave it). */
 export interface PlaceDir {
@@ -56,6 +57,7 @@ export type Origin = 'download' | 'store';
 export class FetchRun {
   private ownClient: HttpClient | undefined;
   private readonly madeDirs = new Map<string, Promise<void>>();
+  private readonly unreachable = new UnreachableHosts();
 
   constructor(private readonly s: FetchRunSettings) {}
 
@@ -168,6 +170,7 @@ export class FetchRun {
   private async download(p: Planned): Promise<number> {
     const { store, reporter } = this.s;
     const a = p.artifact;
+    this.unreachable.check(p.url);
     const temp = await store.tempPath();
     let admitted = false;
     try {
@@ -184,7 +187,10 @@ export class FetchRun {
         },
         this.client(),
         this.s.policy,
-      );
+      ).catch((err: unknown) => {
+        this.unreachable.note(p.url, err);
+        throw err;
+      });
       const mismatches = compareDigests(a.checksums, result.digests);
       if (mismatches.length) throw mismatchError(this.s.lockfile, p, mismatches, result.contentType, this.s.updateChecksumsCommand);
       await this.crossCheck(p, result.digests);

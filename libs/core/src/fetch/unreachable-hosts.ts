@@ -1,0 +1,42 @@
+import { AttemptError } from '../http/download-file';
+
+/** Codes of a connection that was never made: no such host, nobody listening, no route. */
+const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** The code of an error or of its cause, as Node's and undici's errors carry it. */
+function codeOf(err: unknown): string | undefined {
+  const e = err as { code?: string; cause?: { code?: string; cause?: { code?: string } } } | undefined;
+  return e?.code ?? e?.cause?.code ?? e?.cause?.cause?.code;
+}
+
+/** Whether a download's final failure is that its host never took a connection. */
+function neverConnected(err: unknown): boolean {
+  if (!(err instanceof AttemptError) || err.kind !== 'network') return false;
+  const cause = err.extra.cause as { message?: string } | undefined;
+  // A connect timeout of the socket client: the host did not answer at all.
+  return NO_CONNECTION.has(codeOf(cause) ?? '') || /^no connection for /.test(cause?.message ?? '');
+}
+
+/**
+ * The hosts of a run that took no connection in every attempt of a download: the other artifacts
+ * they serve fail at once, naming the first failure, instead of each retrying with backoff (~12 s
+ * an artifact with the default policy: a lockfile of 200 artifacts on a host that is down took
+ * minutes to say so; 10,000, hours). Downloads already under way finish their own attempts.
+ */
+export class UnreachableHosts {
+  private readonly down = new Map<string, string>();
+
+  /** Fails a download to a host already found down, without trying. */
+  check(url: string): void {
+    const origin = new URL(url).origin;
+    const reason = this.down.get(origin);
+    if (reason !== undefined) throw new AttemptError(`not tried: ${origin} took no connection for an earlier artifact (${reason})`, 'network', false);
+  }
+
+  /** Takes note of a download's final failure: its host is down when it never took a connection. */
+  note(url: string, err: unknown): void {
+    if (!neverConnected(err)) return;
+    const origin = new URL(url).origin;
+    if (!this.down.has(origin)) this.down.set(origin, (err as Error).message);
+  }
+}
