@@ -58,7 +58,9 @@ describe('isBuildCurrent (the development launcher’s choice between the build 
   });
 
   it('refuses a build whose sources changed since, or that recorded no digest, or that is missing', () => {
-    const changed = workspace();
+    // Built a minute ago: a file written now is newer even at the file system's coarse clock (a
+    // build dated "now" could be later than a write a few milliseconds after it: flaky in CI).
+    const changed = workspace(Date.now() / 1000 - 60);
     writeFileSync(join(changed.src, 'errors.ts'), 'export class F {}\n');
     expect(isBuildCurrent(changed.src, changed.dist, changed.entry)).toBe(false);
 
