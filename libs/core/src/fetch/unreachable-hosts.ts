@@ -1,20 +1,15 @@
-import { AttemptError } from '../http/download-file';
+import { AttemptError, errorCode } from '../http/download-file';
+import { SilenceError } from '../http/socket-client/errors';
 
 /** Codes of a connection that was never made: no such host, nobody listening, no route. */
 const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** The code of an error or of its cause, as Node's and undici's errors carry it. */
-function codeOf(err: unknown): string | undefined {
-  const e = err as { code?: string; cause?: { code?: string; cause?: { code?: string } } } | undefined;
-  return e?.code ?? e?.cause?.code ?? e?.cause?.cause?.code;
-}
-
 /** Whether a download's final failure is that its host never took a connection. */
 function neverConnected(err: unknown): boolean {
   if (!(err instanceof AttemptError) || err.kind !== 'network') return false;
-  const cause = err.extra.cause as { message?: string } | undefined;
+  const cause = err.extra.cause;
   // A connect timeout of the socket client: the host did not answer at all.
-  return NO_CONNECTION.has(codeOf(cause) ?? '') || /^no connection for /.test(cause?.message ?? '');
+  return NO_CONNECTION.has(errorCode(cause) ?? '') || (cause instanceof SilenceError && cause.connecting);
 }
 
 /**

@@ -208,16 +208,21 @@ const CERTIFICATE_ERRORS = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
 ]);
 
+/** The code of an error or of its causes, as Node's and undici's errors carry it. */
+export function errorCode(err: unknown): string | undefined {
+  const e = err as { code?: string; cause?: { code?: string; cause?: { code?: string } } } | undefined;
+  return e?.code ?? e?.cause?.code ?? e?.cause?.cause?.code;
+}
+
 /** An attempt's failure that is not one already: a refused certificate (final), or a network error (retried). */
 function networkFailure(err: unknown): AttemptError {
-  const e = err as { code?: string; cause?: { code?: string } };
-  const certificate = CERTIFICATE_ERRORS.has(e.code ?? e.cause?.code ?? '');
+  const certificate = CERTIFICATE_ERRORS.has(errorCode(err) ?? '');
   return new AttemptError(describeNetworkError(err), certificate ? 'certificate' : 'network', !certificate, { cause: err });
 }
 
 function describeNetworkError(err: unknown): string {
-  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = e.code ?? e.cause?.code;
+  const e = err as { message?: string; cause?: { message?: string } };
+  const code = errorCode(err);
   const message = e.cause?.message ?? e.message ?? String(err);
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }

@@ -2,10 +2,8 @@ import type { SecureContext } from 'node:tls';
 import type { ConnectionOptions, HttpClient, HttpRequest, HttpResponse } from '../http-client';
 import type { Connection } from './connection';
 import { AbortError, StaleConnection } from './errors';
+import { FIELD_VALUE, TOKEN } from '../response-parser';
 import { Pool } from './pool';
-
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** The request line and headers, refusing a header that would break the message (a CR or LF in a value from the environment). */
 function requestHead(req: HttpRequest): string {
