@@ -56,9 +56,11 @@ function oldGenerationPeakMiB(tuned: boolean): number {
 describe('tuneV8ForDownloads', () => {
   it('keeps the old generation close to what lives, where V8 alone grows it to several times that', () => {
     // ~17 MiB live at most (two rounds). Measured in plain Node: 20-24 MiB tuned, 53-73 with only the
-    // young generation's tuning, 78-86 untuned; here (swc-node loaded first) 54-58, 133-147 and 144-154.
+    // young generation's tuning, 78-86 untuned; here (swc-node loaded first) 54-72, 133-147 and
+    // 144-158. Under CI's load the tuned peak reached 85 (untuned 152): a ratio of 1.4 leaves room for
+    // that and still fails when the old generation's flag is left out (~1.1).
     const tuned = oldGenerationPeakMiB(true);
-    expect(oldGenerationPeakMiB(false)).toBeGreaterThan(tuned * 2);
+    expect(oldGenerationPeakMiB(false)).toBeGreaterThan(tuned * 1.4);
   }, 60_000);
 
   it('makes downloads collect the young generation every 4 MiB received, and only where the process is tuned', () => {
