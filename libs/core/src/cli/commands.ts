@@ -83,15 +83,15 @@ export async function fetchDeps(v: CliValues, io: CliIo): Promise<number> {
       defaultStoreDir: resolve(io.cwd, io.defaultStore),
     });
     const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: io.env, displayPath: lockfilePath, setting: '--lockfile' });
-    const [{ fetchArtifacts }, { ContentStore }, { createReporter }, { writeSbom }] = await Promise.all([
+    const [{ fetchArtifacts }, { ContentStore }, { createReporter }, { writeSbom, mirrorsUsed }] = await Promise.all([
       import('../fetch/fetch-artifacts'),
       import('../store/content-store'),
       import('../progress/reporter'),
       import('../sbom/write-sbom'),
     ]);
     const { storeDir, ...fetchSettings } = settings;
-    // Only what is removed is kept: the run's record (a line per file) must not live through the SBOM.
-    const { removed } = await fetchArtifacts(lockfile, {
+    // Only what the SBOM needs of the run's record is kept: the record (a line per file) must not live through the SBOM.
+    const { removed, ...fetchedJustNow } = await fetchArtifacts(lockfile, {
       ...fetchSettings,
       outputDir: output,
       store: new ContentStore(storeDir),
@@ -99,12 +99,18 @@ export async function fetchDeps(v: CliValues, io: CliIo): Promise<number> {
       env: io.env,
       reporter: createReporter(io.stdout, io.env),
       signal: io.signal,
-    });
+    }).then(({ removed, record }) => ({ removed, mirrorsUsed: mirrorsUsed(record) }));
     // Hermeto writes this beside deps/; generic artifacts contribute no variables or project files.
     await mkdir(output, { recursive: true });
     await writeFile(join(output, '.build-config.json'), JSON.stringify({ environment_variables: [], project_files: [] }, null, 2));
     const name = str(v, 'name') ?? basename(dirname(resolve(io.cwd, lockfilePath)));
-    const sbom = await writeSbom(lockfile, output, format, { subject: { name }, reproducible: !!v.reproducible, naming, env: io.env });
+    const sbom = await writeSbom(lockfile, output, format, {
+      subject: { name },
+      reproducible: !!v.reproducible,
+      naming,
+      env: io.env,
+      fetchedJustNow,
+    });
     io.stdout.write(`SBOM (${format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'}): ${sbom}\n`);
     if (removed.length) io.stdout.write(`removed ${removed.length} file(s) no longer in the lockfile\n`);
     return 0;

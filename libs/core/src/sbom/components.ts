@@ -1,5 +1,6 @@
 import { Algorithm } from '../checksum/algorithms';
-import { Lockfile } from '../lockfile/types';
+import { JsonList } from '../fs/json-list';
+import { Artifact, Lockfile } from '../lockfile/types';
 import { genericPurl, mavenPurl } from './purl';
 import { redactUrl } from './redact';
 import type { PinnedPackage } from '../package-locks/types';
@@ -36,19 +37,33 @@ export function packageComponents(packages: readonly PinnedPackage[]): SbomCompo
   }));
 }
 
-/** The components of a lockfile's artifacts; `fetchedFrom` maps an artifact URL to the mirror URL used. */
-export function lockfileComponents(lockfile: Lockfile, fetchedFrom: ReadonlyMap<string, string> = new Map()): SbomComponent[] {
-  return lockfile.artifacts.map((a) => {
-    // Several checksums become the purl spec's comma-separated list; one stays exactly as written.
-    const checksum = a.checksums.map((c) => c.text).join(',');
-    const url = redactUrl(a.url);
-    const hashes = a.checksums.map((c) => ({ algorithm: c.algorithm, digest: c.digest }));
-    const mirror = fetchedFrom.get(a.url);
-    const via = mirror ? { fetchedFrom: redactUrl(mirror) } : {};
-    if (a.kind === 'maven') {
-      return { type: 'library', name: a.maven.artifactId, version: a.maven.version, purl: mavenPurl(a.maven, checksum), url, hashes, ...via };
-    }
-    const name = a.filename.split('/').pop()!;
-    return { type: 'file', name, purl: genericPurl(name, checksum, url), url, hashes, ...via };
-  });
+/** What the SBOM writers take: components held, or made as they are read (see JsonList). */
+export type ComponentList = JsonList<SbomComponent> | readonly SbomComponent[];
+
+/** A ComponentList as a JsonList (an array's elements are read from it, not copied). */
+export function asJsonList<T>(list: JsonList<T> | readonly T[]): JsonList<T> {
+  return list instanceof JsonList ? list : new JsonList(list.length, (i) => list[i]);
+}
+
+/**
+ * The components of a lockfile's artifacts, one per artifact, made as they are read: an SBOM of
+ * 10,000 artifacts holds the lockfile and its purls, never all its components. `fetchedFrom` maps
+ * an artifact URL to the mirror URL used.
+ */
+export function lockfileComponents(lockfile: Lockfile, fetchedFrom: ReadonlyMap<string, string> = new Map()): JsonList<SbomComponent> {
+  return new JsonList(lockfile.artifacts.length, (i) => lockfileComponent(lockfile.artifacts[i], fetchedFrom.get(lockfile.artifacts[i].url)));
+}
+
+/** The component of one artifact; `mirror` is the URL it was fetched from, when a mirror served it. */
+function lockfileComponent(a: Artifact, mirror: string | undefined): SbomComponent {
+  // Several checksums become the purl spec's comma-separated list; one stays exactly as written.
+  const checksum = a.checksums.map((c) => c.text).join(',');
+  const url = redactUrl(a.url);
+  const hashes = a.checksums.map((c) => ({ algorithm: c.algorithm, digest: c.digest }));
+  const via = mirror ? { fetchedFrom: redactUrl(mirror) } : {};
+  if (a.kind === 'maven') {
+    return { type: 'library', name: a.maven.artifactId, version: a.maven.version, purl: mavenPurl(a.maven, checksum), url, hashes, ...via };
+  }
+  const name = a.filename.split('/').pop()!;
+  return { type: 'file', name, purl: genericPurl(name, checksum, url), url, hashes, ...via };
 }

@@ -1,6 +1,7 @@
 import { jsonPieces } from '../fs/json-pieces';
+import { JsonList } from '../fs/json-list';
 import { Algorithm } from '../checksum/algorithms';
-import { SbomComponent } from './components';
+import { asJsonList, ComponentList, SbomComponent } from './components';
 import { namingOf, SbomOptions, timestampOf, uuidOf } from './options';
 
 /** CycloneDX's names for the algorithms it knows (sha224 and blake2s have none, so they are left out). */
@@ -16,7 +17,10 @@ const CDX_ALGORITHMS: Partial<Record<Algorithm, string>> = {
   blake2b: 'BLAKE2b-512',
 };
 
+/** A CycloneDX BOM as read from a file (or merged from such). */
 export type CycloneDxBom = Record<string, unknown> & { components: CycloneDxComponent[] };
+/** A CycloneDX BOM as made here: its components made as they are written (JSON.stringify sees an array). */
+export type CycloneDxDocument = Record<string, unknown> & { components: JsonList<CycloneDxComponent> };
 export type CycloneDxComponent = Record<string, unknown> & { 'bom-ref': string; purl?: string };
 
 /** The bom-ref of a project (or workspace) component. */
@@ -48,9 +52,16 @@ export function cycloneDxComponent(c: SbomComponent, options: SbomOptions): Cycl
 
 /** Sorts by purl and keeps one component per purl (merging nothing else: the purl carries the checksum). */
 export function dedupeByPurl<T extends CycloneDxComponent>(components: readonly T[]): T[] {
-  const byRef = new Map<string, T>();
-  for (const c of components) if (!byRef.has(c['bom-ref'])) byRef.set(c['bom-ref'], c);
-  return [...byRef.values()].sort((a, b) => (a['bom-ref'] < b['bom-ref'] ? -1 : a['bom-ref'] > b['bom-ref'] ? 1 : 0));
+  return firstOfEachSorted(components.map((c) => c['bom-ref'])).map((i) => components[i]);
+}
+
+/** The index of the first occurrence of each key, in the keys' order (UTF-16 code units, as `<`). */
+function firstOfEachSorted(keys: readonly string[]): number[] {
+  const first = new Map<string, number>();
+  keys.forEach((key, i) => {
+    if (!first.has(key)) first.set(key, i);
+  });
+  return [...first.values()].sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
 }
 
 /**
@@ -58,11 +69,16 @@ export function dedupeByPurl<T extends CycloneDxComponent>(components: readonly 
  * `metadata.component`, its dependency edges, and the backend annotation. JSON text with a 2-space
  * indent and no trailing newline, as Hermeto writes `bom.json`.
  */
-export function toCycloneDx(components: readonly SbomComponent[], options: SbomOptions): CycloneDxBom {
+export function toCycloneDx(components: ComponentList, options: SbomOptions): CycloneDxDocument {
   const { tool, organization } = namingOf(options);
   const timestamp = timestampOf(options);
-  const comps = dedupeByPurl(components.map((c) => cycloneDxComponent(c, options)));
-  const refs = comps.map((c) => c['bom-ref']);
+  // One component per purl, in purl order. Only the purls are held (they are the references too):
+  // each component is made again as it is written.
+  const list = asJsonList(components);
+  const purls = Array.from(list, (c) => c.purl);
+  const order = firstOfEachSorted(purls);
+  const refs = order.map((i) => purls[i]);
+  const comps = new JsonList(order.length, (k) => cycloneDxComponent(list.at(order[k]), options));
   const subject = {
     'bom-ref': subjectRef(options.subject.name),
     type: 'application',

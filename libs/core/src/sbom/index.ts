@@ -1,5 +1,5 @@
 export { lockfileComponents, SbomComponent } from './components';
-export { toCycloneDx, serializeSbom, CycloneDxBom, subjectRef } from './cyclonedx';
+export { toCycloneDx, serializeSbom, CycloneDxBom, CycloneDxDocument, subjectRef } from './cyclonedx';
 export { toSpdx, spdxPackageId } from './spdx';
 export { mergeCycloneDx } from './merge';
 export { genericPurl, mavenPurl, encodePurlPart } from './purl';

@@ -1,16 +1,24 @@
+import fc from 'fast-check';
 import { readNpmLock } from '../package-locks/npm-lock';
 import { PackageURL } from 'packageurl-js';
 import { z } from 'zod';
 import { parseLockfile } from '../lockfile/parse-lockfile';
 import { cycloneDx16Validator as cycloneDxValidator } from '../testing/cyclonedx-schema';
 import { lockfileComponents, packageComponents } from './components';
-import { serializeSbom, toCycloneDx } from './cyclonedx';
+import { CycloneDxBom, CycloneDxDocument, serializeSbom, toCycloneDx } from './cyclonedx';
 import { mergeCycloneDx } from './merge';
 import { encodePurlPart, genericPurl, mavenPurl } from './purl';
 import { redactUrl } from './redact';
 import { spdxPackageId, toSpdx } from './spdx';
 
 const HEX = 'a'.repeat(64);
+
+/** A document as a reader of its file sees it (its lists made, as they are written). */
+function plain(doc: CycloneDxDocument): CycloneDxBom;
+function plain(doc: Record<string, unknown>): Record<string, unknown>;
+function plain(doc: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(serializeSbom(doc));
+}
 /**
  * The SPDX 2.3 JSON document rules our output relies on, written from the specification (no npm
  * package reachable here ships the official 2.3 schema): required fields, id patterns, enums.
@@ -79,6 +87,25 @@ describe('purls (byte-identical to Hermeto)', () => {
     expect(encodePurlPart(input)).toBe(out);
   });
 
+  it('encodes any text as the byte-wise definition does, lone surrogates included (property)', () => {
+    /** The definition, byte by byte: kept characters as they are, every other UTF-8 byte as %XX. */
+    const byteWise = (text: string) =>
+      [...Buffer.from(text, 'utf8')]
+        .map((b) => (/[A-Za-z0-9\-._~/:]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+        .join('');
+    const unit = fc.oneof(
+      fc.constantFrom(..."aZ09-._~/:!'()*%?&=# \u00e9\u20ac\ud83d\ude00\ud800\udc00".split('')),
+      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 40 }), (units) => {
+        const text = units.join('');
+        expect(encodePurlPart(text)).toBe(byteWise(text));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('builds the documented generic and Maven purls', () => {
     expect(genericPurl('ant.jar', `sha256:${HEX}`, 'https://example.com/dl/ant.jar')).toBe(
       `pkg:generic/ant.jar?checksum=sha256:${HEX}&download_url=https://example.com/dl/ant.jar`,
@@ -108,7 +135,7 @@ describe('purls (byte-identical to Hermeto)', () => {
 
   it('round-trips every component purl through packageurl-js to the same parts', () => {
     const lockfile = demoLockfile();
-    lockfileComponents(lockfile).forEach((c, i) => {
+    [...lockfileComponents(lockfile)].forEach((c, i) => {
       const a = lockfile.artifacts[i];
       const p = PackageURL.fromString(c.purl);
       expect(p.name).toBe(c.name);
@@ -139,12 +166,12 @@ describe('redaction', () => {
 describe('CycloneDX 1.6', () => {
   const validate = cycloneDxValidator();
   const components = lockfileComponents(demoLockfile(), new Map([['https://example.com/dl/ant.jar', 'https://mirror.corp/dl/ant.jar']]));
-  const bom = toCycloneDx(components, { subject: { name: 'web' }, reproducible: true, env: {} });
+  const bom = plain(toCycloneDx(components, { subject: { name: 'web' }, reproducible: true, env: {} }));
 
   it('is valid against the official schema', () => {
     expect(validate(bom)).toBe(true);
     expect(validate.errors ?? []).toEqual([]);
-    expect(validate(toCycloneDx([], { subject: { name: 'empty' }, env: {} }))).toBe(true);
+    expect(validate(plain(toCycloneDx([], { subject: { name: 'empty' }, env: {} })))).toBe(true);
   });
 
   it('lists package-manager packages with their purl, digest and pinning entry, still valid', () => {
@@ -160,7 +187,7 @@ describe('CycloneDX 1.6', () => {
         },
       }),
     );
-    const withPackages = toCycloneDx([...components, ...packageComponents(packages)], { subject: { name: 'web' }, reproducible: true, env: {} });
+    const withPackages = plain(toCycloneDx([...components, ...packageComponents(packages)], { subject: { name: 'web' }, reproducible: true, env: {} }));
     expect(validate(withPackages)).toBe(true);
     expect(withPackages.components.find((c) => c.purl === 'pkg:npm/%40s/b@2.0.0')).toMatchObject({
       type: 'library',
@@ -219,7 +246,7 @@ describe('CycloneDX 1.6', () => {
   });
 
   it('writes Hermeto names on request, for Hermeto merge-sboms', () => {
-    const h = toCycloneDx(components, { subject: { name: 'web' }, naming: 'hermeto', reproducible: true });
+    const h = plain(toCycloneDx(components, { subject: { name: 'web' }, naming: 'hermeto', reproducible: true }));
     expect(h.components[0].properties).toEqual([{ name: 'hermeto:found_by', value: 'hermeto' }]);
     expect(h.annotations).toEqual([expect.objectContaining({ annotator: { organization: { name: 'red hat' } }, text: 'hermeto:backend:generic' })]);
   });
@@ -237,7 +264,7 @@ describe('SPDX 2.3', () => {
 
   it('has the SPDX 2.3 document structure, Hermeto root, relationships and sorted packages', () => {
     const doc = toSpdx(lockfileComponents(demoLockfile()), { subject: { name: 'web' }, reproducible: true, env: {} });
-    const parsed = spdx23.parse(doc);
+    const parsed = spdx23.parse(plain(doc));
     expect(parsed.packages[0]).toMatchObject({ SPDXID: 'SPDXRef-DocumentRoot-File-', name: '' });
     expect(parsed.packages.map((p) => p.name)).toEqual(['', 'a%20b.txt', 'ant.jar', 'f.tgz', 'netty-transport-native-epoll']);
     expect(parsed.relationships.filter((r) => r.relationshipType === 'CONTAINS')).toHaveLength(4);
@@ -252,9 +279,9 @@ describe('SPDX 2.3', () => {
 
 describe('merged workspace SBOM', () => {
   it('de-duplicates components by purl and keeps each project with its own dependencies', () => {
-    const all = lockfileComponents(demoLockfile());
-    const web = toCycloneDx(all.slice(0, 3), { subject: { name: 'web' }, reproducible: true, env: {} });
-    const api = toCycloneDx(all.slice(1), { subject: { name: 'api' }, reproducible: true, env: {} });
+    const all = [...lockfileComponents(demoLockfile())];
+    const web = plain(toCycloneDx(all.slice(0, 3), { subject: { name: 'web' }, reproducible: true, env: {} }));
+    const api = plain(toCycloneDx(all.slice(1), { subject: { name: 'api' }, reproducible: true, env: {} }));
     const merged = mergeCycloneDx(
       [
         { file: 'web/bom.json', bom: web },

@@ -1,7 +1,8 @@
 import { jsonPieces } from '../fs/json-pieces';
 import { createHash } from 'node:crypto';
 import { Algorithm } from '../checksum/algorithms';
-import { SbomComponent } from './components';
+import { JsonList } from '../fs/json-list';
+import { asJsonList, ComponentList, SbomComponent } from './components';
 import { namingOf, SbomOptions, timestampOf, uuidOf } from './options';
 import { pythonJsonDumps } from './python-json';
 
@@ -29,45 +30,69 @@ export function spdxPackageId(c: Pick<SbomComponent, 'name' | 'version' | 'purl'
   return `SPDXRef-Package-${c.name}${c.version ? `-${c.version}` : ''}-${digest}`.replace(/[^0-9A-Za-z.-]/g, '-');
 }
 
+/** SPDX's checksums of a component (algorithms SPDX does not name are left out). */
+function spdxChecksums(c: SbomComponent): Array<{ algorithm: string; checksumValue: string }> {
+  return c.hashes.flatMap((h) => (SPDX_ALGORITHMS[h.algorithm] ? [{ algorithm: SPDX_ALGORITHMS[h.algorithm]!, checksumValue: h.digest }] : []));
+}
+
+/** The package of a component, with its id (see spdxPackageId) and the document's time. */
+function spdxPackage(c: SbomComponent, id: string, tool: string, created: string): Record<string, unknown> {
+  const checksums = spdxChecksums(c);
+  return {
+    SPDXID: id,
+    name: c.name,
+    ...(c.version !== undefined ? { versionInfo: c.version } : {}),
+    externalRefs: [{ referenceLocator: c.purl, referenceType: 'purl', referenceCategory: 'PACKAGE-MANAGER' }],
+    annotations: [
+      { annotator: `Tool: ${tool}:backend`, annotationType: 'OTHER', comment: `${tool}:backend:generic`, annotationDate: created },
+      {
+        annotator: `Tool: ${tool}:jsonencoded`,
+        annotationType: 'OTHER',
+        comment: pythonJsonDumps({ name: `${tool}:found_by`, value: tool }),
+        annotationDate: created,
+      },
+    ],
+    downloadLocation: 'NOASSERTION',
+    ...(checksums.length ? { checksums } : {}),
+  };
+}
+
+/** Hermeto's root package, which every other package is CONTAINed by. */
+const ROOT = { SPDXID: 'SPDXRef-DocumentRoot-File-', name: '', versionInfo: '', externalRefs: [], annotations: [], downloadLocation: 'NOASSERTION' };
+
 /**
  * An SPDX 2.3 document in Hermeto's shape (root package `SPDXRef-DocumentRoot-File-`, DESCRIBES and
  * CONTAINS relationships, backend and property annotations, packages sorted by name and version),
- * with the project's name, a real document namespace, and package checksums added.
+ * with the project's name, a real document namespace, and package checksums added. One package per
+ * purl (the last component with it, where the first stood). Only the packages' ids and sort keys are
+ * held: each package is made as it is written.
  */
-export function toSpdx(components: readonly SbomComponent[], options: SbomOptions): Record<string, unknown> {
+export function toSpdx(components: ComponentList, options: SbomOptions): Record<string, unknown> {
   const { tool, organization } = namingOf(options);
   const created = timestampOf(options);
-  const unique = new Map(components.map((c) => [c.purl, c]));
-  const packages = [...unique.values()].map((c) => {
-    const checksums = c.hashes.flatMap((h) => (SPDX_ALGORITHMS[h.algorithm] ? [{ algorithm: SPDX_ALGORITHMS[h.algorithm], checksumValue: h.digest }] : []));
-    return {
-      SPDXID: spdxPackageId(c),
-      name: c.name,
-      ...(c.version !== undefined ? { versionInfo: c.version } : {}),
-      externalRefs: [{ referenceLocator: c.purl, referenceType: 'purl', referenceCategory: 'PACKAGE-MANAGER' }],
-      annotations: [
-        { annotator: `Tool: ${tool}:backend`, annotationType: 'OTHER', comment: `${tool}:backend:generic`, annotationDate: created },
-        {
-          annotator: `Tool: ${tool}:jsonencoded`,
-          annotationType: 'OTHER',
-          comment: pythonJsonDumps({ name: `${tool}:found_by`, value: tool }),
-          annotationDate: created,
-        },
-      ],
-      downloadLocation: 'NOASSERTION',
-      ...(checksums.length ? { checksums } : {}),
-    };
-  });
-  const root = { SPDXID: 'SPDXRef-DocumentRoot-File-', name: '', versionInfo: '', externalRefs: [], annotations: [], downloadLocation: 'NOASSERTION' };
-  const sorted = [root, ...packages].sort((a, b) => {
-    const ka = `${a.name}\0${'versionInfo' in a ? (a.versionInfo ?? '') : ''}`;
-    const kb = `${b.name}\0${'versionInfo' in b ? (b.versionInfo ?? '') : ''}`;
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
-  const relationships = [
-    { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: root.SPDXID, comment: '' },
-    ...packages.map((p) => ({ spdxElementId: root.SPDXID, relationshipType: 'CONTAINS', relatedSpdxElement: p.SPDXID, comment: '' })),
-  ];
+  const list = asJsonList(components);
+  const lastByPurl = new Map<string, number>();
+  let i = 0;
+  for (const c of list) lastByPurl.set(c.purl, i++);
+  // The packages in first-seen order, each from the last component with its purl.
+  const unique = [...lastByPurl.values()];
+  lastByPurl.clear();
+  const keys: string[] = [];
+  const ids: string[] = [];
+  for (const index of unique) {
+    const c = list.at(index);
+    keys.push(`${c.name}\0${c.version ?? ''}`);
+    ids.push(spdxPackageId(c));
+  }
+  // -1 is the root package; a stable sort keeps equal keys in first-seen order, the root first.
+  const keyOf = (k: number) => (k < 0 ? `${ROOT.name}\0${ROOT.versionInfo}` : keys[k]);
+  const sorted = [-1, ...unique.keys()].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const packages = new JsonList(sorted.length, (n) => (sorted[n] < 0 ? ROOT : spdxPackage(list.at(unique[sorted[n]]), ids[sorted[n]], tool, created)));
+  const describes = { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: ROOT.SPDXID, comment: '' };
+  const relationships = JsonList.concat(
+    [describes],
+    new JsonList(ids.length, (k) => ({ spdxElementId: ROOT.SPDXID, relationshipType: 'CONTAINS', relatedSpdxElement: ids[k], comment: '' })),
+  );
   const doc = {
     spdxVersion: 'SPDX-2.3',
     SPDXID: 'SPDXRef-DOCUMENT',
@@ -75,7 +100,7 @@ export function toSpdx(components: readonly SbomComponent[], options: SbomOption
     name: options.subject.name,
     documentNamespace: '',
     creationInfo: { creators: [`Tool: ${tool}`, `Organization: ${organization}`], created },
-    packages: sorted,
+    packages,
     relationships,
   };
   doc.documentNamespace = `https://spdx.org/spdxdocs/${encodeURIComponent(options.subject.name)}-${uuidOf(options, jsonPieces(doc))}`;

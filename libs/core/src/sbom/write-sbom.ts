@@ -4,6 +4,7 @@ import { writeAtomically } from '../fs/write-atomically';
 import { checksumKey } from '../checksum/parse-checksum';
 import { HermeticError } from '../errors';
 import { FetchRecord, readAllRecords } from '../fetch/fetch-record';
+import { JsonList } from '../fs/json-list';
 import { Lockfile } from '../lockfile/types';
 import { lockfileComponents, packageComponents } from './components';
 import type { PinnedPackage } from '../package-locks/types';
@@ -24,8 +25,14 @@ export function sbomPath(outputDir: string): string {
  * fetch target: their records say so), and returns the mirror URLs they came from.
  */
 async function fetchedArtifacts(lockfile: Lockfile, outputDir: string): Promise<Map<string, string>> {
-  const records: FetchRecord[] = (await readAllRecords(outputDir)).map((r) => r.record);
-  const fetched = new Map(records.flatMap((r) => r.files.map((f) => [`${f.url}\n${f.filename}\n${f.checksums.join(',')}`, f] as const)));
+  const fetched = new Set<string>();
+  const fetchedFrom = new Map<string, string>();
+  for (const { record } of await readAllRecords(outputDir)) {
+    for (const f of record.files) {
+      fetched.add(`${f.url}\n${f.filename}\n${f.checksums.join(',')}`);
+      if (f.fetchedFrom) fetchedFrom.set(f.url, f.fetchedFrom);
+    }
+  }
   const missing = lockfile.artifacts.filter((a) => !fetched.has(`${a.url}\n${a.filename}\n${a.checksums.map(checksumKey).join(',')}`));
   if (missing.length) {
     throw new HermeticError(
@@ -36,22 +43,30 @@ async function fetchedArtifacts(lockfile: Lockfile, outputDir: string): Promise<
       },
     );
   }
-  return new Map(records.flatMap((r) => r.files.flatMap((f) => (f.fetchedFrom ? [[f.url, f.fetchedFrom] as const] : []))));
+  return fetchedFrom;
+}
+
+/** The mirror URL each artifact of a fetch's record came from, by artifact URL (only those a mirror served). */
+export function mirrorsUsed(record: FetchRecord): Map<string, string> {
+  return new Map(record.files.flatMap((f) => (f.fetchedFrom ? [[f.url, f.fetchedFrom] as const] : [])));
 }
 
 /**
  * Writes `<outputDir>/bom.json` for a lockfile whose artifacts were fetched into `outputDir`:
  * CycloneDX 1.6 (default) or SPDX 2.3, 2-space JSON without trailing newline, written atomically.
- * `packages` (from package-manager lockfiles) are added as library components.
+ * `packages` (from package-manager lockfiles) are added as library components. The output
+ * directory's fetch records must show every artifact fetched and verified, unless `fetchedJustNow`
+ * gives the mirrors used by a fetch of this very lockfile that just succeeded in this process (the
+ * CLI's fetch-deps): reading its record of 10,000 files back costs ~9 MiB at the run's peak.
  */
 export async function writeSbom(
   lockfile: Lockfile,
   outputDir: string,
   format: SbomFormat,
-  options: SbomOptions & { packages?: readonly PinnedPackage[] },
+  options: SbomOptions & { packages?: readonly PinnedPackage[]; fetchedJustNow?: { mirrorsUsed: ReadonlyMap<string, string> } },
 ): Promise<string> {
-  const fetchedFrom = await fetchedArtifacts(lockfile, outputDir);
-  const components = [...lockfileComponents(lockfile, fetchedFrom), ...packageComponents(options.packages ?? [])];
+  const fetchedFrom = options.fetchedJustNow?.mirrorsUsed ?? (await fetchedArtifacts(lockfile, outputDir));
+  const components = JsonList.concat(lockfileComponents(lockfile, fetchedFrom), packageComponents(options.packages ?? []));
   const doc = format === 'spdx' ? toSpdx(components, options) : toCycloneDx(components, options);
   const path = sbomPath(outputDir);
   await writeAtomically(path, sbomPieces(doc));
