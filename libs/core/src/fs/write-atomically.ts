@@ -21,28 +21,37 @@ export async function writeAtomically(path: string, data: string | Buffer | Iter
   }
 }
 
-/** Text gathered before each write of `writePieces`. */
-const WRITE_BATCH_CHARS = 256 << 10;
+/** The buffer `writePieces` fills before each write. */
+const WRITE_BUFFER_BYTES = 256 << 10;
 
-/** Writes a text given in pieces (see `jsonPieces`) in batches: never the whole text in memory at once. */
+/**
+ * Writes a text given in pieces (see `jsonPieces`), never the whole text in memory at once: each
+ * piece is encoded into one reused buffer, written when full. (Joining pieces into a string per
+ * write kept each batch's pieces alive long enough to be promoted to the old generation: ~9 MiB of
+ * garbage at a time while a 12 MB SBOM was written.)
+ */
 async function writePieces(path: string, pieces: Iterable<string>, mode?: number): Promise<void> {
   const file = await open(path, 'w', mode);
   try {
-    let batch = '';
+    const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+    let used = 0;
     for (const piece of pieces) {
-      batch += piece;
-      if (batch.length < WRITE_BATCH_CHARS) continue;
-      await writeAll(file, batch);
-      batch = '';
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: most pieces fit without being measured.
+      const bytes = piece.length * 3 <= buffer.length - used ? 0 : Buffer.byteLength(piece);
+      if (bytes > buffer.length - used) {
+        await writeAll(file, buffer.subarray(0, used));
+        used = 0;
+      }
+      if (bytes > buffer.length) await writeAll(file, Buffer.from(piece));
+      else used += buffer.write(piece, used);
     }
-    if (batch) await writeAll(file, batch);
+    if (used) await writeAll(file, buffer.subarray(0, used));
   } finally {
     await file.close();
   }
 }
 
-/** Writes all of `text` (a write may take less than it is given). */
-async function writeAll(file: FileHandle, text: string): Promise<void> {
-  const bytes = Buffer.from(text);
+/** Writes all of `bytes` (a write may take less than it is given). */
+async function writeAll(file: FileHandle, bytes: Buffer): Promise<void> {
   for (let at = 0; at < bytes.length;) at += (await file.write(bytes, at)).bytesWritten;
 }
