@@ -1,18 +1,26 @@
 import { PackageURL } from 'packageurl-js';
 
+/** Text that purl parts keep as written (see encodePurlPart). */
+const KEPT = /^[A-Za-z0-9\-._~/:]*$/;
+/** What `encodeURIComponent` writes differently: `/` and `:` kept here, `! ' ( ) *` encoded here. */
+const DIFFERENT = /%2F|%3A|[!'()*]/g;
+/** A UTF-16 surrogate without its pair (UTF-8 has no form for it: Buffer and Python write U+FFFD). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
  * Percent-encoding of purl parts exactly as packageurl-python (and so Hermeto) writes them: keep
  * `A–Z a–z 0–9 - . _ ~ /` and `:`, encode every other UTF-8 byte as upper-case `%XX`. This is not
  * `encodeURIComponent` (which keeps `! ' ( ) *` and encodes `/` and `:`), nor packageurl-js's
  * `toString()` (which encodes `:` and `/` in qualifier values), so purls stay byte-identical to Hermeto's.
+ * Built from `encodeURIComponent` with those differences put right, not character by character: a
+ * string grown one character at a time is a chain of hundreds of pieces, and the purls of 10,000
+ * artifacts, held for sorting, were ~12 MB of such chains promoted to the old generation.
  */
 export function encodePurlPart(text: string): string {
-  let out = '';
-  for (const byte of Buffer.from(text, 'utf8')) {
-    const ch = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-._~/:]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
+  if (KEPT.test(text)) return text;
+  return encodeURIComponent(text.replace(LONE_SURROGATE, '\uFFFD')).replace(DIFFERENT, (m) =>
+    m === '%2F' ? '/' : m === '%3A' ? ':' : `%${m.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /** Strips outer `/` and whitespace, as the purl spec's normalisation does for names and namespaces. */
