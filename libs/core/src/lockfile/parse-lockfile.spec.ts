@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HermeticError, LockfileError } from '../errors';
@@ -325,6 +325,28 @@ describe('readLockfile', () => {
     const err = await readLockfile(dir).catch((e) => e);
     expect(err).toBeInstanceOf(HermeticError);
     expect(err.message).toMatch(/is not a file/);
+  });
+
+  it("finds a checksum's line in the file when a message needs it, not in a copy of the text held since the parse", async () => {
+    const path = join(dir, 'lines.lock.yaml');
+    const body = `artifacts:\n  - download_url: https://h.example/a.bin\n    checksum: sha256:${'a'.repeat(64)}\n`;
+    writeFileSync(path, `metadata:\n  version: "1.0"\n${body}`);
+    const lockfile = await readLockfile(path, { env: false });
+    // Edited after the parse: the line is the file's as it is now (the lockfile holds no text).
+    writeFileSync(path, `# a comment\n# another\nmetadata:\n  version: "1.0"\n${body}`);
+    expect(lockfile.checksumLine?.(0)).toBe(7);
+    const gone = await readLockfile(path, { env: false });
+    rmSync(path);
+    expect(gone.checksumLine?.(0)).toBeUndefined();
+  });
+
+  it('keeps the lines of a lockfile that took the thorough parse (a warning), and none for an index it lacks', async () => {
+    const path = join(dir, 'warned.lock.yaml');
+    writeFileSync(path, `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: https://h.example/a.bin\n    checksum: md5:${'a'.repeat(32)}\n`);
+    const lockfile = await readLockfile(path, { env: false });
+    expect(lockfile.warnings).toHaveLength(1);
+    rmSync(path);
+    expect([lockfile.checksumLine?.(0), lockfile.checksumLine?.(1)]).toEqual([5, undefined]);
   });
 });
 

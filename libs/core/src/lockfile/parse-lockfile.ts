@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { HermeticError } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
@@ -25,10 +26,10 @@ export interface ParseLockfileOptions {
  * without a problem or warning takes the quick path (see `parseCleanLockfile`), anything else the
  * thorough one, which alone decides what is wrong and where.
  */
-export function parseLockfile(text: string, file: string, options: ParseLockfileOptions = {}): Lockfile {
+export function parseLockfile(text: string, file: string, options: ParseLockfileOptions & { reread?: () => string } = {}): Lockfile {
   const env = options.env === undefined ? process.env : options.env;
   // The thorough parse (and the yaml library it loads, see yamlLibrary) only when the quick one declines.
-  return parseCleanLockfile(text, file, env) ?? parseWithPositions(text, file, env);
+  return parseCleanLockfile(text, file, env, options.reread) ?? parseWithPositions(text, file, env);
 }
 
 /**
@@ -51,5 +52,6 @@ export async function readLockfile(path: string, options: ParseLockfileOptions =
   if (!info.isFile()) {
     throw new HermeticError('InvalidInput', `lockfile path ${file} is not a file`, { hints: [`point it at the ${LOCKFILE_NAME} file, not its directory`] });
   }
-  return parseLockfile(await readFile(path, 'utf8'), file, options);
+  // A message that needs a line reads the file again (see parseCleanLockfile).
+  return parseLockfile(await readFile(path, 'utf8'), file, { ...options, reread: () => readFileSync(path, 'utf8') });
 }

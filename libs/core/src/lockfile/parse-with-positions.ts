@@ -119,5 +119,17 @@ export function parseWithPositions(text: string, file: string, env: NodeJS.Proce
   }
   const artifacts = validateArtifacts(top.data.artifacts, version, sink, env);
   if (sink.errorCount) throw new LockfileError(file, sink.items);
-  return { path: file, version, artifacts, warnings: sink.warnings, checksumLine: (index) => source.locate(['artifacts', index, 'checksum'])?.line };
+  const lines = checksumLines(source, top.data.artifacts.length);
+  return { path: file, version, artifacts, warnings: sink.warnings, checksumLine: (index) => lines[index] || undefined };
+}
+
+/**
+ * The line of each artifact's `checksum` (0 where unknown), so that the lockfile keeps these and
+ * not the document: with positions, the document of 10,000 artifacts held ~20 MiB through the whole
+ * fetch (a lockfile with one warning peaked at 113 MiB against 91 for the same without it).
+ */
+function checksumLines(source: YamlSource, count: number): Uint32Array {
+  const lines = new Uint32Array(count);
+  for (let i = 0; i < count; i++) lines[i] = source.locate(['artifacts', i, 'checksum'])?.line ?? 0;
+  return lines;
 }

@@ -39,7 +39,8 @@ function checkChecksums(value: unknown, path: YamlPath, ctx: ArtifactContext): C
     }
     out.push(result.checksum);
   });
-  return out.length === list.length ? out : undefined;
+  // A copy of exactly its length: an array grown by push has room for 17 (~1.5 MiB for 10,000 artifacts).
+  return out.length === list.length ? out.slice() : undefined;
 }
 
 function checkTemplate(value: string, path: YamlPath, ctx: ArtifactContext): EnvTemplate | undefined {
