@@ -166,6 +166,12 @@ describe('hermetic CLI', () => {
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(readFileSync(join(dir, 'out/deps/maven/g/tool/1/tool-1.jar')).equals(body)).toBe(true);
     expect(existsSync(join(dir, 'out/deps/maven/settings.xml'))).toBe(true);
+    // The SBOM names the mirror the run used (handed over by the fetch, not read back from its record).
+    const bom = JSON.parse(readFileSync(join(dir, 'out/bom.json'), 'utf8'));
+    expect(bom.components[0].externalReferences).toEqual([
+      { url: 'https://repo.invalid/m2/g/tool/1/tool-1.jar', type: 'distribution' },
+      { url: `${server.origin}/mirror/g/tool/1/tool-1.jar`, type: 'distribution', comment: 'proxy URL' },
+    ]);
   });
 
   it('exits with the error class code and a message naming the file and the fix', async () => {
