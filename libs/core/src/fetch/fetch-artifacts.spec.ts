@@ -71,7 +71,7 @@ describe('fetchArtifacts', () => {
     expect(files(join(root, 'out'))).toEqual(['.hermetic/fetch-generic.json', 'deps/generic/b.bin', 'deps/generic/sub/dir/a.bin']);
     expect(readFileSync(join(root, 'out/deps/generic/sub/dir/a.bin')).equals(a)).toBe(true);
     expect(r.summary).toMatchObject({ files: 2, downloaded: 2, fromStore: 0, failed: 0, bytes: a.length + b.length });
-    expect(r.record.files.map((f) => [f.filename, f.size])).toEqual([
+    expect([...r.record.files].map((f) => [f.filename, f.size])).toEqual([
       ['sub/dir/a.bin', a.length],
       ['b.bin', b.length],
     ]);
@@ -272,7 +272,7 @@ describe('fetchArtifacts', () => {
   it('fetches only the requested kinds', async () => {
     const text = `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/c.bin\n    checksum: sha256:${sha256(c)}\n  - type: maven\n    checksum: sha256:${'9'.repeat(64)}\n    attributes: { repository_url: "${server.origin}/m2", group_id: g, artifact_id: a, version: "1" }\n`;
     const r = await run(parseLockfile(text, 'x', { env: {} }), { kinds: ['url'] });
-    expect(r.record.files.map((f) => f.filename)).toEqual(['c.bin']);
+    expect([...r.record.files].map((f) => f.filename)).toEqual(['c.bin']);
   });
 
   it.each([['deps'], ['deps/generic'], ['.hermetic']])('refuses a symlink at <output>/%s that leads out (exit 3), writing nothing there', async (link) => {

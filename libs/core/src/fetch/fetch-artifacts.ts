@@ -13,7 +13,8 @@ import { wireUrl } from '../lockfile/url';
 import { FetchSummary, ProgressReporter, silentReporter } from '../progress/reporter';
 import { ContentStore } from '../store/content-store';
 import { describe } from './fetch-errors';
-import { FetchRecord, otherRecords, readRecord, RecordedFile, recordPath, removeStale, writeRecord } from './fetch-record';
+import { JsonList } from '../fs/json-list';
+import { otherRecords, readRecord, RecordedFile, recordPath, removeStale, RunRecord, writeRecord } from './fetch-record';
 import { FetchRun, Origin } from './fetch-run';
 import { mapLimit } from './map-limit';
 import { MAVEN_DEPS_DIR, mavenSettingsXml } from './maven-layout';
@@ -60,7 +61,8 @@ export interface FetchOptions {
 /** Outcome of a successful run. */
 export interface FetchResult {
   summary: FetchSummary;
-  record: FetchRecord;
+  /** What the run wrote, as its record file says (its lines made when read). */
+  record: RunRecord;
   /** Files of an earlier run that the lockfile no longer lists, now removed. */
   removed: string[];
 }
@@ -167,19 +169,24 @@ async function recordRun(lockfile: Lockfile, out: OutputRoot, recordName: string
   await mkdirInside(out.dir, out.real, RECORD_DIR, 'output directory');
   const path = recordPath(out.dir, recordName);
   const previous = await readRecord(path);
-  const files: RecordedFile[] = planned.map((p) => ({
+  const files = new JsonList(planned.length, (i): RecordedFile => recordedFile(planned[i], sizes.get(planned[i].artifact)!));
+  const removed = await removeStale(out, previous, files);
+  const record: RunRecord = { version: 1, lockfile: lockfile.path, files };
+  await writeRecord(path, record);
+  return { record, removed };
+}
+
+/** The record's line for an artifact placed as planned. */
+function recordedFile(p: Planned, size: number): RecordedFile {
+  return {
     filename: p.artifact.filename,
     url: p.artifact.url,
     kind: p.artifact.kind,
     checksums: p.artifact.checksums.map(checksumKey),
-    size: sizes.get(p.artifact)!,
+    size,
     ...(p.url !== wireUrl(p.artifact.url) ? { fetchedFrom: p.url } : {}),
     ...(p.mavenPath ? { mavenPath: p.mavenPath } : {}),
-  }));
-  const removed = await removeStale(out, previous, files);
-  const record: FetchRecord = { version: 1, lockfile: lockfile.path, files };
-  await writeRecord(path, record);
-  return { record, removed };
+  };
 }
 
 /**

@@ -87,7 +87,7 @@ describe('fetching Maven artifacts', () => {
     const settings = readFileSync(join(root, 'out/deps/maven/settings.xml'), 'utf8');
     expect(settings).toContain('<mirrorOf>*</mirrorOf>');
     expect(settings).toContain(`<url>file://${join(root, 'out/deps/maven')}</url>`);
-    expect(r.record.files[0]).toMatchObject({ kind: 'maven', mavenPath: 'org/example/lib/1.2/lib-1.2.jar' });
+    expect(r.record.files.at(0)).toMatchObject({ kind: 'maven', mavenPath: 'org/example/lib/1.2/lib-1.2.jar' });
   });
 
   it('reports an auth variable unset at fetch time as a lockfile problem, naming only the variable', async () => {
@@ -135,7 +135,7 @@ describe('fetching Maven artifacts', () => {
       const original = 'https://repo1.invalid:8443';
       const r = await run(maven('1.0', [lib('', original)]), { mirrors: [{ from: `${original}/m2/`, to: `${mirror.origin}/central/` }] });
       expect(r.summary.downloaded).toBe(1);
-      expect(r.record.files[0]).toMatchObject({
+      expect(r.record.files.at(0)).toMatchObject({
         url: `${original}/m2/org/example/lib/1.2/lib-1.2.jar`,
         fetchedFrom: `${mirror.origin}/central/org/example/lib/1.2/lib-1.2.jar`,
       });

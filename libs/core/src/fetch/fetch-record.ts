@@ -1,5 +1,6 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { JsonList } from '../fs/json-list';
 import { jsonPieces } from '../fs/json-pieces';
 import { checkInside } from './safe-paths';
 import { writeAtomically } from '../fs/write-atomically';
@@ -31,6 +32,9 @@ export interface FetchRecord {
   lockfile: string;
   files: RecordedFile[];
 }
+
+/** A record as a run makes it: its lines made when read (10,000 of them held were ~3.5 MiB at the run's end). */
+export type RunRecord = Omit<FetchRecord, 'files'> & { files: JsonList<RecordedFile> };
 
 export function recordPath(outputDir: string, name: string): string {
   return join(outputDir, RECORD_DIR, `${name}.json`);
@@ -64,7 +68,7 @@ export async function otherRecords(outputDir: string, name: string): Promise<Arr
 }
 
 /** Writes a record atomically (temp file + rename), with a trailing newline and stable key order. */
-export async function writeRecord(path: string, record: FetchRecord): Promise<void> {
+export async function writeRecord(path: string, record: FetchRecord | RunRecord): Promise<void> {
   // In pieces (one per file): a record of 10,000 files is never one string.
   await writeAtomically(path, withNewline(jsonPieces(record, 2)));
 }
@@ -73,9 +77,11 @@ export async function writeRecord(path: string, record: FetchRecord): Promise<vo
  * Removes files a previous run of the same target wrote that this run did not (artifacts dropped
  * from the lockfile, or a Maven layout switched off). Returns their paths below `deps/`.
  */
-export async function removeStale(out: { dir: string; real: string }, previous: FetchRecord | undefined, current: readonly RecordedFile[]): Promise<string[]> {
+export async function removeStale(out: { dir: string; real: string }, previous: FetchRecord | undefined, current: Iterable<RecordedFile>): Promise<string[]> {
+  if (!previous?.files.length) return [];
   const placed = (f: RecordedFile) => [`generic/${f.filename}`, ...(f.mavenPath ? mavenLayoutFiles(f.mavenPath).map((m) => `maven/${m}`) : [])];
-  const keep = new Set(current.flatMap(placed));
+  const keep = new Set<string>();
+  for (const f of current) for (const rel of placed(f)) keep.add(rel);
   const removed: string[] = [];
   for (const f of previous?.files ?? []) {
     for (const rel of placed(f)) {
