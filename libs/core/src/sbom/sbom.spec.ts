@@ -4,6 +4,7 @@ import { PackageURL } from 'packageurl-js';
 import { z } from 'zod';
 import { parseLockfile } from '../lockfile/parse-lockfile';
 import { cycloneDx16Validator as cycloneDxValidator } from '../testing/cyclonedx-schema';
+import { spdx23Validator } from '../testing/spdx-schema';
 import { lockfileComponents, packageComponents } from './components';
 import { CycloneDxBom, CycloneDxDocument, serializeSbom, toCycloneDx } from './cyclonedx';
 import { mergeCycloneDx } from './merge';
@@ -20,8 +21,8 @@ function plain(doc: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(serializeSbom(doc));
 }
 /**
- * The SPDX 2.3 JSON document rules our output relies on, written from the specification (no npm
- * package reachable here ships the official 2.3 schema): required fields, id patterns, enums.
+ * The SPDX 2.3 rules our output relies on beyond the official schema (which the documents are also
+ * validated against): id patterns, the creator and time formats, a namespace that is a URL.
  */
 const spdxId = z.string().regex(/^SPDXRef-[0-9A-Za-z.-]+$/);
 const spdx23 = z.object({
@@ -297,6 +298,30 @@ describe('SPDX 2.3', () => {
         purl: 'pkg:generic/hello.txt?checksum=sha256:1e1d621fe792907ea2edb661039d0f27fdb6ae4311f005e43ec3ee923970e9f7&download_url=http://127.0.0.1:8765/files/hello.txt',
       }),
     ).toBe('SPDXRef-Package-hello.txt-2807fda9e6c6e664a837179519951c4ec1f90b68cebe729e88b8a361bdc89f4a');
+  });
+
+  it('is valid against the official SPDX 2.3 schema, with packages from package-manager lockfiles and without components', () => {
+    const validate = spdx23Validator();
+    const { packages } = readNpmLock(
+      'package-lock.json',
+      JSON.stringify({
+        packages: {
+          'node_modules/a': {
+            version: '1.0.0',
+            resolved: 'https://registry.example/a/-/a-1.0.0.tgz',
+            integrity: `sha512-${Buffer.alloc(64, 2).toString('base64')}`,
+          },
+        },
+      }),
+    );
+    for (const components of [[...lockfileComponents(demoLockfile()), ...packageComponents(packages)], []]) {
+      const doc = plain(toSpdx(components, { subject: { name: 'web' }, env: {} }));
+      expect([validate(doc), validate.errors ?? []]).toEqual([true, []]);
+    }
+    // The validator is not a yes-man: a package without its download location is refused.
+    const broken = plain(toSpdx(lockfileComponents(demoLockfile()), { subject: { name: 'web' }, env: {} })) as { packages: Array<Record<string, unknown>> };
+    delete broken.packages[1].downloadLocation;
+    expect(validate(broken)).toBe(false);
   });
 
   it('has the SPDX 2.3 document structure, Hermeto root, relationships and sorted packages', () => {
