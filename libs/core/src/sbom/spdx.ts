@@ -57,8 +57,13 @@ function spdxPackage(c: SbomComponent, id: string, tool: string, created: string
   };
 }
 
-/** Hermeto's root package, which every other package is CONTAINed by. */
-const ROOT = { SPDXID: 'SPDXRef-DocumentRoot-File-', name: '', versionInfo: '', externalRefs: [], annotations: [], downloadLocation: 'NOASSERTION' };
+/** The id of Hermeto's root package, which every other package is CONTAINed by. */
+const ROOT_ID = 'SPDXRef-DocumentRoot-File-';
+
+/** Hermeto's root package (a fresh one for each document: a reader may change what it is given). */
+function rootPackage(): Record<string, unknown> {
+  return { SPDXID: ROOT_ID, name: '', versionInfo: '', externalRefs: [], annotations: [], downloadLocation: 'NOASSERTION' };
+}
 
 /**
  * An SPDX 2.3 document in Hermeto's shape (root package `SPDXRef-DocumentRoot-File-`, DESCRIBES and
@@ -84,14 +89,14 @@ export function toSpdx(components: ComponentList, options: SbomOptions): Record<
     keys.push(`${c.name}\0${c.version ?? ''}`);
     ids.push(spdxPackageId(c));
   }
-  // -1 is the root package; a stable sort keeps equal keys in first-seen order, the root first.
-  const keyOf = (k: number) => (k < 0 ? `${ROOT.name}\0${ROOT.versionInfo}` : keys[k]);
+  // -1 is the root package (no name, no version); a stable sort keeps equal keys in first-seen order, the root first.
+  const keyOf = (k: number) => (k < 0 ? '\0' : keys[k]);
   const sorted = [-1, ...unique.keys()].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-  const packages = new JsonList(sorted.length, (n) => (sorted[n] < 0 ? ROOT : spdxPackage(list.at(unique[sorted[n]]), ids[sorted[n]], tool, created)));
-  const describes = { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: ROOT.SPDXID, comment: '' };
+  const packages = new JsonList(sorted.length, (n) => (sorted[n] < 0 ? rootPackage() : spdxPackage(list.at(unique[sorted[n]]), ids[sorted[n]], tool, created)));
+  const describes = { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: ROOT_ID, comment: '' };
   const relationships = JsonList.concat(
     [describes],
-    new JsonList(ids.length, (k) => ({ spdxElementId: ROOT.SPDXID, relationshipType: 'CONTAINS', relatedSpdxElement: ids[k], comment: '' })),
+    new JsonList(ids.length, (k) => ({ spdxElementId: ROOT_ID, relationshipType: 'CONTAINS', relatedSpdxElement: ids[k], comment: '' })),
   );
   const doc = {
     spdxVersion: 'SPDX-2.3',
