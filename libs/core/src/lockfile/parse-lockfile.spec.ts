@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -312,6 +313,30 @@ describe('parseLockfile: every problem, with line, column, pointer and fix', () 
       "artifacts[6]: target 'tools/tool' is inside 'tools', the file of artifacts[5]",
     ]);
   });
+});
+
+describe('parseLockfile: what an invalid lockfile loads', () => {
+  /** Whether zod was loaded to report the problems of `text`, in a process of its own. */
+  function loadsZod(text: string): boolean {
+    const script = `
+      const { parseLockfile } = require(${JSON.stringify(join(__dirname, 'parse-lockfile.ts'))});
+      try { parseLockfile(${JSON.stringify(text)}, 'x.lock.yaml', { env: false }); } catch {}
+      console.log(Object.keys(require.cache).some((f) => f.includes('/node_modules/zod/')));
+    `;
+    const r = spawnSync(process.execPath, ['-r', require.resolve('@swc-node/register'), '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, SWC_NODE_PROJECT: join(__dirname, '..', '..', '..', '..', 'tsconfig.base.json') },
+    });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout.trim());
+  }
+
+  it('words a problem in a value of a well-shaped lockfile without zod, and a problem of shape with it', () => {
+    const artifact = (checksum: string) => `artifacts:\n  - download_url: https://h.example/a.bin\n    checksum: ${checksum}\n`;
+    expect(loadsZod(`metadata:\n  version: 1.0\n${artifact(`sha256:${'a'.repeat(64)}`)}`)).toBe(false);
+    expect(loadsZod(`metadata:\n  version: "1.0"\n${artifact('sha256:abc')}`)).toBe(false);
+    expect(loadsZod(`metadata:\n  version: "1.0"\n${artifact('[]')}`)).toBe(true);
+  }, 60_000);
 });
 
 describe('readLockfile', () => {
