@@ -83,8 +83,9 @@ export async function fetchDeps(v: CliValues, io: CliIo): Promise<number> {
       defaultStoreDir: resolve(io.cwd, io.defaultStore),
     });
     const lockfile = await readLockfile(resolve(io.cwd, lockfilePath), { env: io.env, displayPath: lockfilePath, setting: '--lockfile' });
-    const [{ fetchArtifacts }, { ContentStore }, { createReporter }, { writeSbom, mirrorsUsed }] = await Promise.all([
+    const [{ fetchArtifacts }, { mirrorsUsed }, { ContentStore }, { createReporter }, { writeSbom }] = await Promise.all([
       import('../fetch/fetch-artifacts'),
+      import('../fetch/fetch-record'),
       import('../store/content-store'),
       import('../progress/reporter'),
       import('../sbom/write-sbom'),

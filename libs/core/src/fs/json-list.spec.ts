@@ -12,6 +12,14 @@ describe('JsonList', () => {
     for (const bad of [-1, 3, 1.5, NaN]) expect(() => list.at(bad)).toThrow(RangeError);
   });
 
+  it('is made from an array by reading it, and from a JsonList by being it', () => {
+    const array = [1, 2];
+    const list = JsonList.from(array);
+    array[1] = 3;
+    expect([...list]).toEqual([1, 3]);
+    expect(JsonList.from(list)).toBe(list);
+  });
+
   it('maps lazily and serialises as the array of its elements', () => {
     const doubled = new JsonList(3, (i) => i).map((x, i) => `${x * 2}@${i}`);
     expect(JSON.stringify({ doubled })).toBe('{"doubled":["0@0","2@1","4@2"]}');

@@ -32,6 +32,11 @@ export class JsonList<T> implements Iterable<T> {
     return [...this];
   }
 
+  /** `list` as a JsonList: itself, or one that reads an array's elements (not a copy). */
+  static from<T>(list: JsonList<T> | readonly T[]): JsonList<T> {
+    return list instanceof JsonList ? list : new JsonList(list.length, (i) => list[i]);
+  }
+
   /** One list of all the elements of `lists`, in order. */
   static concat<T>(...lists: ReadonlyArray<JsonList<T> | readonly T[]>): JsonList<T> {
     const starts: number[] = [];

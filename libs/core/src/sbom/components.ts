@@ -40,11 +40,6 @@ export function packageComponents(packages: readonly PinnedPackage[]): SbomCompo
 /** What the SBOM writers take: components held, or made as they are read (see JsonList). */
 export type ComponentList = JsonList<SbomComponent> | readonly SbomComponent[];
 
-/** A ComponentList as a JsonList (an array's elements are read from it, not copied). */
-export function asJsonList<T>(list: JsonList<T> | readonly T[]): JsonList<T> {
-  return list instanceof JsonList ? list : new JsonList(list.length, (i) => list[i]);
-}
-
 /**
  * The components of a lockfile's artifacts, one per artifact, made as they are read: an SBOM of
  * 10,000 artifacts holds the lockfile and its purls, never all its components. `fetchedFrom` maps

@@ -1,7 +1,7 @@
 import { jsonPieces } from '../fs/json-pieces';
 import { JsonList } from '../fs/json-list';
 import { Algorithm } from '../checksum/algorithms';
-import { asJsonList, ComponentList, SbomComponent } from './components';
+import { ComponentList, SbomComponent } from './components';
 import { namingOf, SbomOptions, timestampOf, uuidOf } from './options';
 
 /** CycloneDX's names for the algorithms it knows (sha224 and blake2s have none, so they are left out). */
@@ -74,7 +74,7 @@ export function toCycloneDx(components: ComponentList, options: SbomOptions): Cy
   const timestamp = timestampOf(options);
   // One component per purl, in purl order. Only the purls are held (they are the references too):
   // each component is made again as it is written.
-  const list = asJsonList(components);
+  const list = JsonList.from(components);
   const purls = Array.from(list, (c) => c.purl);
   const order = firstOfEachSorted(purls);
   const refs = order.map((i) => purls[i]);

@@ -2,7 +2,7 @@ import { jsonPieces } from '../fs/json-pieces';
 import { createHash } from 'node:crypto';
 import { Algorithm } from '../checksum/algorithms';
 import { JsonList } from '../fs/json-list';
-import { asJsonList, ComponentList, SbomComponent } from './components';
+import { ComponentList, SbomComponent } from './components';
 import { namingOf, SbomOptions, timestampOf, uuidOf } from './options';
 import { pythonJsonDumps } from './python-json';
 
@@ -75,7 +75,7 @@ function rootPackage(): Record<string, unknown> {
 export function toSpdx(components: ComponentList, options: SbomOptions): Record<string, unknown> {
   const { tool, organization } = namingOf(options);
   const created = timestampOf(options);
-  const list = asJsonList(components);
+  const list = JsonList.from(components);
   const lastByPurl = new Map<string, number>();
   let i = 0;
   for (const c of list) lastByPurl.set(c.purl, i++);

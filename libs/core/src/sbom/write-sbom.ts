@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeAtomically } from '../fs/write-atomically';
 import { checksumKey } from '../checksum/parse-checksum';
 import { HermeticError } from '../errors';
-import { readAllRecords, RecordedFile } from '../fetch/fetch-record';
+import { readAllRecords } from '../fetch/fetch-record';
 import { JsonList } from '../fs/json-list';
 import { Lockfile } from '../lockfile/types';
 import { lockfileComponents, packageComponents } from './components';
@@ -44,13 +44,6 @@ async function fetchedArtifacts(lockfile: Lockfile, outputDir: string): Promise<
     );
   }
   return fetchedFrom;
-}
-
-/** The mirror URL each artifact of a fetch's record came from, by artifact URL (only those a mirror served). */
-export function mirrorsUsed(record: { files: Iterable<RecordedFile> }): Map<string, string> {
-  const mirrors = new Map<string, string>();
-  for (const f of record.files) if (f.fetchedFrom) mirrors.set(f.url, f.fetchedFrom);
-  return mirrors;
 }
 
 /**
