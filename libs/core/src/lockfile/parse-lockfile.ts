@@ -18,6 +18,11 @@ export interface ParseLockfileOptions {
   displayPath?: string;
   /** How the caller names the setting that points at the lockfile, for fixes (default "the 'lockfile' option"). */
   setting?: string;
+  /**
+   * Reads the text again, for a later message that needs a line (a checksum mismatch), so the
+   * lockfile need not hold it (`readLockfile` reads the file). Without it the lockfile holds the text.
+   */
+  reread?: () => string;
 }
 
 /**
@@ -26,7 +31,7 @@ export interface ParseLockfileOptions {
  * without a problem or warning takes the quick path (see `parseCleanLockfile`), anything else the
  * thorough one, which alone decides what is wrong and where.
  */
-export function parseLockfile(text: string, file: string, options: ParseLockfileOptions & { reread?: () => string } = {}): Lockfile {
+export function parseLockfile(text: string, file: string, options: ParseLockfileOptions = {}): Lockfile {
   const env = options.env === undefined ? process.env : options.env;
   // The thorough parse (and the yaml library it loads, see yamlLibrary) only when the quick one declines.
   return parseCleanLockfile(text, file, env, options.reread) ?? parseWithPositions(text, file, env);
