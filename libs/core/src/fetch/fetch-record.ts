@@ -90,7 +90,7 @@ export async function removeStale(out: { dir: string; real: string }, previous: 
   const keep = new Set<string>();
   for (const f of current) for (const rel of placed(f)) keep.add(rel);
   const removed: string[] = [];
-  for (const f of previous?.files ?? []) {
+  for (const f of previous.files) {
     for (const rel of placed(f)) {
       // A record is only a hint: never let an edited one point outside the directory.
       if (keep.has(rel) || !checkTargetFilename(rel.slice(rel.indexOf('/') + 1)).ok) continue;

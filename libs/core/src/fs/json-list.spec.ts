@@ -20,9 +20,8 @@ describe('JsonList', () => {
     expect(JsonList.from(list)).toBe(list);
   });
 
-  it('maps lazily and serialises as the array of its elements', () => {
-    const doubled = new JsonList(3, (i) => i).map((x, i) => `${x * 2}@${i}`);
-    expect(JSON.stringify({ doubled })).toBe('{"doubled":["0@0","2@1","4@2"]}');
+  it('serialises as the array of its elements', () => {
+    expect(JSON.stringify({ list: new JsonList(3, (i) => `${i * 2}@${i}`) })).toBe('{"list":["0@0","2@1","4@2"]}');
   });
 
   it('concatenates lists and arrays, empty ones anywhere, in order (property)', () => {

@@ -22,11 +22,6 @@ export class JsonList<T> implements Iterable<T> {
     for (let i = 0; i < this.length; i++) yield this.make(i);
   }
 
-  /** The elements in a list of their own, each made `map` of the one at the same index. */
-  map<U>(map: (element: T, index: number) => U): JsonList<U> {
-    return new JsonList(this.length, (i) => map(this.make(i), i));
-  }
-
   /** All the elements, as `JSON.stringify` needs them. */
   toJSON(): T[] {
     return [...this];

@@ -40,11 +40,11 @@ export function timestampOf(options: SbomOptions): string {
 }
 
 /** A UUID: derived from `content` (version-5 shaped) in reproducible mode, random otherwise. */
-export function uuidOf(options: SbomOptions, content: string | Iterable<string>): string {
+export function uuidOf(options: SbomOptions, content: Iterable<string>): string {
   if (!options.reproducible) return randomUUID();
   const hash = createHash('sha256');
   // In pieces (see jsonPieces): the document's text is never one string; the digest is the same.
-  for (const piece of typeof content === 'string' ? [content] : content) hash.update(piece);
+  for (const piece of content) hash.update(piece);
   const h = hash.digest();
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;

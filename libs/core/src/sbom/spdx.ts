@@ -76,27 +76,23 @@ export function toSpdx(components: ComponentList, options: SbomOptions): Record<
   const { tool, organization } = namingOf(options);
   const created = timestampOf(options);
   const list = JsonList.from(components);
-  const lastByPurl = new Map<string, number>();
+  // The packages in first-seen order, each from the last component with its purl (Map.set keeps
+  // the first place): its index, sort key and id, in one pass.
+  const byPurl = new Map<string, { index: number; key: string; id: string }>();
   let i = 0;
-  for (const c of list) lastByPurl.set(c.purl, i++);
-  // The packages in first-seen order, each from the last component with its purl.
-  const unique = [...lastByPurl.values()];
-  lastByPurl.clear();
-  const keys: string[] = [];
-  const ids: string[] = [];
-  for (const index of unique) {
-    const c = list.at(index);
-    keys.push(`${c.name}\0${c.version ?? ''}`);
-    ids.push(spdxPackageId(c));
-  }
+  for (const c of list) byPurl.set(c.purl, { index: i++, key: `${c.name}\0${c.version ?? ''}`, id: spdxPackageId(c) });
+  const unique = [...byPurl.values()];
+  byPurl.clear();
   // -1 is the root package (no name, no version); a stable sort keeps equal keys in first-seen order, the root first.
-  const keyOf = (k: number) => (k < 0 ? '\0' : keys[k]);
+  const keyOf = (k: number) => (k < 0 ? '\0' : unique[k].key);
   const sorted = [-1, ...unique.keys()].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-  const packages = new JsonList(sorted.length, (n) => (sorted[n] < 0 ? rootPackage() : spdxPackage(list.at(unique[sorted[n]]), ids[sorted[n]], tool, created)));
+  const packages = new JsonList(sorted.length, (n) =>
+    sorted[n] < 0 ? rootPackage() : spdxPackage(list.at(unique[sorted[n]].index), unique[sorted[n]].id, tool, created),
+  );
   const describes = { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: ROOT_ID, comment: '' };
   const relationships = JsonList.concat(
     [describes],
-    new JsonList(ids.length, (k) => ({ spdxElementId: ROOT_ID, relationshipType: 'CONTAINS', relatedSpdxElement: ids[k], comment: '' })),
+    new JsonList(unique.length, (k) => ({ spdxElementId: ROOT_ID, relationshipType: 'CONTAINS', relatedSpdxElement: unique[k].id, comment: '' })),
   );
   const doc = {
     spdxVersion: 'SPDX-2.3',
