@@ -35,25 +35,70 @@ const render = (value: string, style: 'plain' | 'double' | 'single') =>
   style === 'double' ? JSON.stringify(value) : style === 'single' ? `'${value}'` : value;
 const style = fc.constantFrom<'plain' | 'double' | 'single'>('plain', 'double', 'single');
 
+/** An artifact as the lines of its mapping, without indentation (the layout adds it). */
+const checksumLines = fc.oneof(
+  hex(64).map((d) => [`checksum: sha256:${d}`]),
+  // Weak algorithms: warnings, placed by the quick parse too.
+  hex(32).map((d) => [`checksum: md5:${d}`]),
+  fc.tuple(hex(40), hex(64)).map(([a, b]) => [`checksum: ["sha1:${a}", "sha256:${b}"]`]),
+  fc.tuple(hex(32), hex(64)).map(([a, b]) => ['checksum:', `  - md5:${a}`, `  # strong`, `  - sha256:${b}`]),
+);
 const urlArtifact = fc
-  .record({ host: word, file: scalar, digest: hex(64), filename: fc.option(fc.tuple(scalar, style), { nil: undefined }), s: style })
-  .map(
-    (a) =>
-      `  - download_url: ${render(`https://${a.host}.example/${a.file}`, a.s)}\n    checksum: ${render(`sha256:${a.digest}`, a.s)}\n${a.filename ? `    filename: ${render(a.filename[0], a.filename[1])}\n` : ''}`,
-  );
+  .record({
+    host: word,
+    // A percent-escape in a derived file name is a warning.
+    file: fc.oneof(
+      scalar,
+      word.map((w) => `${w}%41`),
+    ),
+    checksum: checksumLines,
+    filename: fc.option(fc.tuple(scalar, style), { nil: undefined }),
+    s: style,
+    quotedKey: fc.boolean(),
+  })
+  .map((a) => [
+    `${a.quotedKey ? '"download_url"' : 'download_url'}: ${render(`https://${a.host}.example/${a.file}`, a.s)}`,
+    ...a.checksum,
+    ...(a.filename ? [`filename: ${render(a.filename[0], a.filename[1])}`] : []),
+  ]);
 const mavenArtifact = fc
-  .record({ group: word, artifact: scalar, version: scalar, digest: hex(64), s: style, vs: style })
-  .map(
-    (a) =>
-      `  - type: maven\n    checksum: sha256:${a.digest}\n    attributes:\n      repository_url: https://repo.example/m2\n      group_id: ${render(a.group, a.s)}\n      artifact_id: ${render(a.artifact, a.s)}\n      version: ${render(a.version, a.vs)}\n`,
-  );
+  .record({
+    group: word,
+    artifact: scalar,
+    version: scalar,
+    checksum: checksumLines,
+    s: style,
+    vs: style,
+    // An attribute Hermeto does not know is a warning at its key.
+    unknown: fc.option(word, { nil: undefined }),
+  })
+  .map((a) => [
+    'type: maven',
+    ...a.checksum,
+    'attributes:',
+    '  repository_url: https://repo.example/m2',
+    `  group_id: ${render(a.group, a.s)}`,
+    `  artifact_id: ${render(a.artifact, a.s)}`,
+    `  version: ${render(a.version, a.vs)}`,
+    ...(a.unknown ? [`  ${a.unknown}_x: 1`] : []),
+  ]);
+/** How the artifacts list is laid out: its indentation, and comments or blank lines between and inside items. */
+const layout = fc.record({ indent: fc.constantFrom(0, 2, 4), between: fc.constantFrom('', '\n', '  # next\n', '# top\n'), inside: fc.boolean() });
 const lockfileText = fc
   .record({
     version: fc.constantFrom('"1.0"', '"2.0"', "'2.0'", '2.0', '1.0', '"3.0"'),
     artifacts: fc.array(fc.oneof(urlArtifact, mavenArtifact), { maxLength: 6 }),
+    layout,
     comment: fc.boolean(),
   })
-  .map((l) => `${l.comment ? '# generated\n' : ''}metadata:\n  version: ${l.version}\nartifacts:\n${l.artifacts.join('') || '  []\n'}`);
+  .map((l) => {
+    const pad = ' '.repeat(l.layout.indent);
+    const items = l.artifacts.map((lines) => {
+      const [first, ...rest] = l.layout.inside ? [...lines.slice(0, 1), '# inside', ...lines.slice(1)] : lines;
+      return `${pad}- ${first}\n${rest.map((line) => `${pad}  ${line}\n`).join('')}`;
+    });
+    return `${l.comment ? '# generated\n' : ''}metadata:\n  version: ${l.version}\nartifacts:\n${items.join(l.layout.between) || '  []\n'}`;
+  });
 
 /** What a parse decided, comparable: the lockfile's data, or the error's messages. */
 function outcome(parse: () => unknown): unknown {
@@ -67,20 +112,25 @@ function outcome(parse: () => unknown): unknown {
 }
 
 describe('parseCleanLockfile (the quick path)', () => {
-  it('agrees with the thorough parse on every lockfile it accepts, and leaves the rest to it', () => {
+  it('agrees with the thorough parse on every lockfile it accepts (warnings and their lines too), and leaves the rest to it', () => {
     let quick = 0;
+    let warned = 0;
     fc.assert(
       fc.property(lockfileText, (text) => {
         const clean = parseCleanLockfile(text, 'a.lock.yaml', false);
         if (clean === undefined) return;
         quick++;
-        const { checksumLine: _line, ...data } = clean;
-        expect(data).toEqual(outcome(() => parseWithPositions(text, 'a.lock.yaml', false)));
+        if (clean.warnings.length) warned++;
+        const { checksumLine, ...data } = clean;
+        const thorough = parseWithPositions(text, 'a.lock.yaml', false);
+        expect(data).toEqual(outcome(() => thorough));
+        for (const { index } of clean.artifacts) expect(checksumLine?.(index)).toBe(thorough.checksumLine?.(index));
       }),
       { numRuns: 300 },
     );
-    // The generator makes clean lockfiles often enough for the property to mean something.
+    // The generator makes clean lockfiles, and lockfiles with warnings, often enough for the property to mean something.
     expect(quick).toBeGreaterThan(30);
+    expect(warned).toBeGreaterThan(30);
   });
 
   it('gives a checksum its line on demand, as the thorough parse does', () => {

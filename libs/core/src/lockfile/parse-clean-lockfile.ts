@@ -1,10 +1,10 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
+import { ArtifactLocator } from './artifact-locator';
 import { cleanShapeArtifacts } from './clean-shape';
 import { DiagnosticSink } from './diagnostics';
 import { MAX_NESTING, nestingDepth } from './resource-limits';
 import { Lockfile } from './types';
 import { validateArtifacts } from './validate-artifacts';
-import { YamlSource } from './yaml-source';
 
 /**
  * An anchor, alias or tag (`&a`, `*a`, `!tag`) where a YAML node starts: js-yaml expands aliases
@@ -19,9 +19,10 @@ const ANCHOR_ALIAS_OR_TAG = /(?:^|[\s[{,:-])[&*!][^\s]/m;
  * into plain data without keeping positions, and the same checks as the thorough parse run on it.
  * Returns undefined, for the thorough parse to decide and place every problem, as soon as anything
  * is off: a YAML error or duplicate key, an anchor/alias/tag, a version that is not "1.0"/"2.0",
- * a shape the schemas would not accept (checked without zod: clean-shape.ts), or any error or
- * warning from the semantic checks. Positions, needed only by a later message (a checksum
- * mismatch's line), come from a thorough read of the same text on demand: `reread` gives it (by
+ * a shape the schemas would not accept (checked without zod: clean-shape.ts), or any error from
+ * the semantic checks. Warnings alone (a weak checksum) are placed here, by parsing with positions
+ * only the artifacts they are about (see ArtifactLocator). Positions needed by a later message (a
+ * checksum mismatch's line) are found the same way on demand, in the text `reread` gives (by
  * default the lockfile holds it; `readLockfile` reads the file again instead of holding 1.6 MB for
  * 10,000 artifacts through a fetch).
  */
@@ -39,8 +40,9 @@ export function parseCleanLockfile(text: string, file: string, env: NodeJS.Proce
   if (!items) return undefined;
   const sink = new DiagnosticSink(file);
   const artifacts = validateArtifacts(items, version, sink, env, { shapeChecked: true });
-  if (sink.items.length) return undefined;
-  return { path: file, version, artifacts, warnings: [], checksumLine: lineFinder(reread) };
+  if (sink.errorCount) return undefined;
+  if (sink.items.length) sink.place(new ArtifactLocator(text, (data as { artifacts: unknown[] }).artifacts));
+  return { path: file, version, artifacts, warnings: sink.warnings, checksumLine: lineFinder(reread) };
 }
 
 /** The text, for `reread`, when it cannot be read again: it is then held. */
@@ -49,19 +51,23 @@ function holding(text: string): () => string {
 }
 
 /**
- * Finds the line of an artifact's checksum in the text `reread` gives, parsed with positions on
- * the first call (the yaml library is loaded only if a message needs a line). Made here, away from
- * the parse's variables: a closure holds every variable its function's closures use, and the
- * parse's `text` must not live on with the lockfile when it can be read again.
+ * Finds the line of an artifact's checksum in the text `reread` gives, read on the first call (the
+ * yaml library is loaded only if a message needs a line). Made here, away from the parse's
+ * variables: a closure holds every variable its function's closures use, and the parse's `text`
+ * must not live on with the lockfile when it can be read again.
  */
 function lineFinder(reread: () => string): (index: number) => number | undefined {
-  let source: YamlSource | undefined;
+  let locator: ArtifactLocator | undefined;
   return (index) => {
     try {
-      source ??= new YamlSource(reread());
+      if (!locator) {
+        const text = reread();
+        const data = load(text, { schema: CORE_SCHEMA }) as { artifacts?: unknown } | null;
+        locator = new ArtifactLocator(text, Array.isArray(data?.artifacts) ? data.artifacts : []);
+      }
     } catch {
       return undefined;
     }
-    return source.locate(['artifacts', index, 'checksum'])?.line;
+    return locator.locate(['artifacts', index, 'checksum'])?.line;
   };
 }

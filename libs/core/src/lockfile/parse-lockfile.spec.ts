@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HermeticError, LockfileError } from '../errors';
+import { parseCleanLockfile } from './parse-clean-lockfile';
 import { parseLockfile, readLockfile } from './parse-lockfile';
 
 const SHA256 = `sha256:${'a'.repeat(64)}`;
@@ -365,9 +366,10 @@ describe('readLockfile', () => {
     expect(gone.checksumLine?.(0)).toBeUndefined();
   });
 
-  it('keeps the lines of a lockfile that took the thorough parse (a warning), and none for an index it lacks', async () => {
-    const path = join(dir, 'warned.lock.yaml');
-    writeFileSync(path, `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: https://h.example/a.bin\n    checksum: md5:${'a'.repeat(32)}\n`);
+  it('keeps the lines of a lockfile that took the thorough parse (an anchor), and none for an index it lacks', async () => {
+    const path = join(dir, 'anchored.lock.yaml');
+    writeFileSync(path, `metadata: &m\n  version: "1.0"\nartifacts:\n  - download_url: https://h.example/a.bin\n    checksum: md5:${'a'.repeat(32)}\n`);
+    expect(parseCleanLockfile(readFileSync(path, 'utf8'), path, false)).toBeUndefined();
     const lockfile = await readLockfile(path, { env: false });
     expect(lockfile.warnings).toHaveLength(1);
     rmSync(path);
