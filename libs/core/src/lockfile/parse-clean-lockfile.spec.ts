@@ -140,6 +140,28 @@ describe('parseCleanLockfile (the quick path)', () => {
     expect(parseWithPositions(text, 'a.lock.yaml', false).checksumLine?.(0)).toBe(7);
   });
 
+  it('finds a line in a file changed into an alias bomb since the parse without js-yaml expanding it', () => {
+    const item = `  - download_url: https://h.example/a.bin\n    checksum: sha256:${'a'.repeat(64)}\n`;
+    const clean = parseCleanLockfile(`metadata:\n  version: "1.0"\nartifacts:\n${item}`, 'a.lock.yaml', false, () =>
+      [
+        `a: &a [${Array(10).fill('"x"').join(', ')}]`,
+        `b: &b [${Array(10).fill('*a').join(', ')}]`,
+        `c: &c [${Array(10).fill('*b').join(', ')}]`,
+        'metadata:\n  version: "1.0"\nartifacts:',
+        item,
+      ].join('\n'),
+    )!;
+    // The module object itself (an `import *` is a copy whose properties cannot be spied on).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = jest.spyOn(require('js-yaml') as typeof import('js-yaml'), 'load');
+    try {
+      expect(clean.checksumLine?.(0)).toBe(8);
+      expect(load).not.toHaveBeenCalled();
+    } finally {
+      load.mockRestore();
+    }
+  });
+
   it('leaves anchors and aliases (and their expansion budget), duplicate keys and problems to the thorough parse', () => {
     const base = `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: https://h.example/a.bin?x=1&y=2\n    checksum: sha256:${'a'.repeat(64)}\n`;
     expect(parseCleanLockfile(base, 'f', false)).toBeDefined();

@@ -27,13 +27,8 @@ const ANCHOR_ALIAS_OR_TAG = /(?:^|[\s[{,:-])[&*!][^\s]/m;
  * 10,000 artifacts through a fetch).
  */
 export function parseCleanLockfile(text: string, file: string, env: NodeJS.ProcessEnv | false, reread: () => string = holding(text)): Lockfile | undefined {
-  if (ANCHOR_ALIAS_OR_TAG.test(text) || nestingDepth(text) > MAX_NESTING) return undefined;
-  let data: unknown;
-  try {
-    data = load(text, { schema: CORE_SCHEMA, filename: file });
-  } catch {
-    return undefined;
-  }
+  const data = quickLoad(text, file);
+  if (data === undefined) return undefined;
   const version = (data as { metadata?: { version?: unknown } } | null)?.metadata?.version;
   if (version !== '1.0' && version !== '2.0') return undefined;
   const items = cleanShapeArtifacts(data, version);
@@ -43,6 +38,19 @@ export function parseCleanLockfile(text: string, file: string, env: NodeJS.Proce
   if (sink.errorCount) return undefined;
   if (sink.items.length) sink.place(new ArtifactLocator(text, (data as { artifacts: unknown[] }).artifacts));
   return { path: file, version, artifacts, warnings: sink.warnings, checksumLine: lineFinder(reread) };
+}
+
+/**
+ * The text as plain data by js-yaml, or undefined when it is not for js-yaml (anchors, aliases or
+ * tags; absurd nesting) or not YAML at all.
+ */
+function quickLoad(text: string, file: string): unknown {
+  if (ANCHOR_ALIAS_OR_TAG.test(text) || nestingDepth(text) > MAX_NESTING) return undefined;
+  try {
+    return load(text, { schema: CORE_SCHEMA, filename: file });
+  } catch {
+    return undefined;
+  }
 }
 
 /** The text, for `reread`, when it cannot be read again: it is then held. */
@@ -61,8 +69,10 @@ function lineFinder(reread: () => string): (index: number) => number | undefined
   return (index) => {
     try {
       if (!locator) {
+        // Read again, the file may have changed into anything: js-yaml only where the quick parse
+        // would use it (no alias to expand); elsewhere no artifacts, so the whole document is read.
         const text = reread();
-        const data = load(text, { schema: CORE_SCHEMA }) as { artifacts?: unknown } | null;
+        const data = quickLoad(text, '') as { artifacts?: unknown } | null | undefined;
         locator = new ArtifactLocator(text, Array.isArray(data?.artifacts) ? data.artifacts : []);
       }
     } catch {
