@@ -139,6 +139,22 @@ describe('parseLockfile: valid lockfiles', () => {
     );
   });
 
+  it('warns about weak checksums only where an artifact has nothing stronger (every checksum must match)', () => {
+    const [md5, sha1] = [`md5:${'a'.repeat(32)}`, `sha1:${'b'.repeat(40)}`];
+    const text = lock(
+      [
+        `  - download_url: https://h/beside-strong\n    checksum: ["${sha1}", ${SHA256}]\n`,
+        `  - download_url: https://h/only-weak\n    checksum: ["${md5}", "${sha1}"]\n`,
+        `  - download_url: https://h/alone\n    checksum: "${md5}"\n`,
+      ].join(''),
+    );
+    expect(parseLockfile(text, FILE, { env: false }).warnings.map((w) => `${w.pointer}: ${w.message}`)).toEqual([
+      'artifacts[1].checksum[0]: md5 is a weak algorithm; add or switch to a sha256 checksum',
+      'artifacts[1].checksum[1]: sha1 is a weak algorithm; add or switch to a sha256 checksum',
+      'artifacts[2].checksum: md5 is a weak algorithm; add or switch to a sha256 checksum',
+    ]);
+  });
+
   it('skips the environment check when asked (graph construction)', () => {
     const text = lock(`  - download_url: https://h/x\n    checksum: ${SHA256}\n    auth: { bearer: { value: "$UNSET_VAR" } }\n`, '"2.0"');
     expect(parseLockfile(text, FILE, { env: false }).artifacts).toHaveLength(1);

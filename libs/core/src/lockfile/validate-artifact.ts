@@ -29,16 +29,20 @@ function checkChecksums(value: unknown, path: YamlPath, ctx: ArtifactContext): C
   if (!isString(value) && !(Array.isArray(value) && value.length > 0 && value.every(isString))) return undefined;
   const list: string[] = Array.isArray(value) ? value : [value];
   const out: Checksum[] = [];
+  const weak: Array<{ at: YamlPath; warning: string }> = [];
   list.forEach((text, i) => {
     const at = Array.isArray(value) ? [...path, i] : path;
     const result = parseChecksum(text);
     if (!result.ok) return ctx.sink.error(at, result.message, result.fix);
-    if (result.warning) ctx.sink.warn(at, result.warning);
+    if (result.warning) weak.push({ at, warning: result.warning });
     if (out.some((c) => c.algorithm === result.checksum.algorithm)) {
       return ctx.sink.error(at, `two ${result.checksum.algorithm} checksums for one artifact`, 'keep one checksum per algorithm');
     }
     out.push(result.checksum);
   });
+  // Every checksum must match, so a weak one beside a strong one weakens nothing (Maven's .sha1
+  // beside a sha256 is common): only an artifact that has nothing but weak ones is warned about.
+  if (weak.length === list.length) for (const { at, warning } of weak) ctx.sink.warn(at, warning);
   // A copy of exactly its length: an array grown by push has room for 17 (~1.5 MiB for 10,000 artifacts).
   return out.length === list.length ? out.slice() : undefined;
 }
