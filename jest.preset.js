@@ -8,10 +8,10 @@ module.exports = {
   testEnvironment: 'node',
   // Every temporary of a run in one folder, removed when it passes (tools/jest/temp-root.js); the
   // summary reporter tells the teardown of a failure. Here, so that a single project's run (Nx's
-  // `test` targets) has them too.
+  // `test` targets) has them too; under the root config (`npm test`) that config has the reporters.
   globalSetup: join(__dirname, 'tools/jest/global-setup.js'),
   globalTeardown: join(__dirname, 'tools/jest/global-teardown.js'),
-  reporters: ['default', join(__dirname, 'tools/jest/summary-reporter.js')],
+  ...(process.env.HERMETIC_JEST_ROOT ? {} : { reporters: ['default', join(__dirname, 'tools/jest/summary-reporter.js')] }),
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, 'tsconfig.spec.json') }],
   },
