@@ -3,13 +3,14 @@ import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HttpClient } from '../http/http-client';
 import { checksumKey } from '../checksum/parse-checksum';
-import { formatDiagnostic, HermeticError } from '../errors';
+import { HermeticError } from '../errors';
 import { Netrc } from '../http/netrc';
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRY_POLICY, RetryPolicy } from '../http/retry-policy';
 import { RECORD_DIR } from '../layout';
 import { GENERIC_DEPS_DIR } from '../lockfile/target-path';
 import { Artifact, Lockfile } from '../lockfile/types';
 import { wireUrl } from '../lockfile/url';
+import { warningLines } from '../lockfile/warning-lines';
 import { FetchSummary, ProgressReporter, silentReporter } from '../progress/reporter';
 import { ContentStore } from '../store/content-store';
 import { describe } from './fetch-errors';
@@ -204,7 +205,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   const kinds = options.kinds ?? ['url', 'maven'];
   const artifacts = lockfile.artifacts.filter((a) => kinds.includes(a.kind));
   const recordName = options.recordName ?? 'fetch';
-  for (const w of lockfile.warnings) reporter.warn(formatDiagnostic(w));
+  for (const line of warningLines(lockfile.warnings)) reporter.warn(line);
 
   // Every download in flight listens to the caller's signal (its request, its body, a retry's wait):
   // above Node's default of 10 listeners a --concurrency 16 run printed a "possible leak" warning.
