@@ -13,7 +13,7 @@ import { secretHeader } from '../sessions/secrets';
 import { canonicalUrl, reportedUrl } from '../url';
 import { endToEnd, reportHeaders } from './headers';
 import { NO_SPOOL, openSpool, Spool } from './spool';
-import { drained, pipelineQuietly } from './streams';
+import { Chunks, drained, pipelineQuietly } from './streams';
 
 /** What an exchange needs of the proxy. */
 export interface ExchangeOptions {
@@ -272,8 +272,8 @@ export class Exchange {
     let digests: Map<string, string>;
     res.writeHead(upstream.statusCode, endToEnd(upstream.headers));
     try {
-      const body = upstream.body;
-      for await (const chunk of body as AsyncIterable<Buffer>) {
+      const body = new Chunks(upstream.body);
+      for await (const chunk of body) {
         const hashing = hash.update(chunk);
         if (wantsText && text.length < 4096) text += chunk.subarray(0, 4096 - text.length).toString('latin1');
         if (spool.stream && !spool.stream.write(chunk)) await once(spool.stream, 'drain');
@@ -285,7 +285,7 @@ export class Exchange {
           // the last of them, or 1 MiB, sends the lot.
           if (!res.writableCorked) res.cork();
           res.write(out);
-          if (body.readableLength === 0 || res.writableLength >= RELAY_BATCH_BYTES) {
+          if (body.waiting === 0 || res.writableLength >= RELAY_BATCH_BYTES) {
             res.uncork();
             if (res.writableNeedDrain) await drained(res);
           }
