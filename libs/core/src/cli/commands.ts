@@ -100,7 +100,7 @@ export async function fetchDeps(v: CliValues, io: CliIo): Promise<number> {
       env: io.env,
       reporter: createReporter(io.stdout, io.env),
       signal: io.signal,
-    }).then(({ removed, record }) => ({ removed, mirrorsUsed: mirrorsUsed(record) }));
+    }).then(({ removed, record }) => ({ removed, mirrorsUsed: mirrorsUsed([record]) }));
     // Hermeto writes this beside deps/; generic artifacts contribute no variables or project files.
     await mkdir(output, { recursive: true });
     await writeFile(join(output, '.build-config.json'), JSON.stringify({ environment_variables: [], project_files: [] }, null, 2));

@@ -36,10 +36,10 @@ export interface FetchRecord {
 /** A record as a run makes it: its lines made when read (10,000 of them held were ~3.5 MiB at the run's end). */
 export type RunRecord = Omit<FetchRecord, 'files'> & { files: JsonList<RecordedFile> };
 
-/** The mirror URL each artifact of a record came from, by artifact URL (only those a mirror served). */
-export function mirrorsUsed(record: { files: Iterable<RecordedFile> }): Map<string, string> {
+/** The mirror URL each artifact of some records came from, by artifact URL (only those a mirror served). */
+export function mirrorsUsed(records: Iterable<{ files: Iterable<RecordedFile> }>): Map<string, string> {
   const mirrors = new Map<string, string>();
-  for (const f of record.files) if (f.fetchedFrom) mirrors.set(f.url, f.fetchedFrom);
+  for (const record of records) for (const f of record.files) if (f.fetchedFrom) mirrors.set(f.url, f.fetchedFrom);
   return mirrors;
 }
 

@@ -36,7 +36,7 @@ export function parseCleanLockfile(text: string, file: string, env: NodeJS.Proce
   const sink = new DiagnosticSink(file);
   const artifacts = validateArtifacts(items, version, sink, env, { shapeChecked: true });
   if (sink.errorCount) return undefined;
-  if (sink.items.length) sink.place(new ArtifactLocator(text, (data as { artifacts: unknown[] }).artifacts));
+  if (sink.items.length) sink.place(new ArtifactLocator(text, items));
   return { path: file, version, artifacts, warnings: sink.warnings, checksumLine: lineFinder(reread) };
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeAtomically } from '../fs/write-atomically';
 import { checksumKey } from '../checksum/parse-checksum';
 import { HermeticError } from '../errors';
-import { readAllRecords } from '../fetch/fetch-record';
+import { mirrorsUsed, readAllRecords } from '../fetch/fetch-record';
 import { JsonList } from '../fs/json-list';
 import { Lockfile } from '../lockfile/types';
 import { lockfileComponents, packageComponents } from './components';
@@ -25,14 +25,9 @@ export function sbomPath(outputDir: string): string {
  * fetch target: their records say so), and returns the mirror URLs they came from.
  */
 async function fetchedArtifacts(lockfile: Lockfile, outputDir: string): Promise<Map<string, string>> {
+  const records = (await readAllRecords(outputDir)).map((r) => r.record);
   const fetched = new Set<string>();
-  const fetchedFrom = new Map<string, string>();
-  for (const { record } of await readAllRecords(outputDir)) {
-    for (const f of record.files) {
-      fetched.add(`${f.url}\n${f.filename}\n${f.checksums.join(',')}`);
-      if (f.fetchedFrom) fetchedFrom.set(f.url, f.fetchedFrom);
-    }
-  }
+  for (const record of records) for (const f of record.files) fetched.add(`${f.url}\n${f.filename}\n${f.checksums.join(',')}`);
   const missing = lockfile.artifacts.filter((a) => !fetched.has(`${a.url}\n${a.filename}\n${a.checksums.map(checksumKey).join(',')}`));
   if (missing.length) {
     throw new HermeticError(
@@ -43,7 +38,7 @@ async function fetchedArtifacts(lockfile: Lockfile, outputDir: string): Promise<
       },
     );
   }
-  return fetchedFrom;
+  return mirrorsUsed(records);
 }
 
 /**
