@@ -102,6 +102,9 @@ export class Exchange {
   }
 
   async run(): Promise<void> {
+    // The client may have the whole response before this exchange's end (a body with a length is
+    // complete at its last byte) and ask for the report at once: the report waits for this record.
+    this.session.recordingUntil(this.recorded);
     try {
       await this.exchange();
     } finally {
@@ -295,8 +298,6 @@ export class Exchange {
         // The hashing thread is 4 MiB behind: let it catch up before reading more.
         if (hashing) await hashing;
       }
-      // The client has every byte now and may ask for the report: it waits for this record.
-      session.recordingUntil(this.recorded);
       digests = await hash.digests();
     } catch (err) {
       hash.discard();

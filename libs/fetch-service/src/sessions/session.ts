@@ -86,7 +86,7 @@ export class Session implements InspectionContext {
   /** URLs whose content was rejected: a strict session refuses them from then on. */
   readonly rejectedUrls = new Set<string>();
   private failures = 0;
-  /** Exchanges whose body the client already has and whose record is still being written. */
+  /** Exchanges under way: the report waits for their records. */
   private readonly recording = new Set<Promise<void>>();
 
   readonly id: string;
@@ -225,16 +225,18 @@ export class Session implements InspectionContext {
   }
 
   /**
-   * Holds the report until `recorded` settles. A client has the whole body before the proxy has its
-   * digests and verdict (with a large body hashed on another thread, a while before), and may ask
-   * for the report at once: it must find the download in it.
+   * Holds the report until `recorded` settles: an exchange under way. A client has the whole body
+   * before the proxy has its digests and verdict (with a large body hashed on another thread, a
+   * while before; replayed from the store, before the store's file is closed), and may ask for the
+   * report at once: it must find the download in it. An exchange whose client left ends at once;
+   * one whose client stalls, at the proxy's idle timeout.
    */
   recordingUntil(recorded: Promise<void>): void {
     this.recording.add(recorded);
     void recorded.finally(() => this.recording.delete(recorded));
   }
 
-  /** Resolves once every exchange whose body was delivered is in the report. */
+  /** Resolves once every exchange under way is in the report. */
   async settled(): Promise<void> {
     while (this.recording.size) await Promise.allSettled([...this.recording]);
   }
