@@ -125,22 +125,36 @@ async function smallRequests(url, dispatcher, count, inFlight) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Downloads `url` through `dispatcher`; seconds taken and the CPU seconds per MiB process `pid` spent. */
+async function measured(url, dispatcher, pid) {
+  const before = cpuSeconds(pid);
+  const seconds = await download(url, dispatcher);
+  const after = cpuSeconds(pid);
+  return { seconds, cpuPerMiB: before !== undefined && after !== undefined ? (after - before) / (BIG / MIB) : undefined };
+}
+
+/** Median MiB/s and CPU seconds per MiB of a list of `measured` results. */
+function summary(runs) {
+  const cpu = runs.map((r) => r.cpuPerMiB).filter((c) => c !== undefined);
+  return { rate: 256 / median(runs.map((r) => r.seconds)), cpuPerMiB: cpu.length ? median(cpu) : undefined };
+}
+
 /**
  * Three alternating 256 MiB downloads each way; median MiB/s of each, and the service's CPU
- * seconds per MiB proxied.
+ * seconds per MiB proxied. With `bare` (a bare relay's url, dispatcher and pid), its downloads join
+ * the alternation.
  */
-async function throughput(url, direct, proxied, servicePid) {
+async function throughput(url, direct, proxied, servicePid, bare) {
   const d = [];
   const p = [];
-  const cpu = [];
+  const b = [];
   for (let i = 0; i < 3; i++) {
     d.push(await download(url, direct));
-    const before = cpuSeconds(servicePid);
-    p.push(await download(url, proxied));
-    const after = cpuSeconds(servicePid);
-    if (before !== undefined && after !== undefined) cpu.push((after - before) / (BIG / MIB));
+    p.push(await measured(url, proxied, servicePid));
+    if (bare) b.push(await measured(bare.url, bare.dispatcher, bare.pid));
   }
-  return { direct: 256 / median(d), proxied: 256 / median(p), cpuPerMiB: cpu.length ? median(cpu) : undefined };
+  const proxy = summary(p);
+  return { direct: 256 / median(d), proxied: proxy.rate, cpuPerMiB: proxy.cpuPerMiB, ...(bare ? { bare: summary(b) } : {}) };
 }
 
 /** The floor of the proxy's CPU per MiB: the hashes of every byte, plus decrypt and encrypt for HTTPS. */
@@ -148,6 +162,7 @@ function cpuFloor(scheme, cipher) {
   const sha1 = opensslSpeed('sha1');
   const sha256 = opensslSpeed('sha256');
   if (!sha1 || !sha256) return undefined;
+  const hashMsPerMiB = (1 / sha1 + 1 / sha256) * MIB * 1000;
   let perByte = 1 / sha1 + 1 / sha256;
   let what = 'openssl speed: sha1 + sha256';
   if (scheme === 'https') {
@@ -156,7 +171,7 @@ function cpuFloor(scheme, cipher) {
     perByte += 2 / bulk;
     what += ` + 2 x ${cipher}`;
   }
-  return { msPerMiB: perByte * MIB * 1000, what };
+  return { msPerMiB: perByte * MIB * 1000, what, hashMsPerMiB };
 }
 
 async function proxyBench() {
@@ -172,6 +187,18 @@ async function proxyBench() {
     BENCH_LISTEN_PORT: process.env.BENCH_TLS_PORT ?? '0',
   });
   const [httpPort, httpsPort] = [await firstLine(plain), await firstLine(tlsOrigin)];
+  // The floor under the proxy's figures: a relay doing nothing but pass the bytes on (bare-relay.js).
+  const bareRelays = {
+    http: startProcess(process.execPath, [join(__dirname, 'bare-relay.js'), `http://127.0.0.1:${httpPort}`]),
+    https: startProcess(process.execPath, [
+      join(__dirname, 'bare-relay.js'),
+      `https://127.0.0.1:${httpsPort}`,
+      '--tls',
+      certPath,
+      join(FIXTURES, 'test-key.pem'),
+    ]),
+  };
+  const barePorts = { http: await firstLine(bareRelays.http), https: await firstLine(bareRelays.https) };
   const cfg = join(work, 'fs');
   // BENCH_PROFILE_DIR=<dir>: a CPU profile of the service (written when it stops), to see where a
   // proxied request's time goes.
@@ -225,7 +252,9 @@ async function proxyBench() {
       await smallRequests(`${base}/small/4096`, proxied, 200, 16);
       await download(`${base}/big.bin`, proxied);
 
-      const shared = await throughput(`${base}/big.bin`, direct, proxied, service.pid);
+      const bare = { url: `${scheme}://127.0.0.1:${barePorts[scheme]}/big.bin`, dispatcher: direct, pid: bareRelays[scheme].pid };
+      await download(bare.url, direct);
+      const shared = await throughput(`${base}/big.bin`, direct, proxied, service.pid, bare);
       rows.push([
         `proxy ${label} 256 MiB`,
         `${shared.proxied.toFixed(0)} MiB/s`,
@@ -260,6 +289,20 @@ async function proxyBench() {
           '',
           '',
         ]);
+        // What Node itself costs: a relay that only passes the bytes on. The proxy also parses,
+        // hashes twice (the floor's sha1 + sha256) and records; the difference says what that adds.
+        if (shared.bare?.cpuPerMiB !== undefined) {
+          const bareMs = shared.bare.cpuPerMiB * 1000;
+          const above = ms - bareMs;
+          rows.push([
+            `  a bare Node relay (no parser, hashes, report)`,
+            `${shared.bare.rate.toFixed(0)} MiB/s, ${bareMs.toFixed(2)} ms/MiB`,
+            `${shared.direct.toFixed(0)} MiB/s direct`,
+            `${((shared.bare.rate / shared.direct) * 100).toFixed(0)} %; the proxy ${above >= 0 ? '+' : ''}${above.toFixed(2)} ms/MiB (its hashes: ${floor.hashMsPerMiB.toFixed(2)})`,
+            '',
+            '',
+          ]);
+        }
       }
       if (canPin && pin(service.pid, '0') && pin(process.pid, '1') && pin(plain.pid, '1') && pin(tlsOrigin.pid, '1')) {
         try {
@@ -299,7 +342,9 @@ async function proxyBench() {
   } finally {
     // The service logs its shutdown into work/: let every process exit before that folder goes.
     await Promise.all(
-      [plain, tlsOrigin, service].map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve() : (c.once('exit', resolve), c.kill())))),
+      [plain, tlsOrigin, bareRelays.http, bareRelays.https, service].map(
+        (c) => new Promise((resolve) => (c.exitCode !== null ? resolve() : (c.once('exit', resolve), c.kill()))),
+      ),
     );
     rmSync(work, { recursive: true, force: true });
   }
