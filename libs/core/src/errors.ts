@@ -43,12 +43,18 @@ export class HermeticError extends Error {
   readonly code: ErrorCode;
   /** Lines telling the user how to fix the problem; printed indented under the message. */
   readonly hints: readonly string[];
+  /**
+   * What went wrong, without naming the artifact (e.g. `HTTP 404 from host: not found`): errors of
+   * one artifact each with the same code and reason failed the same way, and are reported together.
+   */
+  readonly reason?: string;
 
-  constructor(code: ErrorCode, message: string, options: { hints?: readonly string[]; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { hints?: readonly string[]; cause?: unknown; reason?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = code;
     this.code = code;
     this.hints = options.hints ?? [];
+    if (options.reason !== undefined) this.reason = options.reason;
   }
 
   get exitCode(): number {

@@ -13,7 +13,8 @@ import { wireUrl } from '../lockfile/url';
 import { warningLines } from '../lockfile/warning-lines';
 import { FetchSummary, ProgressReporter, silentReporter } from '../progress/reporter';
 import { ContentStore } from '../store/content-store';
-import { describe } from './fetch-errors';
+import { describe, interrupted } from './fetch-errors';
+import { Failure, failureKind, failureReport, SHOWN_PER_KIND } from './failure-report';
 import { JsonList } from '../fs/json-list';
 import { otherRecords, readRecord, RecordedFile, recordPath, removeStale, RunRecord, writeRecord } from './fetch-record';
 import { FetchRun, Origin } from './fetch-run';
@@ -117,7 +118,8 @@ class Tally {
   bytes = 0;
   bytesDownloaded = 0;
   readonly sizes = new Map<Artifact, number>();
-  readonly failures: Array<{ index: number; error: HermeticError }> = [];
+  readonly failures: Failure[] = [];
+  private readonly failuresByKind = new Map<string, number>();
 
   add(a: Artifact, origin: Origin, size: number): void {
     this.sizes.set(a, size);
@@ -127,6 +129,18 @@ class Tally {
       this.downloaded++;
       this.bytesDownloaded += size;
     }
+  }
+
+  /**
+   * Counts a failure in; true when it is to be shown as it happens (the first three of its kind:
+   * the rest are counted in the final error).
+   */
+  fail(failure: Failure): boolean {
+    this.failures.push(failure);
+    const kind = failureKind(failure.error);
+    const seen = (this.failuresByKind.get(kind) ?? 0) + 1;
+    this.failuresByKind.set(kind, seen);
+    return seen <= SHOWN_PER_KIND;
   }
 
   summary(files: number, started: number): FetchSummary {
@@ -146,7 +160,7 @@ async function fetchAll(
     await mapLimit(planned, settings.concurrency, async (p) => {
       const a = p.artifact;
       if (settings.signal?.aborted) {
-        tally.failures.push({ index: a.index, error: new HermeticError('Interrupted', `${describe(a)}: interrupted`) });
+        tally.fail({ index: a.index, error: interrupted(describe(a)) });
         return;
       }
       try {
@@ -155,8 +169,7 @@ async function fetchAll(
         settings.reporter.done(a.filename, r.origin, r.size);
       } catch (err) {
         const e = err instanceof HermeticError ? err : new HermeticError('FetchError', `${describe(a)}: ${(err as Error).message}`, { cause: err });
-        tally.failures.push({ index: a.index, error: e });
-        settings.reporter.failed(a.filename, e.message);
+        if (tally.fail({ index: a.index, error: e })) settings.reporter.failed(a.filename, e.message);
       }
     });
   } finally {
@@ -239,20 +252,18 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   const summary = tally.summary(artifacts.length, started);
   reporter.summary(summary);
   // Lockfile order, whatever order the downloads finished in.
-  if (tally.failures.length)
-    throw combineFailures(
-      lockfile,
-      tally.failures.sort((x, y) => x.index - y.index).map((f) => f.error),
-    );
+  if (tally.failures.length) throw combineFailures(lockfile, tally.failures);
   if (hasMaven) await writeFile(join(maven.dir, 'settings.xml'), mavenSettingsXml(maven.real));
   return { summary, ...(await recordRun(lockfile, out, recordName, planned, tally.sizes)) };
 }
 
-function combineFailures(lockfile: Lockfile, failures: HermeticError[]): HermeticError {
-  if (failures.length === 1) return failures[0];
-  const interrupted = failures.every((f) => f.code === 'Interrupted');
-  const code = interrupted ? 'Interrupted' : failures.find((f) => f.code !== 'Interrupted')!.code;
-  const body = failures.map((f) => `  ${f.code}: ${f.message.split('\n').join('\n    ')}`).join('\n');
-  const hints = [...new Set(failures.flatMap((f) => f.hints))];
+/** One error for a run's failures: the first's code unless all were interrupted, the failures grouped by kind. */
+function combineFailures(lockfile: Lockfile, failures: readonly Failure[]): HermeticError {
+  if (failures.length === 1) return failures[0].error;
+  const errors = failures.map((f) => f.error);
+  const interrupted = errors.every((e) => e.code === 'Interrupted');
+  const code = interrupted ? 'Interrupted' : errors.find((e) => e.code !== 'Interrupted')!.code;
+  const { lines, hints } = failureReport(failures);
+  const body = lines.map((l) => `  ${l.split('\n').join('\n  ')}`).join('\n');
   return new HermeticError(code, `${failures.length} artifacts of ${lockfile.path} failed:\n${body}`, { hints });
 }

@@ -26,11 +26,17 @@ const DISK_HINT = 'check free space and permissions of the store and output dire
  */
 export function asHermeticError(err: unknown, label: string, fromAttempt: (e: AttemptError) => HermeticError): unknown {
   if (err instanceof HermeticError) return err;
-  if (err instanceof DownloadAborted) return new HermeticError('Interrupted', `${label}: interrupted`);
+  if (err instanceof DownloadAborted) return interrupted(label);
   if (err instanceof AttemptError) return fromAttempt(err);
   const e = err as NodeJS.ErrnoException;
-  if (e.code && e.syscall) return new HermeticError('StorageError', `${label}: ${e.message}`, { hints: [DISK_HINT], cause: err });
+  if (e.code && e.syscall)
+    return new HermeticError('StorageError', `${label}: ${e.message}`, { hints: [DISK_HINT], cause: err, reason: `${e.code} (${e.syscall})` });
   return err;
+}
+
+/** An artifact's download stopped by Ctrl-C or SIGTERM (or never started because of one). */
+export function interrupted(label: string): HermeticError {
+  return new HermeticError('Interrupted', `${label}: interrupted`, { reason: 'interrupted' });
 }
 
 /** A checksum mismatch of downloaded or stored bytes, with what to check and how to accept a new file. */
@@ -58,12 +64,14 @@ export function attemptToError(lockfile: Lockfile, p: SourcedArtifact, err: Atte
   const a = p.artifact;
   const via = p.url === wireUrl(a.url) ? '' : ` (mirror of ${a.url})`;
   const what = `${describe(a)}: cannot download ${p.url}${via}: ${err.message}`;
-  if (err.kind === 'disk') return new HermeticError('StorageError', `${describe(a)}: ${err.message}`, { hints: [DISK_HINT] });
+  // The attempt's own message names no artifact: downloads that failed alike share it.
+  const reason = err.message;
+  if (err.kind === 'disk') return new HermeticError('StorageError', `${describe(a)}: ${err.message}`, { hints: [DISK_HINT], reason });
   if (err.kind === 'auth') {
     const fix = p.headers
       ? `check the credentials used for ${new URL(p.url).host} (the 'auth' section of ${describe(a)}, or its ~/.netrc entry)`
       : `add an 'auth' section (lockfile version "2.0") to ${describe(a)} in ${lockfile.path}, or a ~/.netrc entry for ${new URL(p.url).hostname}`;
-    return new HermeticError('AuthenticationFailed', what, { hints: [fix] });
+    return new HermeticError('AuthenticationFailed', what, { hints: [fix], reason });
   }
   if (err.kind === 'certificate') {
     return new HermeticError('FetchError', what, {
@@ -71,16 +79,18 @@ export function attemptToError(lockfile: Lockfile, p: SourcedArtifact, err: Atte
         `the server's certificate is not trusted for ${new URL(p.url).hostname}: if the host uses a private certificate authority, point NODE_EXTRA_CA_CERTS at its certificate (PEM); an expired certificate or one for another name is the server's to fix`,
       ],
       cause: err,
+      reason,
     });
   }
   if (err.kind === 'limit') {
     return new HermeticError('FetchError', what, {
       hints: [`if ${describe(a)} really is that large, raise the cap; otherwise the server sends something else than the lockfile expects`],
+      reason,
     });
   }
   const hints =
     err.extra.status !== undefined && err.extra.status < 500
       ? [via ? `check the mirror rules, or fix the URL of ${describe(a)} in ${lockfile.path}` : `fix the URL of ${describe(a)} in ${lockfile.path}`]
       : ['check the network, proxy settings (HTTPS_PROXY, NO_PROXY) and that the host is up; the download is retried on transient errors'];
-  return new HermeticError('FetchError', what, { hints, cause: err });
+  return new HermeticError('FetchError', what, { hints, cause: err, reason });
 }
