@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: one table of Hermetic's figures, each next to its baseline measured in the same
- * run: cold fetches against curl --parallel + sha256sum on the same files from the same loopback
- * server (alternating, median of RUNS, peak RSS via /usr/bin/time); warm Nx runs against Nx's own
- * cached no-op; the tamper check and a 10,000-artifact SBOM against their goals; the Fetch Service
- * proxy against direct downloads (warm.js, engine.js, proxy.js).
+ * run: cold fetches against curl --parallel + openssl (and sha256sum, curl alone, a plain Node
+ * script) on the same files from the same loopback server (alternating, median of RUNS, peak RSS
+ * via /usr/bin/time); warm Nx runs against Nx's own cached no-op; the tamper check and a
+ * 10,000-artifact SBOM against their goals; the Fetch Service proxy against direct downloads
+ * (warm.js, engine.js, proxy.js).
  *
  * Cases: 200 x 1 MiB, 4 x 128 MiB and 10,000 x 4 KiB (plus 1 x 2 GiB with BENCH_HUGE=1). Needs ~0.8 GiB of free
  * space in the temp directory (~7 GiB with BENCH_HUGE=1).
@@ -94,6 +95,21 @@ function curlAndHashers(files, base, run) {
   };
 }
 
+/**
+ * The same downloads by a plain Node script (`bare-fetch.js`: node:http, each chunk written and
+ * hashed as it comes, nothing else): what Node costs for the row without Hermetic's own work.
+ */
+function bareNode(files, base, run) {
+  const out = join(work, `out-n-${run}`);
+  mkdirSync(out);
+  const list = join(work, `bare-${run}.list`);
+  writeFileSync(list, files.map((f) => `${base}/${f.name} ${join(out, f.name)}\n`).join(''));
+  const r = timed(process.execPath, [join(__dirname, 'bare-fetch.js'), list, String(CONCURRENCY)]);
+  rmSync(list);
+  rmSync(out, { recursive: true, force: true });
+  return r;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mib = (kib) => (Number.isNaN(kib) ? 'n/a' : `${(kib / 1024).toFixed(0)} MiB`);
 /** Peak RSS goal of a fetch, whatever the file sizes and counts. */
@@ -136,9 +152,9 @@ async function main() {
         // Alternate which side goes first so page-cache warmth favours neither.
         if (run % 2 === 0) {
           h.push(hermetic(lockfile, run));
-          b.push(curlAndHashers(c.files, base, run));
+          b.push({ ...curlAndHashers(c.files, base, run), node: bareNode(c.files, base, run) });
         } else {
-          b.push(curlAndHashers(c.files, base, run));
+          b.push({ ...curlAndHashers(c.files, base, run), node: bareNode(c.files, base, run) });
           h.push(hermetic(lockfile, run));
         }
       }
@@ -149,10 +165,14 @@ async function main() {
       // hashes nothing; a client that also hashes them does at least that work on the same cores
       // (on this VM, writing gigabytes to the page cache is most of it). Its own ratio to the
       // openssl pipeline says how far below the goal the floor already is.
+      // The fourth is what a plain Node script takes for the same downloads, writes and sha256
+      // (node:http; Node's start-up and I/O without Hermetic's lockfile, store and record): where
+      // Node itself stands against the pipeline. Not a floor: Hermetic's own client is leaner.
       for (const [hasher, label] of [
         ['openssl', 'curl + openssl'],
         ['sha256sum', 'curl + sha256sum'],
         ['curl', 'curl alone, no hash'],
+        ['node', 'a Node script: node:http, write, sha256'],
       ]) {
         const bw = median(b.map((x) => x[hasher].wall));
         const ratio = hw / bw;
@@ -164,9 +184,10 @@ async function main() {
           openssl: c.goal === undefined ? ` (no time goal; ${spread})` : ` (goal <= ${c.goal.toFixed(1)}x${ratio <= c.goal ? ', met' : ''}; ${spread})`,
           sha256sum: '',
           curl: `; the floor is ${(bw / pipeline).toFixed(2)}x the pipeline`,
+          node: `; the script is ${(bw / pipeline).toFixed(2)}x the pipeline`,
         }[hasher];
         rows.push([
-          { openssl: c.name, sha256sum: '  same, other baseline', curl: '  same, floor: download only' }[hasher],
+          { openssl: c.name, sha256sum: '  same, other baseline', curl: '  same, floor: download only', node: '  same, a plain Node script' }[hasher],
           `${hw.toFixed(2)} s`,
           `${bw.toFixed(2)} s (${label})`,
           `${ratio.toFixed(2)}x${goal}`,
