@@ -251,7 +251,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   const tally = await fetchAll(run, planned, { concurrency, reporter, signal: options.signal });
   const summary = tally.summary(artifacts.length, started);
   reporter.summary(summary);
-  // Lockfile order, whatever order the downloads finished in.
+  // By kind, in lockfile order, whatever order the downloads finished in.
   if (tally.failures.length) throw combineFailures(lockfile, tally.failures);
   if (hasMaven) await writeFile(join(maven.dir, 'settings.xml'), mavenSettingsXml(maven.real));
   return { summary, ...(await recordRun(lockfile, out, recordName, planned, tally.sizes)) };
