@@ -2,6 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { rm } from 'node:fs/promises';
 import { SessionRegistry, SessionRequestError } from '../sessions/registry';
 import { SecretError } from '../sessions/secrets';
+import { SETTLE_LIMIT_MS } from '../sessions/session';
 import { parseServiceAuth, sameSecret } from '../auth';
 
 export interface ControlOptions {
@@ -110,15 +111,20 @@ async function sessionReport(control: ControlOptions, req: IncomingMessage, res:
   const session = control.registry.get(id);
   if (!session) return send(res, 404, 'session not found\n');
   if (!session.revoked) return send(res, 400, 'session token is active\n');
-  await session.settled();
+  logUnderWay(control, session.id, await session.settled());
   send(res, 200, session.report());
+}
+
+/** Says that a report (or a session's end) did not wait for `count` exchanges still transferring. */
+function logUnderWay(control: ControlOptions, id: string, count: number): void {
+  if (count) control.log(`session ${id}: ${count} exchange(s) still under way after ${SETTLE_LIMIT_MS / 1000} s left out of its report`);
 }
 
 async function finishSession(control: ControlOptions, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
   await readJson(req).catch(() => ({}));
   const session = control.registry.get(id);
   if (!session) return send(res, 404, 'session not found\n');
-  await control.registry.finish(session);
+  logUnderWay(control, session.id, await control.registry.finish(session));
   control.log(`discarding session ${session.id}`);
   control.onChange();
   send(res, 200);

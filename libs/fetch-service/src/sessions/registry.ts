@@ -120,15 +120,19 @@ export class SessionRegistry {
     return session.revoked || !session.live ? undefined : session;
   }
 
-  /** Finishes and forgets a session; its spool stays until `DELETE /resources/{id}`. */
-  async finish(session: Session): Promise<void> {
+  /**
+   * Finishes and forgets a session; its spool stays until `DELETE /resources/{id}`. Returns how many
+   * exchanges were still under way when it stopped waiting for them (see `Session.settled`).
+   */
+  async finish(session: Session): Promise<number> {
     session.finished = true;
     session.revoked = true;
     session.endTime ??= new Date();
-    await session.settled();
+    const underWay = await session.settled();
     await session.writeSpoolMetadata();
     this.sessions.delete(session.id);
     this.finishedSpools.set(session.id, session.spoolPath);
+    return underWay;
   }
 
   /** Ends sessions past their timeout: finished, and their spool deleted (as the Go server does). */

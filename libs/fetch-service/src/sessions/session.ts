@@ -52,6 +52,12 @@ export interface ArtifactRecord {
   downloads: Download[];
 }
 
+/**
+ * How long a report (or a session's end) waits for exchanges still under way. A client that has a
+ * whole response sees it recorded within milliseconds; one still transferring is not the build's.
+ */
+export const SETTLE_LIMIT_MS = 30_000;
+
 /** The report's metadata of an artifact: what the inspectors identified, and its content's digests. */
 function artifactMetadata(id: ArtifactIdentity, content: { type: string; sha1: string; sha256: string; size: number }): ArtifactRecord['metadata'] {
   return { ...content, name: id.name, version: id.version, vendor: '', description: '', author: '', license: '', ...(id.purl ? { purl: id.purl } : {}) };
@@ -229,16 +235,30 @@ export class Session implements InspectionContext {
    * before the proxy has its digests and verdict (with a large body hashed on another thread, a
    * while before; replayed from the store, before the store's file is closed), and may ask for the
    * report at once: it must find the download in it. An exchange whose client left ends at once;
-   * one whose client stalls, at the proxy's idle timeout.
+   * the report waits at most SETTLE_LIMIT_MS for the others.
    */
   recordingUntil(recorded: Promise<void>): void {
     this.recording.add(recorded);
     void recorded.finally(() => this.recording.delete(recorded));
   }
 
-  /** Resolves once every exchange under way is in the report. */
-  async settled(): Promise<void> {
-    while (this.recording.size) await Promise.allSettled([...this.recording]);
+  /**
+   * Resolves with 0 once every exchange under way is in the report, or after `limitMs` with how
+   * many still are: a transfer a build left behind (a daemon still downloading after the build
+   * ended) must not hold the teardown.
+   */
+  async settled(limitMs = SETTLE_LIMIT_MS): Promise<number> {
+    if (!this.recording.size) return 0;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limitMs)));
+    try {
+      while (this.recording.size) {
+        if ((await Promise.race([Promise.allSettled([...this.recording]), late])) === 'late') return this.recording.size;
+      }
+      return 0;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The session report, in the Go server's shape. */

@@ -22,6 +22,18 @@ describe('Session.settled', () => {
 
   it('settles at once with nothing being recorded', async () => {
     const session = new SessionRegistry(mkdtempSync(join(tmpdir(), 'hermetic-settled-')), true).create({ policy: 'permissive' });
-    await expect(session.settled()).resolves.toBeUndefined();
+    await expect(session.settled()).resolves.toBe(0);
+  });
+
+  it('stops waiting after its limit for an exchange that never ends, and says how many were left', async () => {
+    const session = new SessionRegistry(mkdtempSync(join(tmpdir(), 'hermetic-settled-')), true).create({ policy: 'permissive' });
+    let endFirst!: () => void;
+    session.recordingUntil(new Promise<void>((resolve) => (endFirst = resolve)));
+    session.recordingUntil(new Promise<void>(() => undefined));
+    setTimeout(endFirst, 20);
+    const started = Date.now();
+    await expect(session.settled(300)).resolves.toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
