@@ -74,13 +74,21 @@ describe('failureReport', () => {
     expect(hints).toEqual([0, 1, 2].map((i) => `fix the URL of artifacts[${i}] (f${i}.bin) in a.lock.yaml`).concat('check the network'));
   });
 
+  it('shows a fourth of a kind in full rather than counting one', () => {
+    const failures = [0, 1, 2, 3].map(missing);
+    expect(failureReport(failures).lines).toEqual(failures.map(full));
+    expect(failureReport([...failures, missing(4)]).lines[3]).toBe(
+      'FetchError: 2 more failed the same way (HTTP 404 from 127.0.0.1:9: not found): artifacts[3-4]',
+    );
+  });
+
   it('keeps failures without a reason apart unless their messages are the same', () => {
     const { lines } = failureReport([mismatch(0), mismatch(1), mismatch(2), mismatch(3), { ...mismatch(3), index: 4 }]);
     expect(lines).toHaveLength(5);
     expect(lines[4]).toBe('ChecksumVerificationFailed: artifacts[3] (f3.bin): checksum mismatch: sha256 expected 1, got 2');
   });
 
-  it('names every failed artifact, shows at most three of a kind, and prints a line per kind at most four', () => {
+  it('names every failed artifact and prints at most four lines per kind', () => {
     const kinds = [down, missing, mismatch];
     fc.assert(
       fc.property(

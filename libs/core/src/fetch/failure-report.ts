@@ -48,18 +48,20 @@ export function indexRanges(indices: readonly number[]): string {
 
 /**
  * The failures of a run as the final error lists them, in lockfile order by kind: up to three of
- * each kind in full, then one line for the rest of that kind naming them by index; and the hints of
- * the failures shown (the rest's are the same fix for other artifacts).
+ * each kind in full (four when there are four), then one line for the rest of that kind naming them
+ * by index; and the hints of the failures shown (the rest's are the same fix for other artifacts).
  */
 export function failureReport(failures: readonly Failure[]): { lines: string[]; hints: string[] } {
   const lines: string[] = [];
   const hints = new Set<string>();
   for (const same of byKind([...failures].sort((x, y) => x.index - y.index))) {
-    for (const { error } of same.slice(0, SHOWN_PER_KIND)) {
+    // A counting line for one more would say no less than the failure itself.
+    const shown = same.length === SHOWN_PER_KIND + 1 ? same.length : SHOWN_PER_KIND;
+    for (const { error } of same.slice(0, shown)) {
       lines.push(`${error.code}: ${error.message.split('\n').join('\n  ')}`);
       for (const h of error.hints) hints.add(h);
     }
-    const rest = same.slice(SHOWN_PER_KIND);
+    const rest = same.slice(shown);
     if (rest.length) {
       const { code, reason, message } = rest[0].error;
       const why = reason ?? message.split('\n')[0];
