@@ -338,6 +338,23 @@ describe('fetchArtifacts', () => {
     expect(warnings).toEqual([`waiting for a.bin, being downloaded by pid ${process.pid}`]);
   });
 
+  it('says which artifact of the run it waits for when two have the same content, and downloads it once', async () => {
+    const body = randomBytes(60_000);
+    server.route('/same-1.bin', slowBody(body, 6, 30));
+    server.route('/same-2.bin', serveBytes(body));
+    const checksum = `sha256:${sha256(body)}`;
+    const l = lockfile([
+      { path: '/same-1.bin', checksum },
+      { path: '/same-2.bin', checksum },
+    ]);
+    const warnings: string[] = [];
+    const r = await run(l, { concurrency: 2, reporter: { ...silentReporter, warn: (m: string) => warnings.push(m) }, waitNoticeMs: 0 });
+    expect(warnings).toEqual(['waiting for same-2.bin: the same content (its checksum) is being downloaded for same-1.bin']);
+    // The second is served from the store the first filled.
+    expect(r.summary).toMatchObject({ downloaded: 1, fromStore: 1 });
+    expect(server.hits('/same-2.bin')).toBe(0);
+  });
+
   it('lets one abort signal carry 16 downloads at once without passing its listener limit (no leak warning)', async () => {
     const bodies = Array.from({ length: 16 }, (_, i) => randomBytes(20_000 + i));
     bodies.forEach((body, i) => server.route(`/many-${i}.bin`, slowBody(body, 4, 5)));

@@ -58,6 +58,8 @@ export class FetchRun {
   private ownClient: HttpClient | undefined;
   private readonly madeDirs = new Map<string, Promise<void>>();
   private readonly unreachable = new UnreachableHosts();
+  /** The artifacts whose store lock this run holds, by lock key: waiting for one is waiting for this run. */
+  private readonly held = new Map<string, string>();
 
   constructor(private readonly s: FetchRunSettings) {}
 
@@ -86,9 +88,12 @@ export class FetchRun {
       const hit = await this.fromStore(p);
       if (hit) return hit;
       const release = await this.lockAnnounced(p);
+      const key = this.s.store.lockKey(p.artifact.checksums);
+      this.held.set(key, p.artifact.filename);
       try {
         return (await this.fromStore(p)) ?? (await this.downloadUnlessOffline(p));
       } finally {
+        this.held.delete(key);
         await release();
       }
     } catch (err) {
@@ -113,15 +118,22 @@ export class FetchRun {
   }
 
   /**
-   * Takes the store's lock of an artifact; when another process holds it for a while (downloading
-   * the same file), says so, naming the process, instead of waiting in silence.
+   * Takes the store's lock of an artifact; when another holder has it for a while (downloading the
+   * same file), says so, naming the process, or the artifact of this run with the same content
+   * (two entries of one lockfile with one checksum are downloaded once), instead of waiting in
+   * silence.
    */
   private async lockAnnounced(p: Planned): Promise<() => Promise<void>> {
     let notice: NodeJS.Timeout | undefined;
     const onWait = (owner: string) => {
+      const sibling = this.held.get(this.s.store.lockKey(p.artifact.checksums));
       const [host, pid] = owner.split(':');
       const who = pid ? `pid ${pid}${host && host !== hostname() ? ` on ${host}` : ''}` : 'another process';
-      notice = setTimeout(() => this.s.reporter.warn(`waiting for ${p.artifact.filename}, being downloaded by ${who}`), this.s.waitNoticeMs ?? 1000);
+      const message =
+        sibling === undefined
+          ? `waiting for ${p.artifact.filename}, being downloaded by ${who}`
+          : `waiting for ${p.artifact.filename}: the same content (its checksum) is being downloaded for ${sibling}`;
+      notice = setTimeout(() => this.s.reporter.warn(message), this.s.waitNoticeMs ?? 1000);
       notice.unref();
     };
     try {

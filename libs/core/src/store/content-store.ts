@@ -110,12 +110,17 @@ export class ContentStore {
 
   private swept?: Promise<unknown>;
 
+  /** What `lock` locks for these checksums: artifacts with the same key are the same content. */
+  lockKey(checksums: readonly Checksum[]): string {
+    const key = byStrength(checksums)[0];
+    return `${key.algorithm}-${key.digest}`;
+  }
+
   /** Serialises work on one artifact across processes; returns the release function. */
   async lock(checksums: readonly Checksum[], signal?: AbortSignal, onWait?: (owner: string) => void): Promise<() => Promise<void>> {
-    const key = byStrength(checksums)[0];
     const dir = join(this.root, 'locks');
     await this.ensureDir(dir);
-    return acquireLock(join(dir, `${key.algorithm}-${key.digest}.lock`), { signal, onWait });
+    return acquireLock(join(dir, `${this.lockKey(checksums)}.lock`), { signal, onWait });
   }
 
   /**
