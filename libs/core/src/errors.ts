@@ -107,9 +107,93 @@ export class LockfileError extends HermeticError {
   }
 }
 
+/** Node's error for a failed file system call: its code, the call, and the path(s) when it names them. */
+export type FileSystemError = NodeJS.ErrnoException & { code: string; syscall: string; dest?: string };
+
+/** File system calls, as Node's errors name them (a failed `connect` is a network error, not a disk's). */
+const FILE_SYSTEM_CALLS = new Set([
+  'access',
+  'chmod',
+  'close',
+  'copyfile',
+  'fsync',
+  'ftruncate',
+  'link',
+  'lstat',
+  'mkdir',
+  'mkdtemp',
+  'open',
+  'opendir',
+  'read',
+  'readlink',
+  'realpath',
+  'rename',
+  'rmdir',
+  'scandir',
+  'stat',
+  'symlink',
+  'unlink',
+  'utime',
+  'write',
+]);
+
+/** Whether `err` is Node's error for a failed file system call. */
+export function isFileSystemError(err: unknown): err is FileSystemError {
+  // Not `instanceof Error`: an error made in another realm (a vm context, a test sandbox) is not one.
+  const e = err as Partial<FileSystemError> | null | undefined;
+  return typeof e?.message === 'string' && typeof e.code === 'string' && typeof e.syscall === 'string' && FILE_SYSTEM_CALLS.has(e.syscall);
+}
+
+/** What a failed call was doing, in words. */
+const DOING: Record<string, string> = { mkdir: 'create the folder', open: 'open', write: 'write', rename: 'move', link: 'link', unlink: 'remove' };
+
+/** A file where a folder must be (or the other way round): the path given is wrong, not the disk. */
+function wrongKind(err: FileSystemError): boolean {
+  return err.code === 'ENOTDIR' || err.code === 'EISDIR' || (err.code === 'EEXIST' && err.syscall === 'mkdir');
+}
+
+/** What to do about each code. */
+const FIXES: Record<string, string> = {
+  EACCES: 'no permission to write there: change its permissions, or point the output or the store (--store, HERMETIC_STORE_DIR) elsewhere',
+  EPERM: 'the operation is not permitted there: change its permissions, or point the output or the store (--store, HERMETIC_STORE_DIR) elsewhere',
+  EROFS: 'the file system is read-only: point the output or the store (--store, HERMETIC_STORE_DIR) at a writable one',
+  ENOSPC: 'the disk is full: free space on it, or point the output or the store (--store, HERMETIC_STORE_DIR) at another disk',
+  EDQUOT: 'the disk quota is used up: free space, or point the output or the store (--store, HERMETIC_STORE_DIR) elsewhere',
+  ENOTDIR: 'a file is where a folder must be: remove the file or choose another path',
+  EISDIR: 'a folder is where a file must be: remove the folder or choose another path',
+};
+
+/** The fix for `err`'s code (an existing file where mkdir makes a folder is a wrong kind too). */
+function fixFor(err: FileSystemError): string {
+  if (err.code === 'EEXIST' && err.syscall === 'mkdir') return FIXES.ENOTDIR;
+  return FIXES[err.code] ?? 'check free space and permissions of the store and output directories';
+}
+
+/**
+ * A file system error that nothing on its way up explained (making the output folder, the store,
+ * writing the SBOM) as the user's error: the call, the path, the reason in words, and the fix. It
+ * was printed as Node's error with its stack, and exited as a failed download.
+ */
+export function fileSystemError(err: FileSystemError): HermeticError {
+  // Node's message is `CODE: reason, call 'path'`: the reason is the part the user needs in words.
+  const reason = err.message.replace(/^[A-Z0-9_]+: /, '').replace(/, [a-z]+(?: '.*')?$/, '');
+  const where = err.path ? ` ${err.path}${err.dest ? ` to ${err.dest}` : ''}` : '';
+  return new HermeticError(wrongKind(err) ? 'InvalidInput' : 'StorageError', `cannot ${DOING[err.syscall] ?? err.syscall}${where}: ${reason} (${err.code})`, {
+    hints: [fixFor(err)],
+    cause: err,
+    reason: `${err.code} (${err.syscall})`,
+  });
+}
+
+/** `err`, or the HermeticError it stands for when it is Node's file system error. */
+export function asKnownError(err: unknown): unknown {
+  return isFileSystemError(err) ? fileSystemError(err) : err;
+}
+
 /** Turns anything thrown into a printable message without leaking stack traces of expected errors. */
 export function describeError(err: unknown): string {
-  if (err instanceof HermeticError) return err.format();
-  if (err instanceof Error) return err.stack ?? err.message;
-  return String(err);
+  const known = asKnownError(err);
+  if (known instanceof HermeticError) return known.format();
+  if (known instanceof Error) return known.stack ?? known.message;
+  return String(known);
 }

@@ -1,4 +1,4 @@
-import { describeError, EXIT_CODES, HermeticError } from '../errors';
+import { asKnownError, describeError, EXIT_CODES, HermeticError } from '../errors';
 import { outputStyle, palette } from '../progress/output-style';
 import type { CliIo } from './run-cli';
 
@@ -13,6 +13,7 @@ export function str(v: CliValues, flag: string): string | undefined {
 /** Prints `err` as the CLI's error line and returns the exit code its kind maps to. */
 export function fail(err: unknown, io: CliIo): number {
   const paint = palette(outputStyle(io.stderr, io.env).color);
-  io.stderr.write(`${paint.bold(paint.red('Error:'))} ${describeError(err)}\n`);
-  return err instanceof HermeticError ? err.exitCode : EXIT_CODES.FetchError;
+  const known = asKnownError(err);
+  io.stderr.write(`${paint.bold(paint.red('Error:'))} ${describeError(known)}\n`);
+  return known instanceof HermeticError ? known.exitCode : EXIT_CODES.FetchError;
 }

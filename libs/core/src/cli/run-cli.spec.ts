@@ -184,6 +184,28 @@ describe('hermetic CLI', () => {
     expect(existsSync(join(dir, 'hermetic-output'))).toBe(false);
   });
 
+  it('says plainly, without a stack, when the output or the store is a file where a folder must be', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    const lock = join(dir, 'artifacts.lock.yaml');
+    writeFileSync(
+      lock,
+      `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${createHash('sha256').update(body).digest('hex')}\n`,
+    );
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    for (const output of [join(file, 'out'), file]) {
+      const r = await cli(['fetch-deps', '--lockfile', lock, '--output', output], dir);
+      expect(r.code).toBe(EXIT_CODES.InvalidInput);
+      expect(r.err).toMatch(new RegExp(`InvalidInput: cannot create the folder ${output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .* \\(E(NOTDIR|EXIST)\\)`));
+      expect(r.err).toMatch(/a file is where a folder must be: remove the file or choose another path/);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+    const r = await cli(['fetch-deps', '--lockfile', lock, '--output', join(dir, 'out'), '--store', join(file, 'store')], dir);
+    expect(r.code).toBe(EXIT_CODES.InvalidInput);
+    expect(r.err).toMatch(/not a directory \(ENOTDIR\)/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
   it('says LockfileNotFound (13) and usage errors (2) plainly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
     expect((await cli(['fetch-deps'], dir)).code).toBe(13);

@@ -1,5 +1,5 @@
 import { ChecksumMismatch } from '../checksum/multi-hash';
-import { HermeticError } from '../errors';
+import { fileSystemError, HermeticError, isFileSystemError } from '../errors';
 import { AttemptError, DownloadAborted } from '../http/download-file';
 import { Artifact, Lockfile } from '../lockfile/types';
 import { wireUrl } from '../lockfile/url';
@@ -28,9 +28,10 @@ export function asHermeticError(err: unknown, label: string, fromAttempt: (e: At
   if (err instanceof HermeticError) return err;
   if (err instanceof DownloadAborted) return interrupted(label);
   if (err instanceof AttemptError) return fromAttempt(err);
-  const e = err as NodeJS.ErrnoException;
-  if (e.code && e.syscall)
-    return new HermeticError('StorageError', `${label}: ${e.message}`, { hints: [DISK_HINT], cause: err, reason: `${e.code} (${e.syscall})` });
+  if (isFileSystemError(err)) {
+    const known = fileSystemError(err);
+    return new HermeticError(known.code, `${label}: ${known.message}`, { hints: known.hints, cause: err, reason: known.reason });
+  }
   return err;
 }
 
