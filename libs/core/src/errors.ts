@@ -145,7 +145,16 @@ export function isFileSystemError(err: unknown): err is FileSystemError {
 }
 
 /** What a failed call was doing, in words. */
-const DOING: Record<string, string> = { mkdir: 'create the folder', open: 'open', write: 'write', rename: 'move', link: 'link', unlink: 'remove' };
+const DOING: Record<string, string> = {
+  mkdir: 'create the folder',
+  open: 'open',
+  write: 'write',
+  rename: 'move',
+  link: 'link',
+  unlink: 'remove',
+  stat: 'look up',
+  lstat: 'look up',
+};
 
 /** A file where a folder must be (or the other way round): the path given is wrong, not the disk. */
 function wrongKind(err: FileSystemError): boolean {
