@@ -42,7 +42,7 @@ describe('file system errors that reach the top', () => {
     const denied = fileSystemError(nodeError('EACCES', 'permission denied', 'mkdir', '/srv/out'));
     expect(denied).toMatchObject({ code: 'StorageError', exitCode: EXIT_CODES.StorageError });
     expect(denied.message).toBe('cannot create the folder /srv/out: permission denied (EACCES)');
-    expect(denied.hints[0]).toMatch(/^no permission to write there: .*--store, HERMETIC_STORE_DIR/);
+    expect(denied.hints[0]).toMatch(/^no permission there: .*--store, HERMETIC_STORE_DIR/);
     expect(fileSystemError(nodeError('EROFS', 'read-only file system', 'open', '/ro/f')).hints[0]).toMatch(/read-only/);
     expect(fileSystemError(nodeError('ENOSPC', 'no space left on device', 'write', '/full/f')).hints[0]).toMatch(/disk is full/);
   });

@@ -163,7 +163,8 @@ function wrongKind(err: FileSystemError): boolean {
 
 /** What to do about each code. */
 const FIXES: Record<string, string> = {
-  EACCES: 'no permission to write there: change its permissions, or point the output or the store (--store, HERMETIC_STORE_DIR) elsewhere',
+  EACCES:
+    'no permission there: change its permissions (or run as a user who has them), or point the output or the store (--store, HERMETIC_STORE_DIR) elsewhere',
   EPERM: 'the operation is not permitted there: change its permissions, or point the output or the store (--store, HERMETIC_STORE_DIR) elsewhere',
   EROFS: 'the file system is read-only: point the output or the store (--store, HERMETIC_STORE_DIR) at a writable one',
   ENOSPC: 'the disk is full: free space on it, or point the output or the store (--store, HERMETIC_STORE_DIR) at another disk',
@@ -184,14 +185,18 @@ function fixFor(err: FileSystemError): string {
  * was printed as Node's error with its stack, and exited as a failed download.
  */
 export function fileSystemError(err: FileSystemError): HermeticError {
-  // Node's message is `CODE: reason, call 'path'`: the reason is the part the user needs in words.
-  const reason = err.message.replace(/^[A-Z0-9_]+: /, '').replace(/, [a-z]+(?: '.*')?$/, '');
   const where = err.path ? ` ${err.path}${err.dest ? ` to ${err.dest}` : ''}` : '';
-  return new HermeticError(wrongKind(err) ? 'InvalidInput' : 'StorageError', `cannot ${DOING[err.syscall] ?? err.syscall}${where}: ${reason} (${err.code})`, {
+  return new HermeticError(wrongKind(err) ? 'InvalidInput' : 'StorageError', `cannot ${DOING[err.syscall] ?? err.syscall}${where}: ${fileSystemReason(err)}`, {
     hints: [fixFor(err)],
     cause: err,
     reason: `${err.code} (${err.syscall})`,
   });
+}
+
+/** Why a file system call failed, in words and code: `permission denied (EACCES)`. */
+export function fileSystemReason(err: FileSystemError): string {
+  // Node's message is `CODE: reason, call 'path'`: the reason is the part the user needs in words.
+  return `${err.message.replace(/^[A-Z0-9_]+: /, '').replace(/, [a-z]+(?: '.*')?$/, '')} (${err.code})`;
 }
 
 /** `err`, or the HermeticError it stands for when it is Node's file system error. */

@@ -369,6 +369,15 @@ describe('readLockfile', () => {
     expect(err.message).toMatch(/is not a file/);
   });
 
+  it('says why a lockfile that is there cannot be read, and what to do, in words', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const err = await readLockfile(join(file, 'artifacts.lock.yaml')).catch((e) => e);
+    expect(err).toMatchObject({ code: 'InvalidInput', exitCode: 4 });
+    expect(err.message).toBe(`cannot read lockfile ${join(file, 'artifacts.lock.yaml')}: not a directory (ENOTDIR)`);
+    expect(err.hints).toEqual([`make ${join(file, 'artifacts.lock.yaml')} (and the folders on its path) readable by the user that runs the build`]);
+  });
+
   it("finds a checksum's line in the file when a message needs it, not in a copy of the text held since the parse", async () => {
     const path = join(dir, 'lines.lock.yaml');
     const body = `artifacts:\n  - download_url: https://h.example/a.bin\n    checksum: sha256:${'a'.repeat(64)}\n`;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { HermeticError } from '../errors';
+import { fileSystemReason, HermeticError, isFileSystemError } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
 import { Lockfile } from './types';
 import { parseCleanLockfile } from './parse-clean-lockfile';
@@ -52,11 +52,26 @@ export async function readLockfile(path: string, options: ParseLockfileOptions =
         hints: [`create it (see the README), or point ${options.setting ?? "the 'lockfile' option"} at an existing ${LOCKFILE_NAME}`],
       });
     }
-    throw new HermeticError('InvalidInput', `cannot read lockfile ${file}: ${(err as Error).message}`, { cause: err });
+    throw unreadable(file, err);
   }
   if (!info.isFile()) {
     throw new HermeticError('InvalidInput', `lockfile path ${file} is not a file`, { hints: [`point it at the ${LOCKFILE_NAME} file, not its directory`] });
   }
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw unreadable(file, err);
+  }
   // A message that needs a line reads the file again (see parseCleanLockfile).
-  return parseLockfile(await readFile(path, 'utf8'), file, { ...options, reread: () => readFileSync(path, 'utf8') });
+  return parseLockfile(text, file, { ...options, reread: () => readFileSync(path, 'utf8') });
+}
+
+/** A lockfile that exists but cannot be read (no permission, a folder on its path that cannot be entered). */
+function unreadable(file: string, err: unknown): HermeticError {
+  const why = isFileSystemError(err) ? fileSystemReason(err) : (err as Error).message;
+  return new HermeticError('InvalidInput', `cannot read lockfile ${file}: ${why}`, {
+    hints: [`make ${file} (and the folders on its path) readable by the user that runs the build`],
+    cause: err,
+  });
 }
