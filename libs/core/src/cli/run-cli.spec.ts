@@ -26,6 +26,15 @@ describe('hermetic CLI', () => {
   });
   afterAll(() => server.close());
 
+  /** A fresh folder with a lockfile of the server's tool.tgz. */
+  function toolLockfile(): { dir: string; lock: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    const lock = join(dir, 'artifacts.lock.yaml');
+    const digest = createHash('sha256').update(body).digest('hex');
+    writeFileSync(lock, `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${digest}\n`);
+    return { dir, lock };
+  }
+
   async function cli(args: string[], cwd: string) {
     const stdout = stream();
     const stderr = stream();
@@ -34,12 +43,7 @@ describe('hermetic CLI', () => {
   }
 
   it('fetch-deps writes the Hermeto layout from a lockfile', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
-    const lock = join(dir, 'artifacts.lock.yaml');
-    writeFileSync(
-      lock,
-      `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${createHash('sha256').update(body).digest('hex')}\n`,
-    );
+    const { dir, lock } = toolLockfile();
     const r = await cli(['fetch-deps', '--lockfile', lock, '--output', join(dir, 'out')], dir);
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toMatch(/downloaded tool\.tgz/);
@@ -185,12 +189,7 @@ describe('hermetic CLI', () => {
   });
 
   it('says plainly, without a stack, when the output or the store is a file where a folder must be', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
-    const lock = join(dir, 'artifacts.lock.yaml');
-    writeFileSync(
-      lock,
-      `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${createHash('sha256').update(body).digest('hex')}\n`,
-    );
+    const { dir, lock } = toolLockfile();
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
     for (const output of [join(file, 'out'), file]) {
