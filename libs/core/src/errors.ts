@@ -185,12 +185,17 @@ function fixFor(err: FileSystemError): string {
  * was printed as Node's error with its stack, and exited as a failed download.
  */
 export function fileSystemError(err: FileSystemError): HermeticError {
-  const where = err.path ? ` ${err.path}${err.dest ? ` to ${err.dest}` : ''}` : '';
-  return new HermeticError(wrongKind(err) ? 'InvalidInput' : 'StorageError', `cannot ${DOING[err.syscall] ?? err.syscall}${where}: ${fileSystemReason(err)}`, {
+  return new HermeticError(wrongKind(err) ? 'InvalidInput' : 'StorageError', fileSystemFailure(err), {
     hints: [fixFor(err)],
     cause: err,
     reason: `${err.code} (${err.syscall})`,
   });
+}
+
+/** What failed, where and why, in words: `cannot create the folder /srv/out: permission denied (EACCES)`. */
+export function fileSystemFailure(err: FileSystemError): string {
+  const where = err.path ? ` ${err.path}${err.dest ? ` to ${err.dest}` : ''}` : '';
+  return `cannot ${DOING[err.syscall] ?? err.syscall}${where}: ${fileSystemReason(err)}`;
 }
 
 /** Why a file system call failed, in words and code: `permission denied (EACCES)`. */

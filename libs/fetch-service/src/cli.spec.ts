@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, statSync, readFileSync } from 'node:fs';
+import { mkdtempSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,17 @@ describe('hermetic-fetch-service CLI', () => {
     } finally {
       busy.server.close();
     }
+  }, 60_000);
+
+  it('exits 4 when --config cannot hold its files, saying what failed where in words', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-fscli-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const r = await cli(['--config', join(file, 'cfg'), '--proxy-port', '0', '--control-port', '0'], { FETCH_SERVICE_AUTH: 'a:b' });
+    expect(r.code).toBe(4);
+    expect(r.out).toMatch(
+      /^ERROR: cannot \S+ .*a-file\/cfg\S*: not a directory \(ENOTDIR\); --config \(and --spool\) must name folders the service's user can write\n$/,
+    );
   }, 60_000);
 
   it('creates the CA on first start (key mode 0600), serves, and stops on idle shutdown with no live session', async () => {

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { fileSystemFailure, isFileSystemError } from '@hermetic/core';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { embeddedAuth, embeddedAuthPath } from './client/embedded-auth';
@@ -110,9 +111,15 @@ function superviseUntilStopped(service: FetchService, stopped: () => void): void
   }
 }
 
-/** Reports a failed start (also to the log file, where a detached service's starter looks) and gives its exit code. */
+/**
+ * Reports a failed start (also to the log file, where a detached service's starter looks) and gives
+ * its exit code. A file system error (the CA or the spool under --config) says what failed where in
+ * words, and where the service keeps its files.
+ */
 function startFailed(err: unknown, logFile: string | undefined): number {
-  const line = `ERROR: ${(err as Error).message}`;
+  const line = isFileSystemError(err)
+    ? `ERROR: ${fileSystemFailure(err)}; --config (and --spool) must name folders the service's user can write`
+    : `ERROR: ${(err as Error).message}`;
   process.stderr.write(`${line}\n`);
   if (logFile) appendFileSync(resolve(logFile), `${new Date().toISOString()} ${line}\n`);
   if (err instanceof PortInUseError) return err.which === 'proxy' ? 1 : 2;
