@@ -214,6 +214,19 @@ describe('fetchArtifacts', () => {
         });
     });
     expect(named.sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    // No proxy in the environment: no word of one.
+    expect(err.hints.join('\n')).not.toMatch(/go through the proxy/);
+  });
+
+  it('names the proxy a download went through when it took no connection, without its credentials', async () => {
+    const port = await freePort();
+    const l = lockfile([{ path: '/a.bin', checksum: `sha256:${sha256(a)}` }]);
+    const err: HermeticError = await run(l, { env: { HTTP_PROXY: `http://user:s3cret@127.0.0.1:${port}` }, policy: { ...fast, attempts: 1 } }).catch((e) => e);
+    expect(err.message).toMatch(new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
+    expect(err.hints[0]).toBe(
+      `downloads of http URLs go through the proxy http://127.0.0.1:${port} (HTTP_PROXY) unless NO_PROXY names their host: check that the proxy is up`,
+    );
+    expect(JSON.stringify({ message: err.message, hints: err.hints })).not.toMatch(/s3cret/);
   });
 
   it('retries a body cut short and still verifies the result', async () => {

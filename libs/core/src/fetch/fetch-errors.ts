@@ -3,6 +3,7 @@ import { fileSystemError, HermeticError, isFileSystemError } from '../errors';
 import { AttemptError, DownloadAborted } from '../http/download-file';
 import { Artifact, Lockfile } from '../lockfile/types';
 import { wireUrl } from '../lockfile/url';
+import { envVar } from '../http/environment';
 
 /** An artifact as messages name it: its index in the lockfile and its file name. */
 export function describe(a: Artifact): string {
@@ -60,8 +61,36 @@ export function mismatchError(
   return new HermeticError('ChecksumVerificationFailed', `${describe(a)}: checksum mismatch: ${lines.join('; ')}`, { hints });
 }
 
+/**
+ * Where a download that took no connection was really going: the proxy of its scheme, when the
+ * environment names one (a proxy that is down refuses every artifact's connection, and its address
+ * is what the error names, not the artifact's host).
+ */
+function proxyHint(url: string, env: NodeJS.ProcessEnv): string | undefined {
+  const https = url.startsWith('https:');
+  const [name, proxy] = https
+    ? [envVar(env, 'https_proxy') ? 'HTTPS_PROXY' : 'HTTP_PROXY', envVar(env, 'https_proxy') ?? envVar(env, 'http_proxy')]
+    : ['HTTP_PROXY', envVar(env, 'http_proxy')];
+  if (!proxy) return undefined;
+  const address = proxyAddress(proxy);
+  const scheme = https ? 'https' : 'http';
+  return address
+    ? `downloads of ${scheme} URLs go through the proxy ${address} (${name}) unless NO_PROXY names their host: check that the proxy is up`
+    : `downloads of ${scheme} URLs go through the proxy ${name} names, and its value is not a URL: fix it`;
+}
+
+/** A proxy variable's scheme and host (never its credentials), or undefined when it is not a URL. */
+function proxyAddress(proxy: string): string | undefined {
+  try {
+    const u = new URL(proxy);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A failed download as the user's error: what failed, and what would fix it (auth, size cap, URL, network). */
-export function attemptToError(lockfile: Lockfile, p: SourcedArtifact, err: AttemptError): HermeticError {
+export function attemptToError(lockfile: Lockfile, p: SourcedArtifact, err: AttemptError, env: NodeJS.ProcessEnv = {}): HermeticError {
   const a = p.artifact;
   const via = p.url === wireUrl(a.url) ? '' : ` (mirror of ${a.url})`;
   const what = `${describe(a)}: cannot download ${p.url}${via}: ${err.message}`;
@@ -89,9 +118,13 @@ export function attemptToError(lockfile: Lockfile, p: SourcedArtifact, err: Atte
       reason,
     });
   }
+  const proxy = err.kind === 'network' ? proxyHint(p.url, env) : undefined;
   const hints =
     err.extra.status !== undefined && err.extra.status < 500
       ? [via ? `check the mirror rules, or fix the URL of ${describe(a)} in ${lockfile.path}` : `fix the URL of ${describe(a)} in ${lockfile.path}`]
-      : ['check the network, proxy settings (HTTPS_PROXY, NO_PROXY) and that the host is up; the download is retried on transient errors'];
+      : [
+          ...(proxy ? [proxy] : []),
+          'check the network, proxy settings (HTTPS_PROXY, NO_PROXY) and that the host is up; the download is retried on transient errors',
+        ];
   return new HermeticError('FetchError', what, { hints, cause: err, reason });
 }

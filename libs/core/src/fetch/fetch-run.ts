@@ -97,7 +97,7 @@ export class FetchRun {
         await release();
       }
     } catch (err) {
-      throw asHermeticError(err, label, (e) => attemptToError(this.s.lockfile, p, e));
+      throw asHermeticError(err, label, (e) => attemptToError(this.s.lockfile, p, e, this.s.env));
     }
   }
 
