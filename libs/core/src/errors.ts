@@ -161,6 +161,9 @@ function wrongKind(err: FileSystemError): boolean {
   return err.code === 'ENOTDIR' || err.code === 'EISDIR' || (err.code === 'EEXIST' && err.syscall === 'mkdir');
 }
 
+/** What to do about a disk error that says nothing more precise. */
+export const DISK_HINT = 'check free space and permissions of the store and output directories';
+
 /** What to do about each code. */
 const FIXES: Record<string, string> = {
   EACCES:
@@ -176,7 +179,7 @@ const FIXES: Record<string, string> = {
 /** The fix for `err`'s code (an existing file where mkdir makes a folder is a wrong kind too). */
 function fixFor(err: FileSystemError): string {
   if (err.code === 'EEXIST' && err.syscall === 'mkdir') return FIXES.ENOTDIR;
-  return FIXES[err.code] ?? 'check free space and permissions of the store and output directories';
+  return FIXES[err.code] ?? DISK_HINT;
 }
 
 /**

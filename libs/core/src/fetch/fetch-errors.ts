@@ -1,5 +1,5 @@
 import { ChecksumMismatch } from '../checksum/multi-hash';
-import { fileSystemError, HermeticError, isFileSystemError } from '../errors';
+import { DISK_HINT, fileSystemError, HermeticError, isFileSystemError } from '../errors';
 import { AttemptError, DownloadAborted } from '../http/download-file';
 import { Artifact, Lockfile } from '../lockfile/types';
 import { wireUrl } from '../lockfile/url';
@@ -18,8 +18,6 @@ export interface SourcedArtifact {
   /** Credentials for `url`: lockfile auth on the artifact's own origin, else .netrc. Secret. */
   headers?: Record<string, string>;
 }
-
-const DISK_HINT = 'check free space and permissions of the store and output directories';
 
 /**
  * Any failure of a download as a HermeticError: interrupted, a failed attempt (through
