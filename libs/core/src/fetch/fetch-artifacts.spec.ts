@@ -215,7 +215,7 @@ describe('fetchArtifacts', () => {
     });
     expect(named.sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
     // No proxy in the environment: no word of one.
-    expect(err.hints.join('\n')).not.toMatch(/go through the proxy/);
+    expect(err.hints.join('\n')).not.toMatch(/through the proxy/);
   });
 
   it('names the proxy a download went through when it took no connection, without its credentials', async () => {
@@ -224,8 +224,52 @@ describe('fetchArtifacts', () => {
     const err: HermeticError = await run(l, { env: { HTTP_PROXY: `http://user:s3cret@127.0.0.1:${port}` }, policy: { ...fast, attempts: 1 } }).catch((e) => e);
     expect(err.message).toMatch(new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
     expect(err.hints[0]).toBe(
-      `downloads of http URLs go through the proxy http://127.0.0.1:${port} (HTTP_PROXY) unless NO_PROXY names their host: check that the proxy is up`,
+      `this download went through the proxy http://127.0.0.1:${port} (HTTP_PROXY; NO_PROXY does not name 127.0.0.1): check that the proxy is up`,
     );
+    expect(JSON.stringify({ message: err.message, hints: err.hints })).not.toMatch(/s3cret/);
+  });
+
+  /** A lockfile of URLs on hosts of their own (`http://<host>/<file>`), each served through a proxy or not at all. */
+  function hostsLockfile(urls: string[]) {
+    const body = urls.map((url) => `  - download_url: ${url}\n    checksum: sha256:${sha256(a)}\n    filename: ${new URL(url).host}-${url.split('/').pop()}\n`);
+    return parseLockfile(`metadata:\n  version: "1.0"\nartifacts:\n${body.join('')}`, 'p/artifacts.lock.yaml', { env: {} });
+  }
+
+  it('fails every origin behind a proxy that took no connection at once, not one round of retries per origin', async () => {
+    const port = await freePort();
+    const urls = ['a', 'b', 'c'].flatMap((h) => [`http://${h}.test/1.bin`, `http://${h}.test/2.bin`]);
+    const retried = new Set<string>();
+    const err: HermeticError = await run(hostsLockfile(urls), {
+      env: { http_proxy: `http://127.0.0.1:${port}` },
+      concurrency: 1,
+      policy: { ...fast, attempts: 3 },
+      reporter: { ...silentReporter, retry: (file) => void retried.add(file) },
+    }).catch((e) => e);
+    expect(err.message).toMatch(/^6 artifacts of p\/artifacts\.lock\.yaml failed:/);
+    expect([...retried]).toEqual(['a.test-1.bin']);
+    expect(err.message).toMatch(new RegExp(`not tried: the proxy http://127\\.0\\.0\\.1:${port} took no connection for an earlier artifact`));
+  });
+
+  it('connects directly to a host that NO_PROXY names, whatever the proxy', async () => {
+    const port = await freePort();
+    server.route('/direct.bin', serveBytes(a));
+    const l = lockfile([{ path: '/direct.bin', checksum: `sha256:${sha256(a)}` }]);
+    const r = await run(l, { env: { HTTP_PROXY: `http://127.0.0.1:${port}`, NO_PROXY: 'localhost,127.0.0.1' } });
+    expect(r.summary.downloaded).toBe(1);
+  });
+
+  it('takes a proxy variable without a scheme (host:port, as curl and pip do) as an http proxy', async () => {
+    server.route('/through-proxy.bin', serveBytes(a));
+    const tunnels = server.tunnels;
+    const r = await run(hostsLockfile(['http://origin.test/through-proxy.bin']), { env: { HTTP_PROXY: server.origin.replace('http://', '') } });
+    expect(r.summary.downloaded).toBe(1);
+    expect(server.tunnels).toBe(tunnels + 1);
+  });
+
+  it('names a proxy variable that is no proxy URL, and what to write, without its credentials', async () => {
+    const err: HermeticError = await run(hostsLockfile(['http://origin.test/a.bin']), { env: { HTTP_PROXY: 'ftp://me:s3cret@proxy.corp' } }).catch((e) => e);
+    expect(err.message).toMatch(/HTTP_PROXY is not a proxy URL: ftp:\/\/\*\*\*@proxy\.corp/);
+    expect(err.hints.join('\n')).toMatch(/write it as http:\/\/host:port/);
     expect(JSON.stringify({ message: err.message, hints: err.hints })).not.toMatch(/s3cret/);
   });
 

@@ -3,7 +3,7 @@ import { DISK_HINT, fileSystemError, HermeticError, isFileSystemError } from '..
 import { AttemptError, DownloadAborted } from '../http/download-file';
 import { Artifact, Lockfile } from '../lockfile/types';
 import { wireUrl } from '../lockfile/url';
-import { envVar } from '../http/environment';
+import { proxyAddress, proxyRoute } from '../http/proxy-route';
 
 /** An artifact as messages name it: its index in the lockfile and its file name. */
 export function describe(a: Artifact): string {
@@ -60,31 +60,18 @@ export function mismatchError(
 }
 
 /**
- * Where a download that took no connection was really going: the proxy of its scheme, when the
- * environment names one (a proxy that is down refuses every artifact's connection, and its address
- * is what the error names, not the artifact's host).
+ * Where a download that took no connection was really going: the proxy it went through, when the
+ * environment sends its URL through one (a proxy that is down refuses every artifact's connection,
+ * and its address is what the error names, not the artifact's host).
  */
 function proxyHint(url: string, env: NodeJS.ProcessEnv): string | undefined {
-  const https = url.startsWith('https:');
-  const [name, proxy] = https
-    ? [envVar(env, 'https_proxy') ? 'HTTPS_PROXY' : 'HTTP_PROXY', envVar(env, 'https_proxy') ?? envVar(env, 'http_proxy')]
-    : ['HTTP_PROXY', envVar(env, 'http_proxy')];
-  if (!proxy) return undefined;
-  const address = proxyAddress(proxy);
-  const scheme = https ? 'https' : 'http';
+  const route = proxyRoute(url, env);
+  if (!route) return undefined;
+  const address = proxyAddress(route.proxy);
+  const host = new URL(url).hostname;
   return address
-    ? `downloads of ${scheme} URLs go through the proxy ${address} (${name}) unless NO_PROXY names their host: check that the proxy is up`
-    : `downloads of ${scheme} URLs go through the proxy ${name} names, and its value is not a URL: fix it`;
-}
-
-/** A proxy variable's scheme and host (never its credentials), or undefined when it is not a URL. */
-function proxyAddress(proxy: string): string | undefined {
-  try {
-    const u = new URL(proxy);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return undefined;
-  }
+    ? `this download went through the proxy ${address} (${route.name}; NO_PROXY does not name ${host}): check that the proxy is up`
+    : `this download went through the proxy ${route.name} names, and its value is not a URL: fix it`;
 }
 
 /** A failed download as the user's error: what failed, and what would fix it (auth, size cap, URL, network). */

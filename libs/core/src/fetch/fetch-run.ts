@@ -57,11 +57,13 @@ export type Origin = 'download' | 'store';
 export class FetchRun {
   private ownClient: HttpClient | undefined;
   private readonly madeDirs = new Map<string, Promise<void>>();
-  private readonly unreachable = new UnreachableHosts();
+  private readonly unreachable: UnreachableHosts;
   /** The artifacts whose store lock this run holds, by lock key: waiting for one is waiting for this run. */
   private readonly held = new Map<string, string>();
 
-  constructor(private readonly s: FetchRunSettings) {}
+  constructor(private readonly s: FetchRunSettings) {
+    this.unreachable = new UnreachableHosts(s.env);
+  }
 
   private client(): HttpClient {
     const s = this.s;

@@ -1,4 +1,5 @@
 import { AttemptError, errorCode } from '../http/download-file';
+import { proxyAddress, proxyRoute } from '../http/proxy-route';
 import { SilenceError } from '../http/socket-client/errors';
 
 /** Codes of a connection that was never made: no such host, nobody listening, no route. */
@@ -16,22 +17,33 @@ function neverConnected(err: unknown): boolean {
  * The hosts of a run that took no connection in every attempt of a download: the other artifacts
  * they serve fail at once, naming the first failure, instead of each retrying with backoff (~12 s
  * an artifact with the default policy: a lockfile of 200 artifacts on a host that is down took
- * minutes to say so; 10,000, hours). Downloads already under way finish their own attempts.
+ * minutes to say so; 10,000, hours). Downloads already under way finish their own attempts. A
+ * download through a proxy connects to the proxy, not its URL's host: a proxy that is down is one
+ * such host for every URL behind it (keyed by origin, each origin behind it spent a round of
+ * retries first).
  */
 export class UnreachableHosts {
   private readonly down = new Map<string, string>();
 
+  constructor(private readonly env: NodeJS.ProcessEnv = {}) {}
+
   /** Fails a download to a host already found down, without trying. */
   check(url: string): void {
-    const origin = new URL(url).origin;
-    const reason = this.down.get(origin);
-    if (reason !== undefined) throw new AttemptError(`not tried: ${origin} took no connection for an earlier artifact (${reason})`, 'network', false);
+    const host = this.hostOf(url);
+    const reason = this.down.get(host);
+    if (reason !== undefined) throw new AttemptError(`not tried: ${host} took no connection for an earlier artifact (${reason})`, 'network', false);
   }
 
   /** Takes note of a download's final failure: its host is down when it never took a connection. */
   note(url: string, err: unknown): void {
     if (!neverConnected(err)) return;
-    const origin = new URL(url).origin;
-    if (!this.down.has(origin)) this.down.set(origin, (err as Error).message);
+    const host = this.hostOf(url);
+    if (!this.down.has(host)) this.down.set(host, (err as Error).message);
+  }
+
+  /** What a download of `url` connects to: the proxy it goes through, else its origin. */
+  private hostOf(url: string): string {
+    const route = proxyRoute(url, this.env);
+    return route ? `the proxy ${proxyAddress(route.proxy) ?? 'that ' + route.name + ' names'}` : new URL(url).origin;
   }
 }

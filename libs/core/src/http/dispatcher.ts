@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { envVar, hasProxy, trustContext } from './environment';
+import { checkedProxyVariable } from './proxy-route';
 
 import type { ConnectionOptions } from './http-client';
 
@@ -24,8 +25,9 @@ export function createDispatcher(options: ConnectionOptions): Dispatcher {
   if (!hasProxy(env)) return new Agent(common);
   return new EnvHttpProxyAgent({
     ...common,
-    httpProxy: envVar(env, 'http_proxy'),
-    httpsProxy: envVar(env, 'https_proxy'),
+    // Empty, not undefined, when unset: undici would read process.env instead of `env`.
+    httpProxy: checkedProxyVariable(env, 'http_proxy') ?? '',
+    httpsProxy: checkedProxyVariable(env, 'https_proxy') ?? '',
     noProxy: envVar(env, 'no_proxy') ?? '',
     requestTls: tls,
     proxyTls: tls,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { AddressInfo, createServer as createNetServer, Socket } from 'node:net';
+import { AddressInfo, connect as connectTcp, createServer as createNetServer, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -21,6 +21,11 @@ export interface TestServer {
   readonly connections: number;
   /** HTTPS connections that resumed an earlier TLS session (no full handshake). */
   readonly resumed: number;
+  /**
+   * Tunnels opened through it as a proxy (`CONNECT`, whatever host is asked for): each leads back to
+   * the server itself, so its routes serve any URL fetched through it by path.
+   */
+  readonly tunnels: number;
   route(path: string, handler: Handler): void;
   hits(path: string): number;
   close(): Promise<void>;
@@ -52,6 +57,17 @@ export async function startTestServer(options: { https?: boolean } = {}): Promis
     connections++;
     if ('isSessionReused' in socket && socket.isSessionReused()) resumed++;
   });
+  let tunnels = 0;
+  server.on('connect', (_req: IncomingMessage, client: Socket, head: Buffer) => {
+    tunnels++;
+    const back = connectTcp(port, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      back.write(head);
+      back.pipe(client).pipe(back);
+    });
+    back.on('error', () => client.destroy());
+    client.on('error', () => back.destroy());
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -62,6 +78,9 @@ export async function startTestServer(options: { https?: boolean } = {}): Promis
     },
     get resumed() {
       return resumed;
+    },
+    get tunnels() {
+      return tunnels;
     },
     route: (path, handler) => void routes.set(path, handler),
     hits: (path) => counts.get(path) ?? 0,
