@@ -266,6 +266,39 @@ describe('fetchArtifacts', () => {
     expect(server.tunnels).toBe(tunnels + 1);
   });
 
+  describe('a proxy that refuses the tunnel', () => {
+    afterEach(() => server.refuseTunnels(undefined));
+
+    async function refused(status: number) {
+      server.refuseTunnels(status);
+      const retried: string[] = [];
+      const err: HermeticError = await run(hostsLockfile(['http://origin.test/a.bin']), {
+        env: { HTTP_PROXY: server.origin },
+        policy: { ...fast, attempts: 3 },
+        reporter: { ...silentReporter, retry: (file) => void retried.push(file) },
+      }).catch((e) => e);
+      return { err, retried };
+    }
+
+    it('wanting credentials (407) is said as such, once: not an interruption, not retried', async () => {
+      const { err, retried } = await refused(407);
+      expect(err.code).toBe('FetchError');
+      expect(err.message).toMatch(new RegExp(`the proxy ${server.origin.replace(/\./g, '\\.')} \\(HTTP_PROXY\\) wants credentials \\(HTTP 407\\)`));
+      expect(err.hints[0]).toMatch(/put the credentials the proxy takes in its variable/);
+      expect(retried).toEqual([]);
+    });
+
+    it('refusing a host (403) names the host and NO_PROXY; a 502 is retried', async () => {
+      const forbidden = await refused(403);
+      expect(forbidden.err.message).toMatch(/refused to connect to origin\.test \(HTTP 403\)/);
+      expect(forbidden.err.hints[0]).toMatch(/may not allow origin\.test: .*NO_PROXY/);
+      expect(forbidden.retried).toEqual([]);
+      const bad = await refused(502);
+      expect(bad.err.message).toMatch(/refused to connect to origin\.test \(HTTP 502\) \(after 3 attempts\)/);
+      expect(bad.retried).toHaveLength(2);
+    });
+  });
+
   it('names a proxy variable that is no proxy URL, and what to write, without its credentials', async () => {
     const err: HermeticError = await run(hostsLockfile(['http://origin.test/a.bin']), { env: { HTTP_PROXY: 'ftp://me:s3cret@proxy.corp' } }).catch((e) => e);
     expect(err.message).toMatch(/HTTP_PROXY is not a proxy URL: ftp:\/\/\*\*\*@proxy\.corp/);

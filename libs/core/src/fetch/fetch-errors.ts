@@ -88,6 +88,14 @@ export function attemptToError(lockfile: Lockfile, p: SourcedArtifact, err: Atte
       : `add an 'auth' section (lockfile version "2.0") to ${describe(a)} in ${lockfile.path}, or a ~/.netrc entry for ${new URL(p.url).hostname}`;
     return new HermeticError('AuthenticationFailed', what, { hints: [fix], reason });
   }
+  if (err.kind === 'proxy') {
+    const host = new URL(p.url).hostname;
+    const fix =
+      err.extra.status === 407
+        ? 'put the credentials the proxy takes in its variable (http://user:password@host:port, the password URL-encoded), or check the ones there'
+        : `the proxy's rules may not allow ${host}: ask for it to be allowed, or name ${host} in NO_PROXY if it can be reached directly`;
+    return new HermeticError('FetchError', what, { hints: [fix], cause: err, reason });
+  }
   if (err.kind === 'certificate') {
     return new HermeticError('FetchError', what, {
       hints: [

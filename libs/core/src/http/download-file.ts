@@ -12,7 +12,7 @@ const openFile = promisify(open);
 export class AttemptError extends Error {
   constructor(
     message: string,
-    readonly kind: 'http' | 'auth' | 'network' | 'redirect' | 'truncated' | 'disk' | 'limit' | 'certificate',
+    readonly kind: 'http' | 'auth' | 'proxy' | 'network' | 'redirect' | 'truncated' | 'disk' | 'limit' | 'certificate',
     readonly retryable: boolean,
     readonly extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
   ) {
@@ -56,8 +56,12 @@ function header(headers: HttpResponse['headers'], name: string): string | undefi
   return Array.isArray(v) ? v[0] : v;
 }
 
-function isAbort(err: unknown, signal?: AbortSignal): boolean {
-  return !!signal?.aborted || (err as { name?: string })?.name === 'AbortError';
+/**
+ * Whether a failure is the run being stopped (Ctrl-C): its signal, not the error's name (undici
+ * names other failures `AbortError` too, such as a proxy refusing a tunnel).
+ */
+function isAbort(signal?: AbortSignal): boolean {
+  return !!signal?.aborted;
 }
 
 /**
@@ -390,7 +394,7 @@ async function receiveBody(res: HttpResponse, part: PartialFile, total: number |
     });
     onDisk(req, () => part.flush());
   } catch (err) {
-    if (isAbort(err, req.signal) || err instanceof AttemptError) throw err;
+    if (isAbort(req.signal) || err instanceof AttemptError) throw err;
     onDisk(req, () => part.flush());
     throw new AttemptError(`body cut short after ${part.written} bytes (${describeNetworkError(err)})`, 'truncated', true, { cause: err });
   } finally {
@@ -443,7 +447,7 @@ export async function downloadFile(req: DownloadRequest, client: HttpClient, pol
         await receiveBody(res, part, total, req, policy);
         return { size: part.written, digests: part.hash.digests(), contentType: header(res.headers, 'content-type'), finalUrl: url.href, attempts: attempt };
       } catch (err) {
-        if (isAbort(err, req.signal)) throw new DownloadAborted('download aborted');
+        if (isAbort(req.signal)) throw new DownloadAborted('download aborted');
         const failure = err instanceof AttemptError ? err : networkFailure(err);
         const delay = await retryDelay(failure, attempt, part, req, policy);
         req.onRetry?.(attempt, failure.message, delay);

@@ -26,6 +26,8 @@ export interface TestServer {
    * the server itself, so its routes serve any URL fetched through it by path.
    */
   readonly tunnels: number;
+  /** Answers the next tunnels with this status instead (a proxy asking for credentials, refusing a host); undefined: open them. */
+  refuseTunnels(status: number | undefined): void;
   route(path: string, handler: Handler): void;
   hits(path: string): number;
   close(): Promise<void>;
@@ -58,8 +60,13 @@ export async function startTestServer(options: { https?: boolean } = {}): Promis
     if ('isSessionReused' in socket && socket.isSessionReused()) resumed++;
   });
   let tunnels = 0;
+  let refusal: number | undefined;
   server.on('connect', (_req: IncomingMessage, client: Socket, head: Buffer) => {
     tunnels++;
+    if (refusal !== undefined) {
+      client.end(`HTTP/1.1 ${refusal} Refused\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
     const back = connectTcp(port, '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       back.write(head);
@@ -82,6 +89,7 @@ export async function startTestServer(options: { https?: boolean } = {}): Promis
     get tunnels() {
       return tunnels;
     },
+    refuseTunnels: (status) => void (refusal = status),
     route: (path, handler) => void routes.set(path, handler),
     hits: (path) => counts.get(path) ?? 0,
     close: () =>
