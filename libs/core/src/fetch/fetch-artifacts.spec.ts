@@ -177,6 +177,19 @@ describe('fetchArtifacts', () => {
     }
   });
 
+  it("names an https proxy's certificate, not the server's, when the proxy's is the one refused", async () => {
+    const tlsProxy = await startTestServer({ https: true });
+    try {
+      const err: HermeticError = await run(hostsLockfile(['http://origin.test/a.bin']), { env: { HTTP_PROXY: tlsProxy.origin } }).catch((e) => e);
+      expect(err.message).toMatch(/certificate/);
+      expect(err.hints[0]).toBe(
+        `the certificate of the proxy ${tlsProxy.origin} (HTTP_PROXY) is not trusted: if it comes from a private certificate authority, point NODE_EXTRA_CA_CERTS at that authority's certificate (PEM)`,
+      );
+    } finally {
+      await tlsProxy.close();
+    }
+  });
+
   it("fails the rest of a host's artifacts at once when it took no connection, instead of retrying each", async () => {
     const port = await freePort();
     const body = Array.from({ length: 12 }, (_, i) => `  - download_url: http://127.0.0.1:${port}/a${i}.bin\n    checksum: sha256:${'1'.repeat(64)}\n`).join(
@@ -224,7 +237,7 @@ describe('fetchArtifacts', () => {
     const err: HermeticError = await run(l, { env: { HTTP_PROXY: `http://user:s3cret@127.0.0.1:${port}` }, policy: { ...fast, attempts: 1 } }).catch((e) => e);
     expect(err.message).toMatch(new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
     expect(err.hints[0]).toBe(
-      `this download went through the proxy http://127.0.0.1:${port} (HTTP_PROXY; NO_PROXY does not name 127.0.0.1): check that the proxy is up`,
+      `this download went through the proxy http://127.0.0.1:${port} (HTTP_PROXY), as NO_PROXY does not name 127.0.0.1: check that the proxy is up`,
     );
     expect(JSON.stringify({ message: err.message, hints: err.hints })).not.toMatch(/s3cret/);
   });
@@ -247,7 +260,7 @@ describe('fetchArtifacts', () => {
     }).catch((e) => e);
     expect(err.message).toMatch(/^6 artifacts of p\/artifacts\.lock\.yaml failed:/);
     expect([...retried]).toEqual(['a.test-1.bin']);
-    expect(err.message).toMatch(new RegExp(`not tried: the proxy http://127\\.0\\.0\\.1:${port} took no connection for an earlier artifact`));
+    expect(err.message).toMatch(new RegExp(`not tried: the proxy http://127\\.0\\.0\\.1:${port} \\(HTTP_PROXY\\) took no connection for an earlier artifact`));
   });
 
   it('connects directly to a host that NO_PROXY names, whatever the proxy', async () => {

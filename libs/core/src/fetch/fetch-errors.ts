@@ -3,7 +3,7 @@ import { DISK_HINT, fileSystemError, HermeticError, isFileSystemError } from '..
 import { AttemptError, DownloadAborted } from '../http/download-file';
 import { Artifact, Lockfile } from '../lockfile/types';
 import { wireUrl } from '../lockfile/url';
-import { proxyAddress, proxyRoute } from '../http/proxy-route';
+import { describeProxy, proxyRoute } from '../http/proxy-route';
 
 /** An artifact as messages name it: its index in the lockfile and its file name. */
 export function describe(a: Artifact): string {
@@ -66,12 +66,23 @@ export function mismatchError(
  */
 function proxyHint(url: string, env: NodeJS.ProcessEnv): string | undefined {
   const route = proxyRoute(url, env);
-  if (!route) return undefined;
-  const address = proxyAddress(route.proxy);
+  return route && `this download went through ${describeProxy(route)}, as NO_PROXY does not name ${new URL(url).hostname}: check that the proxy is up`;
+}
+
+/**
+ * Whose certificate was refused: the server's, or an https proxy's (the only TLS of a plain http
+ * URL through it; either one's for an https URL), and how to trust a private authority.
+ */
+function certificateHint(url: string, env: NodeJS.ProcessEnv): string {
   const host = new URL(url).hostname;
-  return address
-    ? `this download went through the proxy ${address} (${route.name}; NO_PROXY does not name ${host}): check that the proxy is up`
-    : `this download went through the proxy ${route.name} names, and its value is not a URL: fix it`;
+  const trust = "if it comes from a private certificate authority, point NODE_EXTRA_CA_CERTS at that authority's certificate (PEM)";
+  const route = proxyRoute(url, env);
+  if (route && route.proxy.startsWith('https:')) {
+    const proxy = describeProxy(route);
+    const whose = url.startsWith('https:') ? `the certificate of ${proxy} or of ${host}` : `the certificate of ${proxy}`;
+    return `${whose} is not trusted: ${trust}`;
+  }
+  return `the server's certificate is not trusted for ${host}: ${trust}; an expired certificate or one for another name is the server's to fix`;
 }
 
 /** A failed download as the user's error: what failed, and what would fix it (auth, size cap, URL, network). */
@@ -96,15 +107,7 @@ export function attemptToError(lockfile: Lockfile, p: SourcedArtifact, err: Atte
         : `the proxy's rules may not allow ${host}: ask for it to be allowed, or name ${host} in NO_PROXY if it can be reached directly`;
     return new HermeticError('FetchError', what, { hints: [fix], cause: err, reason });
   }
-  if (err.kind === 'certificate') {
-    return new HermeticError('FetchError', what, {
-      hints: [
-        `the server's certificate is not trusted for ${new URL(p.url).hostname}: if the host uses a private certificate authority, point NODE_EXTRA_CA_CERTS at its certificate (PEM); an expired certificate or one for another name is the server's to fix`,
-      ],
-      cause: err,
-      reason,
-    });
-  }
+  if (err.kind === 'certificate') return new HermeticError('FetchError', what, { hints: [certificateHint(p.url, env)], cause: err, reason });
   if (err.kind === 'limit') {
     return new HermeticError('FetchError', what, {
       hints: [`if ${describe(a)} really is that large, raise the cap; otherwise the server sends something else than the lockfile expects`],

@@ -1,5 +1,5 @@
 import { AttemptError, errorCode } from '../http/download-file';
-import { proxyAddress, proxyRoute } from '../http/proxy-route';
+import { describeProxy, proxyRoute } from '../http/proxy-route';
 import { SilenceError } from '../http/socket-client/errors';
 
 /** Codes of a connection that was never made: no such host, nobody listening, no route. */
@@ -44,6 +44,6 @@ export class UnreachableHosts {
   /** What a download of `url` connects to: the proxy it goes through, else its origin. */
   private hostOf(url: string): string {
     const route = proxyRoute(url, this.env);
-    return route ? `the proxy ${proxyAddress(route.proxy) ?? 'that ' + route.name + ' names'}` : new URL(url).origin;
+    return route ? describeProxy(route) : new URL(url).origin;
   }
 }

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { createDispatcher } from './dispatcher';
 import { AttemptError } from './download-file';
 import type { ConnectionOptions, HttpClient, HttpRequest, HttpResponse } from './http-client';
-import { proxyAddress, proxyRoute } from './proxy-route';
+import { describeProxy, proxyRoute } from './proxy-route';
 import { isRetryableStatus } from './retry-policy';
 import { noteBytesReceived } from './v8-tuning';
 
@@ -68,8 +68,7 @@ function proxyRefusal(err: unknown, url: URL, env: NodeJS.ProcessEnv): AttemptEr
   const status = CREDENTIALS_WANTED.test(message) ? 407 : Number(TUNNEL_REFUSED.exec(message)?.[1] ?? 0);
   if (!status) return undefined;
   const route = proxyRoute(url.href, env);
-  const address = route && proxyAddress(route.proxy);
-  const proxy = !route ? 'the proxy' : address ? `the proxy ${address} (${route.name})` : `the proxy that ${route.name} names`;
+  const proxy = route ? describeProxy(route) : 'the proxy';
   if (status === 407) return new AttemptError(`${proxy} wants credentials (HTTP 407)`, 'proxy', false, { status, cause: err });
   return new AttemptError(`${proxy} refused to connect to ${url.host} (HTTP ${status})`, 'proxy', isRetryableStatus(status), { status, cause: err });
 }

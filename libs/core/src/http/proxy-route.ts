@@ -82,6 +82,12 @@ function bypassesProxy(hostname: string, port: number, noProxy: string): boolean
     });
 }
 
+/** How messages name a route's proxy: `the proxy http://host:port (HTTP_PROXY)`, never its credentials. */
+export function describeProxy(route: ProxyRoute): string {
+  const address = proxyAddress(route.proxy);
+  return address ? `the proxy ${address} (${route.name})` : `the proxy that ${route.name} names`;
+}
+
 /** A proxy variable's scheme and host (never its credentials), or undefined when it is not a URL. */
 export function proxyAddress(proxy: string): string | undefined {
   try {
