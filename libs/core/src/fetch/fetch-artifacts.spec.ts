@@ -362,6 +362,19 @@ describe('fetchArtifacts', () => {
     expect(files(join(root, 'store/tmp'))).toEqual([]);
   });
 
+  it('refuses a store and an output that overlap, before anything is written', async () => {
+    const l = lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]);
+    for (const [store, output] of [
+      ['out/store', 'out'],
+      ['store', 'store/out'],
+      ['same', 'same/'],
+    ]) {
+      const err: HermeticError = await run(l, { store: new ContentStore(join(root, store)), outputDir: join(root, output) }).catch((e) => e);
+      expect(err).toMatchObject({ code: 'InvalidInput', message: expect.stringMatching(/^the store .* and the output directory .* overlap$/) });
+    }
+    expect(files(root)).toEqual([]);
+  });
+
   it('removes files of an earlier run that the lockfile no longer lists', async () => {
     await run(
       lockfile([

@@ -22,7 +22,7 @@ import { mapLimit } from './map-limit';
 import { MAVEN_DEPS_DIR, mavenSettingsXml } from './maven-layout';
 import { LinkMode } from './materialize';
 import { checkHosts, plan, Planned } from './plan';
-import { mkdirInside } from './safe-paths';
+import { checkStoreApart, mkdirInside } from './safe-paths';
 import { HostRules, MirrorRule } from './url-rules';
 
 export interface FetchOptions {
@@ -225,6 +225,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   if (options.signal) setMaxListeners(Math.max(getMaxListeners(options.signal), concurrency * 4 + 10), options.signal);
   const planned = plan(lockfile, artifacts, { mirrors: options.mirrors ?? [], netrc: options.netrc, env, mavenLayout: options.mavenLayout });
   checkHosts(lockfile, planned, options.hosts);
+  checkStoreApart(options.store.root, options.outputDir);
   await checkCrossTargetCollisions(lockfile, artifacts, options.outputDir, recordName);
   // Like Hermeto, deps/generic/ only exists when there is something to put in it.
   const out = await outputRoot(options.outputDir);

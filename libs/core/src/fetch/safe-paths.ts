@@ -1,11 +1,25 @@
 import { lstat, mkdir, realpath } from 'node:fs/promises';
-import { join, relative, sep, isAbsolute } from 'node:path';
+import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import { HermeticError } from '../errors';
 
 /** Whether `child` is `root` or below it. */
 export function isInside(root: string, child: string): boolean {
   const rel = relative(root, child);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+/**
+ * Refuses a content store and an output directory that overlap: Nx empties an output before it
+ * restores it from its cache, so a store inside an output went with it, and an output inside the
+ * store (or the same folder, which the CLI took) mixed fetched files with the store's objects.
+ */
+export function checkStoreApart(storeRoot: string, outputDir: string): void {
+  const store = resolve(storeRoot);
+  const output = resolve(outputDir);
+  if (!isInside(store, output) && !isInside(output, store)) return;
+  throw new HermeticError('InvalidInput', `the store ${store} and the output directory ${output} overlap`, {
+    hints: ['keep each outside the other, e.g. the store in ~/.cache/hermetic/store (--store, HERMETIC_STORE_DIR) and the output beside the project'],
+  });
 }
 
 type Stat = Awaited<ReturnType<typeof lstat>>;
