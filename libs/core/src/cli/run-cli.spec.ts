@@ -78,6 +78,27 @@ describe('hermetic CLI', () => {
     const merged = await cli(['merge-sboms', 'one/bom.json', 'two/bom.json', '--output', 'all.json'], dir);
     expect(merged).toMatchObject({ code: 0, out: expect.stringMatching(/merged 2 SBOMs, 1 unique components/) });
     expect((await cli(['merge-sboms', 'spdx/bom.json', '--output', 'x.json'], dir)).err).toMatch(/is not a CycloneDX JSON SBOM/);
+    expect(await cli(['merge-sboms', 'three/bom.json', '--output', 'x.json'], dir)).toMatchObject({
+      code: 4,
+      err: expect.stringMatching(/SBOM not found: .*three\/bom\.json\n {2}run the sbom targets \(or hermetic fetch-deps\) first/),
+    });
+    writeFileSync(join(dir, 'torn.json'), '{"bomFormat": "Cyclo');
+    expect(await cli(['merge-sboms', 'torn.json', '--output', 'x.json'], dir)).toMatchObject({
+      code: 4,
+      err: expect.stringMatching(/torn\.json is not JSON \(.*\)\n {2}pass the bom\.json files/),
+    });
+  });
+
+  it('verify of a folder that fetch-deps never wrote says so, not that files were altered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
+    writeFileSync(
+      join(dir, 'artifacts.lock.yaml'),
+      `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/tool.tgz\n    checksum: sha256:${'1'.repeat(64)}\n`,
+    );
+    expect(await cli(['verify', '--output', 'nowhere'], dir)).toMatchObject({
+      code: 4,
+      err: expect.stringMatching(/no fetched files to verify: .*nowhere is not a folder\n {2}run hermetic fetch-deps --output nowhere first/),
+    });
   });
 
   it('verify re-hashes the output against the lockfile and names what changed', async () => {

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { HermeticError } from '../errors';
 import { LOCKFILE_NAME } from '../layout';
 import { verificationSummary } from '../verify/summary';
 import { verifyAgainstLockfile } from '../verify/verify-against-lockfile';
@@ -29,7 +30,14 @@ async function verifiedLockfile(v: CliValues, io: CliIo, output: string): Promis
 export async function verify(v: CliValues, io: CliIo): Promise<number> {
   try {
     const started = Date.now(); // not performance.now(): its first use loads perf_hooks (~2 ms)
-    const output = resolve(io.cwd, str(v, 'output') ?? 'hermetic-output');
+    const given = str(v, 'output') ?? 'hermetic-output';
+    const output = resolve(io.cwd, given);
+    if (!(await stat(output).catch(() => undefined))?.isDirectory()) {
+      // Every file would read as missing, and the hint as if an output had been altered.
+      throw new HermeticError('InvalidInput', `no fetched files to verify: ${output} is not a folder`, {
+        hints: [`run hermetic fetch-deps --output ${given} first, or point --output at the folder it wrote`],
+      });
+    }
     const lockfilePath = await verifiedLockfile(v, io, output);
     const result = await verifyAgainstLockfile(resolve(io.cwd, lockfilePath), output, { displayPath: lockfilePath, setting: '--lockfile', cwd: io.cwd });
     io.stdout.write(`${verificationSummary(result, lockfilePath, Date.now() - started)}\n`);

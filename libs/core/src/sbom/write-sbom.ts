@@ -67,11 +67,19 @@ export async function writeSbom(
 export async function writeMergedSbom(files: readonly string[], output: string, options: SbomOptions): Promise<number> {
   const boms: Array<{ file: string; bom: CycloneDxBom }> = [];
   for (const file of files) {
+    const text = await readFile(file, 'utf8').catch((err: unknown) => {
+      // A file that is not there yet is the usual case (the sbom targets did not run); other file
+      // system errors are worded where they reach the user (describeError).
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      throw new HermeticError('InvalidInput', `SBOM not found: ${file}`, { hints: ['run the sbom targets (or hermetic fetch-deps) first, or fix the path'] });
+    });
     let bom: CycloneDxBom;
     try {
-      bom = JSON.parse(await readFile(file, 'utf8'));
+      bom = JSON.parse(text);
     } catch (err) {
-      throw new HermeticError('InvalidInput', `cannot read SBOM ${file}: ${(err as Error).message}`, { hints: ['run the sbom targets first'] });
+      throw new HermeticError('InvalidInput', `${file} is not JSON (${(err as Error).message})`, {
+        hints: ['pass the bom.json files that the sbom targets (or hermetic fetch-deps) write'],
+      });
     }
     boms.push({ file, bom });
   }
