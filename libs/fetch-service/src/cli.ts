@@ -20,8 +20,9 @@ Options:
   --config <dir>         configuration directory (default $HERMETIC_FETCH_SERVICE_DIR,
                          else ~/.local/share/hermetic/fetch-service)
   --spool <dir>          session spool directory (default <config>/spool)
-  --cert <file>          CA certificate (default <config>/ca.pem; created if missing)
-  --key <file>           CA private key (default <config>/ca.key.pem; created if missing, mode 0600)
+  --cert <file>          CA certificate (default <config>/ca.pem; made with the key when neither
+                         exists, never replaced)
+  --key <file>           CA private key (default <config>/ca.key.pem; mode 0600)
   --permissive-mode      allow permissive sessions
   --spool-data           also keep every artifact's bytes in the spool (<sha256>.data)
   --idle-shutdown=<s>    stop after <s> seconds without a live session (default 0: never)

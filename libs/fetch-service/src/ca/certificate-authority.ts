@@ -1,9 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { isIP } from 'node:net';
 import { createSecureContext, SecureContext } from 'node:tls';
 import forge from 'node-forge';
-import { writeAtomically } from '@hermetic/core';
 
 /** The proxy's certificate authority: its PEMs and the parsed forms used to sign leaves. */
 export interface CertificateAuthority {
@@ -55,22 +55,104 @@ function createCa(): { certPem: string; keyPem: string } {
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privatePem };
 }
 
+/** A CA key this young without its certificate is another process's CA being created: waited for. */
+const CREATING_MS = 30_000;
+/** How long to wait for that process's certificate. */
+const CREATION_WAIT_MS = 15_000;
+
 /**
- * Loads the CA from `certPath`/`keyPath`, creating both on first start (key file mode 0600,
- * written under temporary names and moved into place, so a crash never leaves half a CA).
+ * Loads the CA from `certPath`/`keyPath`, creating both when neither exists (key file mode 0600).
+ * Never replaces a file: each is written under a temporary name and linked into place only if
+ * nothing is there (two services starting at once for the first time each made a CA, and the later
+ * rename replaced the CA the other one was serving with). A certificate without its key (a --cert
+ * given without --key was overwritten by a new CA), a key without its certificate, files that do
+ * not parse, or a key that is not the certificate's fail, naming the file and the fix.
  */
 export async function loadOrCreateCa(certPath: string, keyPath: string): Promise<CertificateAuthority> {
-  let certPem: string;
-  let keyPem: string;
-  try {
-    [certPem, keyPem] = await Promise.all([readFile(certPath, 'utf8'), readFile(keyPath, 'utf8')]);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    ({ certPem, keyPem } = createCa());
-    await writeAtomically(keyPath, keyPem, 0o600);
-    await writeAtomically(certPath, certPem, 0o644);
+  let [certPem, keyPem] = await Promise.all([readIfThere(certPath), readIfThere(keyPath)]);
+  if (certPem === undefined && keyPem === undefined) {
+    if (await createCaFiles(certPath, keyPath)) [certPem, keyPem] = await Promise.all([readIfThere(certPath), readIfThere(keyPath)]);
+    else keyPem = await readIfThere(keyPath);
   }
-  return { certPem, keyPem, cert: forge.pki.certificateFromPem(certPem), key: forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey };
+  if (certPem === undefined && keyPem !== undefined) certPem = await certificateBeingCreated(certPath, keyPath);
+  if (certPem === undefined) {
+    throw new Error(
+      `the CA key ${keyPath} has no certificate at ${certPath}: pass --cert with that key's certificate, or move the key away to have a new CA made (clients must then trust the new ${certPath})`,
+    );
+  }
+  if (keyPem === undefined) {
+    throw new Error(
+      `the CA certificate ${certPath} has no key at ${keyPath}: pass --key with that certificate's private key, or move the certificate away to have a new CA made (clients must then trust the new one)`,
+    );
+  }
+  return parseCa(certPath, certPem, keyPath, keyPem);
+}
+
+async function readIfThere(path: string): Promise<string | undefined> {
+  return readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+}
+
+/**
+ * Makes a CA and puts its key, then its certificate, where nothing is (`link` fails on an existing
+ * name, where `rename` replaces it). False when another process put a key there first.
+ */
+async function createCaFiles(certPath: string, keyPath: string): Promise<boolean> {
+  const { certPem, keyPem } = createCa();
+  const suffix = `.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  const keyTemp = `${keyPath}${suffix}`;
+  const certTemp = `${certPath}${suffix}`;
+  try {
+    await mkdir(dirname(keyPath), { recursive: true });
+    await mkdir(dirname(certPath), { recursive: true });
+    await writeFile(keyTemp, keyPem, { mode: 0o600 });
+    await writeFile(certTemp, certPem, { mode: 0o644 });
+    try {
+      await link(keyTemp, keyPath);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+    await link(certTemp, certPath);
+    return true;
+  } finally {
+    await Promise.all([unlink(keyTemp).catch(() => undefined), unlink(certTemp).catch(() => undefined)]);
+  }
+}
+
+/** The certificate of a key another process is creating right now (its key is young), once it is there. */
+async function certificateBeingCreated(certPath: string, keyPath: string): Promise<string | undefined> {
+  const key = await stat(keyPath).catch(() => undefined);
+  if (!key || Date.now() - key.mtimeMs > CREATING_MS) return undefined;
+  for (const started = Date.now(); Date.now() - started < CREATION_WAIT_MS;) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const pem = await readIfThere(certPath);
+    if (pem !== undefined) return pem;
+  }
+  return undefined;
+}
+
+/** The CA's parsed forms; a file that is not what it should be, or a key of another certificate, is named. */
+function parseCa(certPath: string, certPem: string, keyPath: string, keyPem: string): CertificateAuthority {
+  let cert: forge.pki.Certificate;
+  let key: forge.pki.rsa.PrivateKey;
+  try {
+    cert = forge.pki.certificateFromPem(certPem);
+  } catch (err) {
+    throw new Error(`the CA certificate ${certPath} is not a PEM certificate (${(err as Error).message})`, { cause: err });
+  }
+  try {
+    key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  } catch (err) {
+    throw new Error(`the CA key ${keyPath} is not a PEM RSA private key (${(err as Error).message})`, { cause: err });
+  }
+  const publicKey = cert.publicKey as forge.pki.rsa.PublicKey;
+  if (!publicKey.n || publicKey.n.compareTo(key.n) !== 0) {
+    throw new Error(`the CA key ${keyPath} is not the key of the certificate ${certPath}: pass the matching pair (--cert and --key)`);
+  }
+  return { certPem, keyPem, cert, key };
 }
 
 /**
