@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -67,8 +67,13 @@ describe('hermetic-fetch-service CLI', () => {
     expect(log).toMatch(/no live session for 1 s: shutting down/);
   }, 60_000);
 
-  it('rejects bad flags with usage (64)', async () => {
-    expect((await cli(['--proxy-port', 'abc'])).code).toBe(4);
+  it('rejects bad flags and bad values with usage (64), writing nothing', async () => {
+    const config = join(mkdtempSync(join(tmpdir(), 'hermetic-fs-cli-')), 'config');
+    for (const bad of [['--proxy-port', 'abc'], ['--control-port', '99999'], ['--max-connections=0'], ['--idle-shutdown=soon']]) {
+      const r = await cli([...bad, '--config', config]);
+      expect(r).toMatchObject({ code: 64, out: expect.stringMatching(/^ERROR: --[a-z-]+ must be .*, got '.*' \(see --help\)\n$/) });
+    }
+    expect(existsSync(config)).toBe(false);
     expect((await cli(['--bogus'])).code).toBe(64);
     expect((await cli(['--help'])).out).toMatch(/Usage: hermetic-fetch-service/);
   }, 60_000);

@@ -34,16 +34,19 @@ Options:
 Exit codes: 0 stopped, 1 proxy port in use, 2 control port in use, 4 other start error, 64 usage.
 `;
 
+/** A flag's value that cannot be used: exit 64, as for an unknown flag (the help says so). */
+class UsageError extends Error {}
+
 function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} must be a port number, got '${value}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} must be a port number, got '${value}'`);
   return n;
 }
 
 function positive(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${value}'`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
   return n;
 }
 
@@ -71,23 +74,28 @@ type CliValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['valu
 function serviceOptions(v: CliValues, env: NodeJS.ProcessEnv, onIdleShutdown: () => void): FetchServiceOptions & { generatedAuth: boolean; config: string } {
   const config = resolve(v.config ?? defaultServiceDir(env));
   const idle = Number(v['idle-shutdown'] ?? 0);
-  if (!Number.isFinite(idle) || idle < 0) throw new Error(`--idle-shutdown must be a number of seconds, got '${v['idle-shutdown']}'`);
+  if (!Number.isFinite(idle) || idle < 0) throw new UsageError(`--idle-shutdown must be a number of seconds, got '${v['idle-shutdown']}'`);
+  // Every value is checked before anything is written under --config.
+  const controlPort = port('control-port', v['control-port'], DEFAULT_CONTROL_PORT);
+  const proxyPort = port('proxy-port', v['proxy-port'], DEFAULT_PROXY_PORT);
+  const idleTimeoutMs = v['idle-timeout'] === undefined ? undefined : positive('idle-timeout', v['idle-timeout']) * 1000;
+  const maxConnections = v['max-connections'] === undefined ? undefined : positive('max-connections', v['max-connections']);
   // No credential given: a random one, kept in the configuration folder for the clients (pack) to read.
   const generatedAuth = env.FETCH_SERVICE_AUTH === undefined;
   return {
     config,
     generatedAuth,
     auth: env.FETCH_SERVICE_AUTH ?? embeddedAuth(config),
-    controlPort: port('control-port', v['control-port'], DEFAULT_CONTROL_PORT),
-    proxyPort: port('proxy-port', v['proxy-port'], DEFAULT_PROXY_PORT),
+    controlPort,
+    proxyPort,
     bind: v.bind,
     cert: resolve(v.cert ?? join(config, 'ca.pem')),
     key: resolve(v.key ?? join(config, 'ca.key.pem')),
     spool: resolve(v.spool ?? join(config, 'spool')),
     permissiveMode: !!v['permissive-mode'],
     spoolData: !!v['spool-data'],
-    idleTimeoutMs: v['idle-timeout'] === undefined ? undefined : positive('idle-timeout', v['idle-timeout']) * 1000,
-    maxConnections: v['max-connections'] === undefined ? undefined : positive('max-connections', v['max-connections']),
+    idleTimeoutMs,
+    maxConnections,
     idleShutdownS: idle,
     logFile: v['log-file'] ? resolve(v['log-file']) : undefined,
     env,
@@ -151,6 +159,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     await done;
     return 0;
   } catch (err) {
-    return startFailed(err, v['log-file']);
+    if (!(err instanceof UsageError)) return startFailed(err, v['log-file']);
+    process.stderr.write(`ERROR: ${err.message} (see --help)\n`);
+    return 64;
   }
 }
