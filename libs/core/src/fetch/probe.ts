@@ -6,6 +6,7 @@ import { createHttpClient } from '../http/http-client';
 import { downloadFile } from '../http/download-file';
 import { Netrc } from '../http/netrc';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../http/retry-policy';
+import { checkHttpUrl } from '../lockfile/url';
 import { ContentStore } from '../store/content-store';
 import { asHermeticError } from './fetch-errors';
 import { sourceFor } from './plan';
@@ -38,6 +39,9 @@ export interface ProbeResult {
  * computed, so the fetch that follows is a store hit instead of a second download.
  */
 export async function probeUrl(url: string, options: ProbeOptions): Promise<ProbeResult> {
+  // The lockfile's own rule for URLs, before any network: an ftp URL was tried five times.
+  const checked = checkHttpUrl(url);
+  if (!checked.ok) throw new HermeticError('InvalidInput', `${url}: ${checked.message}`, { hints: [checked.fix] });
   const wire = url.split('#')[0];
   const { url: source, headers } = sourceFor(wire, options.mirrors ?? [], () => options.headers, options.netrc);
   const host = new URL(source).hostname;

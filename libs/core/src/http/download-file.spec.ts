@@ -312,6 +312,11 @@ describe('downloadFile against a loopback server with faults', () => {
     expect(err).toMatchObject({ kind: 'network', message: expect.stringMatching(/ECONNREFUSED.*after 4 attempts/) });
   });
 
+  it('does not retry a request no client can make (a URL scheme it does not speak)', async () => {
+    const err = await downloadFile({ url: 'ftp://127.0.0.1/x', destination: join(dir, 'ftp'), algorithms: ['sha256'] }, client, policy).catch((e) => e);
+    expect(err).toMatchObject({ kind: 'network', retryable: false, message: 'unsupported URL scheme ftp:' });
+  });
+
   it('stops on abort and says so', async () => {
     server.route('/abort', slowBody(body, 10, 100));
     const controller = new AbortController();

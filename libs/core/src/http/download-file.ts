@@ -218,10 +218,14 @@ export function errorCode(err: unknown): string | undefined {
   return e?.code ?? e?.cause?.code ?? e?.cause?.cause?.code;
 }
 
-/** An attempt's failure that is not one already: a refused certificate (final), or a network error (retried). */
+/**
+ * An attempt's failure that is not one already: a refused certificate (final), a request that
+ * cannot be made at all (a TypeError, such as a URL scheme no client speaks: final), or a network
+ * error (retried).
+ */
 function networkFailure(err: unknown): AttemptError {
   const certificate = CERTIFICATE_ERRORS.has(errorCode(err) ?? '');
-  return new AttemptError(describeNetworkError(err), certificate ? 'certificate' : 'network', !certificate, { cause: err });
+  return new AttemptError(describeNetworkError(err), certificate ? 'certificate' : 'network', !certificate && !(err instanceof TypeError), { cause: err });
 }
 
 function describeNetworkError(err: unknown): string {

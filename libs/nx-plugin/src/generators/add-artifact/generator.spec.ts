@@ -90,6 +90,16 @@ describe('add-artifact generator', () => {
     await expect(addArtifactGenerator(tree, { project: 'web', skipFormat: true })).rejects.toThrow(/exactly one of --url and --maven/);
     expect(() => parseMavenCoordinates('org.example:lib', 'https://r/')).toThrow(/is not groupId:artifactId:version/);
     await expect(addArtifactGenerator(tree, { project: 'web', url: `${server.origin}/missing.bin`, skipFormat: true })).rejects.toThrow(/HTTP 404/);
+    // URLs by the lockfile's rules, before any download (an ftp URL was tried five times).
+    await expect(addArtifactGenerator(tree, { project: 'web', url: 'ftp://files.example/tool.tgz', skipFormat: true })).rejects.toThrow(
+      "--url: URL scheme 'ftp' is not supported",
+    );
+    await expect(addArtifactGenerator(tree, { project: 'web', url: `http://me:pw@127.0.0.1:1/x.bin`, skipFormat: true })).rejects.toThrow(
+      '--url: credentials in the URL would leak into logs and the SBOM',
+    );
+    expect(() => parseMavenCoordinates('org.example:lib:1.0', 'repo.example/maven2')).toThrow(
+      "--repository: 'repo.example/maven2' is not a valid absolute URL",
+    );
     expect(tree.exists('apps/web/artifacts.lock.yaml')).toBe(false);
   });
 });

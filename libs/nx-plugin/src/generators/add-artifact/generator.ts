@@ -1,5 +1,5 @@
 import { formatFiles, joinPathFragments, logger, readProjectConfiguration, Tree } from '../../utils/devkit';
-import { addArtifactToLockfile, checkCanAdd, formatBytes, HermeticError, LOCKFILE_NAME, mavenUrl, NewArtifact, probeUrl } from '@hermetic/core';
+import { addArtifactToLockfile, checkCanAdd, checkHttpUrl, formatBytes, HermeticError, LOCKFILE_NAME, mavenUrl, NewArtifact, probeUrl } from '@hermetic/core';
 import { generatorProbeOptions } from '../../utils/generator-network';
 import { refreshExplicitTargets } from '../configuration/explicit-targets';
 import { AddArtifactGeneratorSchema } from './schema';
@@ -13,7 +13,14 @@ export function parseMavenCoordinates(text: string, repository: string): Extract
     });
   }
   const [groupId, artifactId, version, type = 'jar', classifier = ''] = parts;
-  return { kind: 'maven', repositoryUrl: new URL(repository).href, groupId, artifactId, version, type, classifier, checksum: '' };
+  return { kind: 'maven', repositoryUrl: checkedUrl('--repository', repository).href, groupId, artifactId, version, type, classifier, checksum: '' };
+}
+
+/** An option's URL by the lockfile's rules (http or https, no credentials in it), or what to write instead. */
+function checkedUrl(option: string, text: string): URL {
+  const checked = checkHttpUrl(text);
+  if (!checked.ok) throw new HermeticError('InvalidInput', `${option}: ${checked.message}`, { hints: [checked.fix] });
+  return checked.url;
 }
 
 /**
@@ -29,6 +36,7 @@ export async function addArtifactGenerator(tree: Tree, options: AddArtifactGener
   const project = readProjectConfiguration(tree, options.project);
   const path = joinPathFragments(project.root, LOCKFILE_NAME);
   const algorithm = options.algorithm ?? 'sha256';
+  if (options.url) checkedUrl('--url', options.url); // written as given, once it passes
   const artifact: NewArtifact = options.maven
     ? parseMavenCoordinates(options.maven, options.repository ?? 'https://repo1.maven.org/maven2')
     : { kind: 'url', url: options.url!, checksum: '' };
