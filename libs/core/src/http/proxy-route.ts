@@ -19,17 +19,17 @@ const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
  */
 export function proxyRoute(url: string, env: NodeJS.ProcessEnv): ProxyRoute | undefined {
   const u = new URL(url);
-  const https = u.protocol === 'https:';
-  const httpsProxy = https ? proxyVariable(env, 'https_proxy') : undefined;
+  const httpsProxy = u.protocol === 'https:' ? proxyVariable(env, 'https_proxy') : undefined;
+  const httpProxy = proxyVariable(env, 'http_proxy');
   const route: ProxyRoute | undefined = httpsProxy
     ? { name: 'HTTPS_PROXY', proxy: httpsProxy }
-    : maybe(proxyVariable(env, 'http_proxy'), (proxy) => ({ name: 'HTTP_PROXY', proxy }));
+    : httpProxy
+      ? { name: 'HTTP_PROXY', proxy: httpProxy }
+      : undefined;
   if (!route) return undefined;
   const port = Number(u.port) || DEFAULT_PORTS[u.protocol] || 0;
   return bypassesProxy(u.hostname.toLowerCase(), port, envVar(env, 'no_proxy') ?? '') ? undefined : route;
 }
-
-const maybe = <T, R>(value: T | undefined, f: (v: T) => R): R | undefined => (value === undefined ? undefined : f(value));
 
 /** A scheme at the start of a proxy variable: without one it is curl's and pip's `host:port` form. */
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
