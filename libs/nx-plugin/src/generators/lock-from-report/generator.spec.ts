@@ -75,6 +75,25 @@ describe('lock-from-report', () => {
       expect(parseLockfile(tree.read('apps/web/artifacts.lock.yaml', 'utf8')!, 'x', { env: false }).artifacts).toHaveLength(2);
     });
 
+    it('reads a report with the legacy artefacts spelling (fetch-service before 0.6.0)', async () => {
+      tree.write('dist/web/web.session-report.json', JSON.stringify({ artefacts: [artifact('https://files.example:443/new.tgz', SHA('1'))] }));
+      await lockFromReportGenerator(tree, { project: 'web', skipFormat: true });
+      expect(parseLockfile(tree.read('apps/web/artifacts.lock.yaml', 'utf8')!, 'x', { env: false }).artifacts.map((a) => a.url)).toContain(
+        'https://files.example/new.tgz',
+      );
+    });
+
+    it('names a report that is not JSON, or JSON that is no session report, and adds nothing', async () => {
+      const before = tree.read('apps/web/artifacts.lock.yaml', 'utf8');
+      tree.write('dist/web/web.session-report.json', '{"artifacts": [');
+      await expect(lockFromReportGenerator(tree, { project: 'web', skipFormat: true })).rejects.toThrow(/^dist\/web\/web\.session-report\.json is not JSON \(/);
+      tree.write('dist/web/web.session-report.json', JSON.stringify({ 'component-name': 'web', dependencies: [] }));
+      await expect(lockFromReportGenerator(tree, { project: 'web', skipFormat: true })).rejects.toThrow(
+        "dist/web/web.session-report.json is not a Fetch Service session report: it has no 'artifacts' list",
+      );
+      expect(tree.read('apps/web/artifacts.lock.yaml', 'utf8')).toBe(before);
+    });
+
     it('says where the report should be when there is none', async () => {
       tree.delete('dist/web/web.session-report.json');
       await expect(lockFromReportGenerator(tree, { project: 'web', skipFormat: true })).rejects.toThrow(

@@ -1,6 +1,7 @@
 import { formatFiles, joinPathFragments, logger, readProjectConfiguration, Tree } from '../../utils/devkit';
 import { addArtifactToLockfile, HermeticError, LOCKFILE_NAME, parseLockfile } from '@hermetic/core';
 import { posix } from 'node:path';
+import { parseReport, SessionReport } from '@hermetic/fetch-service/client';
 import { refreshExplicitTargets } from '../configuration/explicit-targets';
 import { learnEntries, ReportArtifactView } from './report-entries';
 import { LockFromReportGeneratorSchema } from './schema';
@@ -19,6 +20,29 @@ function defaultReportPath(tree: Tree, project: string): string {
 }
 
 /**
+ * The session report in `text`, read as pack reads it (the legacy `artefacts` spelling too: a report
+ * of a fetch-service before 0.6.0 added nothing, silently). A file that is not JSON, or JSON that
+ * is no session report, fails naming the file.
+ */
+function readReport(text: string, path: string): SessionReport {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new HermeticError('InvalidInput', `${path} is not JSON (${(err as Error).message})`, {
+      hints: ['pass the <project>.session-report.json that a permissive pack wrote'],
+    });
+  }
+  const r = raw as Record<string, unknown> | null;
+  if (!r || typeof r !== 'object' || (!Array.isArray(r.artifacts) && !Array.isArray(r.artefacts))) {
+    throw new HermeticError('InvalidInput', `${path} is not a Fetch Service session report: it has no 'artifacts' list`, {
+      hints: ['pass the <project>.session-report.json that a permissive pack wrote (not the <artifact>.json manifest)'],
+    });
+  }
+  return parseReport(r);
+}
+
+/**
  * `nx g @hermetic/nx:lock-from-report <project>`: learn mode. After
  * `nx run <project>:pack --enable-fetch-service=permissive`, writes what the build downloaded into
  * the project's `artifacts.lock.yaml` (existing entries and comments kept; what a package-manager
@@ -32,8 +56,7 @@ export async function lockFromReportGenerator(tree: Tree, options: LockFromRepor
       hints: [`run nx run ${options.project}:pack --enable-fetch-service=permissive first, or pass --report`],
     });
   }
-  const report = JSON.parse(text) as { artifacts?: ReportArtifactView[] };
-  const learned = learnEntries(report.artifacts ?? []);
+  const learned = learnEntries(readReport(text, reportPath).artifacts as ReportArtifactView[]);
   const lockfilePath = joinPathFragments(readProjectConfiguration(tree, options.project).root, LOCKFILE_NAME);
   let lockfile = tree.read(lockfilePath, 'utf8') ?? undefined;
   const declared = new Set(lockfile ? parseLockfile(lockfile, lockfilePath, { env: false }).artifacts.map((a) => a.url) : []);
