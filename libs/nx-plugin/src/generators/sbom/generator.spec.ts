@@ -25,6 +25,15 @@ describe('sbom generator', () => {
     expect(JSON.parse(tree.read('apps/web/sbom.spdx.json', 'utf8')!)).toMatchObject({ spdxVersion: 'SPDX-2.3', name: 'web' });
   });
 
+  it('writes --path below the project root, and refuses one that is absolute or leaves the project', async () => {
+    await sbomGenerator(tree, { project: 'web', path: 'sbom/./web.cdx.json' });
+    expect(tree.exists('apps/web/sbom/web.cdx.json')).toBe(true);
+    for (const path of ['/tmp/web.cdx.json', '../../web.cdx.json', 'sub/../../x.json', 'C:\\x.json']) {
+      await expect(sbomGenerator(tree, { project: 'web', path })).rejects.toThrow(`--path ${path} is not a path inside the project apps/web`);
+    }
+    expect(tree.exists('web.cdx.json')).toBe(false);
+  });
+
   it('says how to create a missing lockfile', async () => {
     tree.delete('apps/web/artifacts.lock.yaml');
     await expect(sbomGenerator(tree, { project: 'web' })).rejects.toThrow(/does not exist/);

@@ -1,6 +1,21 @@
 import { joinPathFragments, logger, readProjectConfiguration, Tree } from '../../utils/devkit';
 import { HermeticError, LOCKFILE_NAME, lockfileComponents, parseLockfile, serializeSbom, toCycloneDx, toSpdx } from '@hermetic/core';
+import { posix } from 'node:path';
 import { SbomGeneratorSchema } from './schema';
+
+/**
+ * `--path` as the path below the project root it must be: an absolute path was quietly put below the
+ * root (`/tmp/x.json` became `<root>/tmp/x.json`) and `../..` left the project.
+ */
+function projectRelative(path: string, root: string): string {
+  const normal = posix.normalize(path.replace(/\\/g, '/'));
+  if (posix.isAbsolute(normal) || /^[A-Za-z]:/.test(normal) || normal === '..' || normal.startsWith('../')) {
+    throw new HermeticError('InvalidInput', `--path ${path} is not a path inside the project ${root}`, {
+      hints: [`give it relative to ${root}, e.g. --path sbom/sbom.cdx.json`],
+    });
+  }
+  return normal;
+}
 
 /**
  * `nx g @hermetic/nx:sbom --project <p>`: a reproducible SBOM of the project's lockfile, written
@@ -18,7 +33,7 @@ export async function sbomGenerator(tree: Tree, options: SbomGeneratorSchema): P
   const sbomOptions = { subject: { name: options.project }, reproducible: true, naming: options.naming ?? 'hermetic' } as const;
   const components = lockfileComponents(lockfile);
   const doc = format === 'spdx' ? toSpdx(components, sbomOptions) : toCycloneDx(components, sbomOptions);
-  const path = joinPathFragments(project.root, options.path ?? (format === 'spdx' ? 'sbom.spdx.json' : 'sbom.cdx.json'));
+  const path = joinPathFragments(project.root, projectRelative(options.path ?? (format === 'spdx' ? 'sbom.spdx.json' : 'sbom.cdx.json'), project.root));
   tree.write(path, `${serializeSbom(doc)}\n`);
   logger.info(`wrote ${path} (${components.length} component(s))`);
 }
