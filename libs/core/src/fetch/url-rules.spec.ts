@@ -1,4 +1,5 @@
-import { hostMatches, hostRefusal, parseHostList, parseMirrors, rewriteUrl } from './url-rules';
+import { HermeticError } from '../errors';
+import { hostMatches, hostRefusal, parseHostList, parseMirrors, resolveNetworkRules, rewriteUrl } from './url-rules';
 
 describe('mirror rules', () => {
   it('parses from=to pairs separated by ; , or new lines', () => {
@@ -14,6 +15,8 @@ describe('mirror rules', () => {
     expect(() => parseMirrors('https://a/ https://b/')).toThrow(/is not 'from=to'/);
     expect(() => parseMirrors('ftp://a/=https://b/')).toThrow(/must be http\(s\)/);
     expect(() => parseMirrors('https://a/=https://u:p@b/')).toThrow(/must not hold credentials/);
+    // A target of another scheme is a from=to rule with a wrong side, not a malformed rule.
+    expect(() => parseMirrors('http://a/=ftp://b/')).toThrow("mirror 'to' 'ftp://b/' must be http(s)");
   });
 
   it('rewrites the first matching prefix and keeps the rest of the URL', () => {
@@ -36,6 +39,27 @@ describe('host rules', () => {
     expect(hostRefusal('BAD.corp.example', rules)).toMatch(/is blocked \(rule 'bad.corp.example'\)/);
     expect(hostRefusal('repo1.maven.org', { block: ['*'] })).toMatch(/blocked/);
     expect(hostRefusal('anything', {})).toBeUndefined();
+  });
+
+  it('refuses a host rule with a scheme, port or path (it matched no host ever), saying the host to write', () => {
+    for (const [rule, host] of [
+      ['http://127.0.0.1:18081', '127.0.0.1'],
+      ['repo.corp:8443', 'repo.corp'],
+      ['https://repo.corp/maven2', 'repo.corp'],
+      ['repo.corp/maven2', 'repo.corp'],
+    ]) {
+      const thrown = (() => {
+        try {
+          resolveNetworkRules({ allowHosts: [rule] }, {});
+        } catch (err) {
+          return err as HermeticError;
+        }
+      })();
+      expect(thrown).toMatchObject({ code: 'InvalidInput', message: `host rule '${rule}' is not a host name` });
+      expect(thrown?.hints[0]).toContain(`'${host}'`);
+    }
+    expect(() => resolveNetworkRules({}, { HERMETIC_BLOCK_HOSTS: 'bad.example:443' })).toThrow("host rule 'bad.example:443' is not a host name");
+    expect(resolveNetworkRules({ allowHosts: ['*.corp.example', 'mirror-?.corp', '127.0.0.1', '[::1]', '*'] }, {}).hosts.allow).toHaveLength(5);
   });
 
   it('parses host lists from env values', () => {

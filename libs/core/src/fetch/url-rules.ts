@@ -30,7 +30,8 @@ export function parseMirrors(text: string | undefined): MirrorRule[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((pair) => {
-      const at = pair.search(/=https?:\/\//);
+      // At the first '=' before a scheme: any scheme, so that '=ftp://...' is said to be one.
+      const at = pair.search(/=[a-z][a-z0-9+.-]*:\/\//i);
       if (at <= 0)
         throw new HermeticError('InvalidInput', `mirror rule '${pair}' is not 'from=to'`, {
           hints: [`write e.g. ${MIRRORS_ENV}="https://repo1.maven.org/maven2/=https://nexus.example/repository/central/"`],
@@ -43,12 +44,15 @@ export function parseMirrors(text: string | undefined): MirrorRule[] {
 export function checkMirror(rule: MirrorRule): MirrorRule {
   for (const side of ['from', 'to'] as const) {
     let url: URL;
+    const fix = {
+      hints: ['mirror rules map one http(s) URL prefix to another, e.g. https://repo1.maven.org/maven2/=https://nexus.example/repository/central/'],
+    };
     try {
       url = new URL(rule[side]);
     } catch {
-      throw new HermeticError('InvalidInput', `mirror '${side}' '${rule[side]}' is not a URL`);
+      throw new HermeticError('InvalidInput', `mirror '${side}' '${rule[side]}' is not a URL`, fix);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HermeticError('InvalidInput', `mirror '${side}' '${rule[side]}' must be http(s)`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HermeticError('InvalidInput', `mirror '${side}' '${rule[side]}' must be http(s)`, fix);
     if (url.username || url.password) {
       throw new HermeticError('InvalidInput', `mirror '${side}' must not hold credentials`, { hints: ['put the mirror host in ~/.netrc instead'] });
     }
@@ -111,6 +115,22 @@ export function hostRefusal(host: string, rules: HostRules): string | undefined 
   return undefined;
 }
 
+/**
+ * A host rule as the matcher reads it: a host name or pattern, nothing more. A URL or a port in it
+ * (`https://repo.corp`, `repo.corp:8443`) matched no host ever: an allow list of them refused every
+ * download, a block list let everything through.
+ */
+function checkHostPattern(pattern: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(pattern);
+  const withPort = /^[^:[\]]+:\d*$/.test(pattern);
+  if (!withScheme && !withPort && !pattern.includes('/')) return pattern;
+  let host = pattern.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0];
+  if (!host.startsWith('[')) host = host.split(':')[0];
+  throw new HermeticError('InvalidInput', `host rule '${pattern}' is not a host name`, {
+    hints: [`write the host alone${host ? `: '${host}'` : ''} (no scheme, port or path; '*.example.com' for its subdomains)`],
+  });
+}
+
 /** Rules as written in configuration (nx.json plugin options, executor options, CLI flags). */
 export interface NetworkRuleConfig {
   mirrors?: ReadonlyArray<MirrorRule>;
@@ -124,8 +144,8 @@ export interface NetworkRuleConfig {
  * without editing the workspace; host lists are merged.
  */
 export function resolveNetworkRules(config: NetworkRuleConfig, env: NodeJS.ProcessEnv): { mirrors: MirrorRule[]; hosts: HostRules } {
-  const allow = [...(config.allowHosts ?? []), ...parseHostList(env[ALLOW_HOSTS_ENV])];
-  const block = [...(config.blockHosts ?? []), ...parseHostList(env[BLOCK_HOSTS_ENV])];
+  const allow = [...(config.allowHosts ?? []), ...parseHostList(env[ALLOW_HOSTS_ENV])].map(checkHostPattern);
+  const block = [...(config.blockHosts ?? []), ...parseHostList(env[BLOCK_HOSTS_ENV])].map(checkHostPattern);
   return {
     mirrors: [...parseMirrors(env[MIRRORS_ENV]), ...(config.mirrors ?? []).map(checkMirror)],
     hosts: { ...(allow.length ? { allow } : {}), ...(block.length ? { block } : {}) },
