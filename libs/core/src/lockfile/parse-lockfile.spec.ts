@@ -139,6 +139,24 @@ describe('parseLockfile: valid lockfiles', () => {
     );
   });
 
+  it('warns about a secret written into the lockfile itself (a password, a bearer value), not about a user name or a variable', () => {
+    const text = lock(
+      [
+        `  - download_url: https://h/a\n    checksum: ${SHA256}\n    auth: { basic: { username: me, password: "hunter2" } }\n`,
+        `  - download_url: https://h/b\n    checksum: ${SHA256}\n    auth: { bearer: { value: "Bearer abc123" } }\n`,
+        `  - download_url: https://h/c\n    checksum: ${SHA256}\n    auth: { bearer: { value: "Bearer $TOKEN" } }\n`,
+        `  - download_url: https://h/d\n    checksum: ${SHA256}\n    auth: { basic: { username: me, password: "\${PASS}" } }\n`,
+      ].join(''),
+      '"2.0"',
+    );
+    const warnings = parseLockfile(text, FILE, { env: { TOKEN: 't', PASS: 'p' } }).warnings;
+    expect(warnings.map((w) => `${w.pointer}: ${w.message}`)).toEqual([
+      'artifacts[0].auth.basic.password: the secret itself is written in the lockfile, which is committed',
+      'artifacts[1].auth.bearer.value: the secret itself is written in the lockfile, which is committed',
+    ]);
+    expect(JSON.stringify(warnings)).not.toMatch(/hunter2|abc123/);
+  });
+
   it('warns about weak checksums only where an artifact has nothing stronger (every checksum must match)', () => {
     const [md5, sha1] = [`md5:${'a'.repeat(32)}`, `sha1:${'b'.repeat(40)}`];
     const text = lock(

@@ -47,13 +47,21 @@ function checkChecksums(value: unknown, path: YamlPath, ctx: ArtifactContext): C
   return out.length === list.length ? out.slice() : undefined;
 }
 
-function checkTemplate(value: string, path: YamlPath, ctx: ArtifactContext): EnvTemplate | undefined {
+/**
+ * An auth field's template, its variables checked against the environment. A `secret` (a password,
+ * a bearer value) with no variable in it is the secret itself, written into a file that is
+ * committed: accepted, as Hermeto does, with a warning.
+ */
+function checkTemplate(value: string, path: YamlPath, ctx: ArtifactContext, secret = false): EnvTemplate | undefined {
   let template: EnvTemplate;
   try {
     template = parseEnvTemplate(value);
   } catch (err) {
     ctx.sink.error(path, (err as Error).message);
     return undefined;
+  }
+  if (secret && value !== '' && template.variables.length === 0) {
+    ctx.sink.warn(path, 'the secret itself is written in the lockfile, which is committed', "take it from the environment instead, e.g. '$REPO_TOKEN'");
   }
   if (ctx.env) {
     for (const name of template.variables) {
@@ -78,7 +86,7 @@ function checkAuth(input: unknown, base: YamlPath, ctx: ArtifactContext): AuthSp
   if (auth.basic !== undefined) {
     const basic = (auth.basic ?? {}) as Loose<NonNullable<AuthInput['basic']>>;
     const username = isString(basic.username) ? checkTemplate(basic.username, [...path, 'basic', 'username'], ctx) : undefined;
-    const password = isString(basic.password) ? checkTemplate(basic.password, [...path, 'basic', 'password'], ctx) : undefined;
+    const password = isString(basic.password) ? checkTemplate(basic.password, [...path, 'basic', 'password'], ctx, true) : undefined;
     return username && password ? { scheme: 'basic', username, password } : null;
   }
   const bearer = (auth.bearer ?? {}) as Loose<NonNullable<AuthInput['bearer']>>;
@@ -88,7 +96,7 @@ function checkAuth(input: unknown, base: YamlPath, ctx: ArtifactContext): AuthSp
     ctx.sink.error([...path, 'bearer', 'header'], `'${header}' is not a valid HTTP header name`);
     return null;
   }
-  const value = isString(bearer.value) ? checkTemplate(bearer.value, [...path, 'bearer', 'value'], ctx) : undefined;
+  const value = isString(bearer.value) ? checkTemplate(bearer.value, [...path, 'bearer', 'value'], ctx, true) : undefined;
   return value ? { scheme: 'bearer', header, value } : null;
 }
 
