@@ -65,6 +65,17 @@ describe('acquireLock', () => {
     )();
   });
 
+  it('clears at once what a waiter that died while breaking a lock left, then breaks the lock', async () => {
+    const path = join(dir(), 'x.lock');
+    const dead = deadPid();
+    writeFileSync(path, `${hostname()}:${dead}:abc`);
+    writeFileSync(`${path}.breaking`, `${hostname()}:${dead}:breaking`);
+    // Before, the .breaking file counted as abandoned only after 10 s: this gives up well before.
+    await (
+      await acquireLock(path, { signal: AbortSignal.timeout(5000) })
+    )();
+  });
+
   it('waiters breaking the same stale lock end up one at a time (property of the serialised break)', async () => {
     // 8 waiters on a stale lock, 20 times. The earlier rename-and-put-back breaking gave two
     // holders in ~1 round of 5 (a stress run: 29 of 150): one waiter's fresh lock moved aside by

@@ -106,8 +106,10 @@ const BREAKING_STALE_MS = 10_000;
 async function breakLock(path: string, owner: string, staleMs: number): Promise<boolean> {
   const breaking = `${path}.breaking`;
   if (!tryCreate(breaking, ownerText('breaking'))) {
-    const info = await stat(breaking).catch(() => undefined);
-    if (info && Date.now() - info.mtimeMs > BREAKING_STALE_MS) await unlink(breaking).catch(() => undefined);
+    // Left by a waiter that died while breaking: of a dead process of this machine, removed at once
+    // (the next run waited the 10 s out); of another machine, once it is that old.
+    const [text, info] = await Promise.all([readFile(breaking, 'utf8').catch(() => ''), stat(breaking).catch(() => undefined)]);
+    if (info && (ownerIsDeadHere(text) || Date.now() - info.mtimeMs > BREAKING_STALE_MS)) await unlink(breaking).catch(() => undefined);
     return false;
   }
   try {
