@@ -92,7 +92,16 @@ export async function quarantineArtifacts(r: SessionResults): Promise<void> {
   }
 }
 
-/** `<artifact>.json` beside every packed artifact. */
+/**
+ * `<artifact>.json` beside every packed artifact. Patterns that match no file after the command
+ * are said (a wrong glob, or a command that packed elsewhere, left no manifest and no word).
+ */
 export async function writeArtifactManifests(r: SessionResults): Promise<void> {
-  for (const m of await writeManifests(await findArtifacts(r.context.root, r.patterns), r)) log.info(`wrote ${relative(r.context.root, m)}`);
+  const artifacts = await findArtifacts(r.context.root, r.patterns);
+  if (r.patterns.length && !artifacts.length) {
+    log.warn(
+      `no file matches the pack target's artifacts (${r.patterns.join(', ')}) after the command: no <artifact>.json was written; check the paths (relative to the workspace root)`,
+    );
+  }
+  for (const m of await writeManifests(artifacts, r)) log.info(`wrote ${relative(r.context.root, m)}`);
 }
