@@ -3,6 +3,7 @@
  * content-addressed store and the fetch pipeline; the Nx plugin and the `hermetic` CLI call these.
  */
 export * from './errors';
+export { parseJsonFile } from './fs/parse-json';
 export { writeAtomically } from './fs/write-atomically';
 export * from './lockfile';
 export { ALGORITHMS, Algorithm, isAvailable, resolveAlgorithm } from './checksum/algorithms';

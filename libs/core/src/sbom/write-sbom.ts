@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseJsonFile } from '../fs/parse-json';
 import { writeAtomically } from '../fs/write-atomically';
 import { checksumKey } from '../checksum/parse-checksum';
 import { HermeticError } from '../errors';
@@ -73,14 +74,7 @@ export async function writeMergedSbom(files: readonly string[], output: string, 
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       throw new HermeticError('InvalidInput', `SBOM not found: ${file}`, { hints: ['run the sbom targets (or hermetic fetch-deps) first, or fix the path'] });
     });
-    let bom: CycloneDxBom;
-    try {
-      bom = JSON.parse(text);
-    } catch (err) {
-      throw new HermeticError('InvalidInput', `${file} is not JSON (${(err as Error).message})`, {
-        hints: ['pass the bom.json files that the sbom targets (or hermetic fetch-deps) write'],
-      });
-    }
+    const bom = parseJsonFile(text, file, 'pass the bom.json files that the sbom targets (or hermetic fetch-deps) write') as CycloneDxBom;
     boms.push({ file, bom });
   }
   const merged = mergeCycloneDx(boms, options);

@@ -1,5 +1,5 @@
 import { formatFiles, joinPathFragments, logger, readProjectConfiguration, Tree } from '../../utils/devkit';
-import { addArtifactToLockfile, HermeticError, LOCKFILE_NAME, parseLockfile } from '@hermetic/core';
+import { addArtifactToLockfile, HermeticError, LOCKFILE_NAME, parseJsonFile, parseLockfile } from '@hermetic/core';
 import { posix } from 'node:path';
 import { parseReport, SessionReport } from '@hermetic/fetch-service/client';
 import { refreshExplicitTargets } from '../configuration/explicit-targets';
@@ -25,15 +25,7 @@ function defaultReportPath(tree: Tree, project: string): string {
  * is no session report, fails naming the file.
  */
 function readReport(text: string, path: string): SessionReport {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new HermeticError('InvalidInput', `${path} is not JSON (${(err as Error).message})`, {
-      hints: ['pass the <project>.session-report.json that a permissive pack wrote'],
-    });
-  }
-  const r = raw as Record<string, unknown> | null;
+  const r = parseJsonFile(text, path, 'pass the <project>.session-report.json that a permissive pack wrote') as Record<string, unknown> | null;
   if (!r || typeof r !== 'object' || (!Array.isArray(r.artifacts) && !Array.isArray(r.artefacts))) {
     throw new HermeticError('InvalidInput', `${path} is not a Fetch Service session report: it has no 'artifacts' list`, {
       hints: ['pass the <project>.session-report.json that a permissive pack wrote (not the <artifact>.json manifest)'],
