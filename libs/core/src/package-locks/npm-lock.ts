@@ -2,7 +2,38 @@ import { npmPurl } from './purl';
 import { checksumsFromSri } from './sri';
 import { PackageLockRead, PinnedPackage } from './types';
 
-type Entry = { version?: unknown; resolved?: unknown; integrity?: unknown; link?: unknown; name?: unknown; dependencies?: unknown; inBundle?: unknown };
+type Entry = {
+  version?: unknown;
+  resolved?: unknown;
+  integrity?: unknown;
+  link?: unknown;
+  name?: unknown;
+  dependencies?: unknown;
+  inBundle?: unknown;
+  optional?: unknown;
+  os?: unknown;
+  cpu?: unknown;
+};
+
+/** The machine whose installs matter: an optional package for another os or cpu is never downloaded on it. */
+export interface Platform {
+  os: string;
+  cpu: string;
+}
+
+/** Whether npm's `os`/`cpu` list admits `value` (none: any; `!x` excludes x; otherwise it must be listed). */
+function admits(list: unknown, value: string): boolean {
+  if (!Array.isArray(list)) return true;
+  const names = list.filter((n): n is string => typeof n === 'string');
+  if (names.includes(`!${value}`)) return false;
+  const wanted = names.filter((n) => !n.startsWith('!'));
+  return !wanted.length || wanted.includes(value);
+}
+
+/** An optional package this machine never installs (npm often writes no integrity for them). */
+function elsewhereOnly(e: Entry, platform: Platform): boolean {
+  return e.optional === true && !(admits(e.os, platform.os) && admits(e.cpu, platform.cpu));
+}
 
 /** The package name of a `packages` key: what follows its last `node_modules/` (scoped names keep their scope). */
 function nameOfKey(key: string): string | undefined {
@@ -11,7 +42,7 @@ function nameOfKey(key: string): string | undefined {
 }
 
 /** One entry as a pin, or why it is not one (undefined: nothing to pin, e.g. a workspace link). */
-function pin(file: string, key: string, name: string | undefined, e: Entry, warnings: string[]): PinnedPackage | undefined {
+function pin(file: string, key: string, name: string | undefined, e: Entry, warnings: string[], platform: Platform): PinnedPackage | undefined {
   // Links, git and file: dependencies download nothing from a registry. No `resolved` at all is a
   // registry package whose URL npm leaves out (omit-lockfile-registry-resolved): the registry's.
   if (e.link === true || (typeof e.resolved === 'string' && !/^https?:\/\//.test(e.resolved))) return undefined;
@@ -20,7 +51,9 @@ function pin(file: string, key: string, name: string | undefined, e: Entry, warn
   if (!name || typeof e.version !== 'string') return undefined;
   const checksums = typeof e.integrity === 'string' ? checksumsFromSri(e.integrity) : [];
   if (!checksums.length) {
-    warnings.push(key);
+    // Warned about only where it is downloaded: 33 optional packages of Nx for other systems were
+    // named on every strict pack here, though this machine never fetches them.
+    if (!elsewhereOnly(e, platform)) warnings.push(key);
     return undefined;
   }
   return {
@@ -35,13 +68,13 @@ function pin(file: string, key: string, name: string | undefined, e: Entry, warn
 }
 
 /** lockfileVersion 1: nested `dependencies`, keyed by name. */
-function fromV1(file: string, deps: Record<string, Entry>, path: string, out: PinnedPackage[], warnings: string[]): void {
+function fromV1(file: string, deps: Record<string, Entry>, path: string, out: PinnedPackage[], warnings: string[], platform: Platform): void {
   for (const [name, e] of Object.entries(deps)) {
     if (!e || typeof e !== 'object') continue;
     const key = `${path}node_modules/${name}`;
-    const p = pin(file, key, name, e, warnings);
+    const p = pin(file, key, name, e, warnings, platform);
     if (p) out.push(p);
-    if (e.dependencies && typeof e.dependencies === 'object') fromV1(file, e.dependencies as Record<string, Entry>, `${key}/`, out, warnings);
+    if (e.dependencies && typeof e.dependencies === 'object') fromV1(file, e.dependencies as Record<string, Entry>, `${key}/`, out, warnings, platform);
   }
 }
 
@@ -49,25 +82,25 @@ function fromV1(file: string, deps: Record<string, Entry>, path: string, out: Pi
  * The registry downloads a `package-lock.json` or `npm-shrinkwrap.json` pins (lockfileVersion 1,
  * 2 and 3): each with its `integrity` and `resolved` URL (when npm writes it). Links, git and
  * file dependencies download nothing from a registry and are skipped; an entry with no integrity is
- * named in a warning.
+ * named in a warning, unless it is an optional package for another os or cpu than `platform`'s.
  */
-export function readNpmLock(file: string, text: string): PackageLockRead {
+export function readNpmLock(file: string, text: string, platform: Platform = { os: process.platform, cpu: process.arch }): PackageLockRead {
   const data = JSON.parse(text) as { packages?: Record<string, Entry>; dependencies?: Record<string, Entry> };
   const packages: PinnedPackage[] = [];
   const warnings: string[] = [];
   if (data.packages && typeof data.packages === 'object') {
     for (const [key, e] of Object.entries(data.packages)) {
       if (!key || !e || typeof e !== 'object') continue; // '' is the root project
-      const p = pin(file, key, typeof e.name === 'string' ? e.name : nameOfKey(key), e, warnings);
+      const p = pin(file, key, typeof e.name === 'string' ? e.name : nameOfKey(key), e, warnings, platform);
       if (p) packages.push(p);
     }
   } else if (data.dependencies && typeof data.dependencies === 'object') {
-    fromV1(file, data.dependencies, '', packages, warnings);
+    fromV1(file, data.dependencies, '', packages, warnings, platform);
   }
   return { file, packages, warnings: unverifiable(file, warnings) };
 }
 
-/** One warning for the entries without integrity (often optional packages for other platforms). */
+/** One warning for the entries without integrity that this machine would download. */
 function unverifiable(file: string, keys: readonly string[]): string[] {
   if (!keys.length) return [];
   const named = keys.slice(0, 3).join(', ');

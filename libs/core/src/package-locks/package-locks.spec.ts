@@ -47,8 +47,15 @@ describe('package lockfiles', () => {
           'node_modules/no-url': { version: '3.0.0', integrity: sri512 },
           'node_modules/from-git': { version: '1.0.0', resolved: 'git+ssh://git@example/x.git#abc', integrity: sri512 },
           'node_modules/old': { version: '0.1.0', resolved: 'https://registry.example/old/-/old-0.1.0.tgz' },
+          // Optional packages for other systems, as npm writes them (no resolved, no integrity): not
+          // downloaded on this machine, not warned about; one for this machine is.
+          'node_modules/@nx/nx-darwin-arm64': { version: '24.0.6', cpu: ['arm64'], os: ['darwin'], optional: true },
+          'node_modules/@nx/nx-win32-x64-msvc': { version: '24.0.6', cpu: ['x64'], os: ['win32'], optional: true },
+          'node_modules/not-on-linux': { version: '1.0.0', os: ['!linux'], optional: true },
+          'node_modules/@nx/nx-linux-x64-gnu': { version: '24.0.6', cpu: ['x64'], os: ['linux'], optional: true },
         },
       }),
+      { os: 'linux', cpu: 'x64' },
     );
     expect(v3.packages.map((p) => [p.name, p.version, p.purl, p.pinnedBy])).toEqual([
       ['left-pad', '1.3.0', 'pkg:npm/left-pad@1.3.0', 'package-lock.json: node_modules/left-pad'],
@@ -56,7 +63,7 @@ describe('package lockfiles', () => {
       ['no-url', '3.0.0', 'pkg:npm/no-url@3.0.0', 'package-lock.json: node_modules/no-url'],
     ]);
     expect(v3.warnings).toEqual([
-      'package-lock.json: 1 entry has no integrity (node_modules/old), so a download of it cannot be verified (npm install adds it)',
+      'package-lock.json: 2 entries have no integrity (node_modules/old, node_modules/@nx/nx-linux-x64-gnu), so a download of them cannot be verified (npm install adds it)',
     ]);
     const v1 = readNpmLock(
       'npm-shrinkwrap.json',
