@@ -13,12 +13,31 @@ type Entry = {
   optional?: unknown;
   os?: unknown;
   cpu?: unknown;
+  libc?: unknown;
 };
 
-/** The machine whose installs matter: an optional package for another os or cpu is never downloaded on it. */
+/** The machine whose installs matter: an optional package for another os, cpu or libc is never downloaded on it. */
 export interface Platform {
   os: string;
   cpu: string;
+  /** `glibc` or `musl` on Linux (npm's `libc` field); undefined elsewhere. */
+  readonly libc?: string;
+}
+
+/** This machine; its libc is read only when an entry asks (a process report costs ~5 ms). */
+function thisMachine(): Platform {
+  let libc: string | undefined | null = null;
+  return {
+    os: process.platform,
+    cpu: process.arch,
+    get libc() {
+      if (libc === null) {
+        const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+        libc = process.platform !== 'linux' ? undefined : header?.glibcVersionRuntime ? 'glibc' : 'musl';
+      }
+      return libc;
+    },
+  };
 }
 
 /** Whether npm's `os`/`cpu` list admits `value` (none: any; `!x` excludes x; otherwise it must be listed). */
@@ -32,7 +51,10 @@ function admits(list: unknown, value: string): boolean {
 
 /** An optional package this machine never installs (npm often writes no integrity for them). */
 function elsewhereOnly(e: Entry, platform: Platform): boolean {
-  return e.optional === true && !(admits(e.os, platform.os) && admits(e.cpu, platform.cpu));
+  if (e.optional !== true) return false;
+  if (!admits(e.os, platform.os) || !admits(e.cpu, platform.cpu)) return true;
+  const libc = Array.isArray(e.libc) ? platform.libc : undefined;
+  return libc !== undefined && !admits(e.libc, libc);
 }
 
 /** The package name of a `packages` key: what follows its last `node_modules/` (scoped names keep their scope). */
@@ -82,9 +104,9 @@ function fromV1(file: string, deps: Record<string, Entry>, path: string, out: Pi
  * The registry downloads a `package-lock.json` or `npm-shrinkwrap.json` pins (lockfileVersion 1,
  * 2 and 3): each with its `integrity` and `resolved` URL (when npm writes it). Links, git and
  * file dependencies download nothing from a registry and are skipped; an entry with no integrity is
- * named in a warning, unless it is an optional package for another os or cpu than `platform`'s.
+ * named in a warning, unless it is an optional package for another os, cpu or libc than `platform`'s.
  */
-export function readNpmLock(file: string, text: string, platform: Platform = { os: process.platform, cpu: process.arch }): PackageLockRead {
+export function readNpmLock(file: string, text: string, platform: Platform = thisMachine()): PackageLockRead {
   const data = JSON.parse(text) as { packages?: Record<string, Entry>; dependencies?: Record<string, Entry> };
   const packages: PinnedPackage[] = [];
   const warnings: string[] = [];

@@ -52,10 +52,11 @@ describe('package lockfiles', () => {
           'node_modules/@nx/nx-darwin-arm64': { version: '24.0.6', cpu: ['arm64'], os: ['darwin'], optional: true },
           'node_modules/@nx/nx-win32-x64-msvc': { version: '24.0.6', cpu: ['x64'], os: ['win32'], optional: true },
           'node_modules/not-on-linux': { version: '1.0.0', os: ['!linux'], optional: true },
-          'node_modules/@nx/nx-linux-x64-gnu': { version: '24.0.6', cpu: ['x64'], os: ['linux'], optional: true },
+          'node_modules/@nx/nx-linux-x64-musl': { version: '24.0.6', cpu: ['x64'], os: ['linux'], libc: ['musl'], optional: true },
+          'node_modules/@nx/nx-linux-x64-gnu': { version: '24.0.6', cpu: ['x64'], os: ['linux'], libc: ['glibc'], optional: true },
         },
       }),
-      { os: 'linux', cpu: 'x64' },
+      { os: 'linux', cpu: 'x64', libc: 'glibc' },
     );
     expect(v3.packages.map((p) => [p.name, p.version, p.purl, p.pinnedBy])).toEqual([
       ['left-pad', '1.3.0', 'pkg:npm/left-pad@1.3.0', 'package-lock.json: node_modules/left-pad'],
