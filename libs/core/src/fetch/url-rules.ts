@@ -1,4 +1,5 @@
 import { HermeticError } from '../errors';
+import { URL_SCHEME } from '../lockfile/url';
 
 /** Fetch every URL starting with `from` from `to` instead (same path below it). */
 export interface MirrorRule {
@@ -19,6 +20,9 @@ export const MIRRORS_ENV = 'HERMETIC_MIRRORS';
 export const ALLOW_HOSTS_ENV = 'HERMETIC_ALLOW_HOSTS';
 export const BLOCK_HOSTS_ENV = 'HERMETIC_BLOCK_HOSTS';
 
+/** Where a mirror rule's `to` starts: the first '=' before a scheme, any scheme (so '=ftp://' is said to be one). */
+const MIRROR_SEPARATOR = new RegExp(`=${URL_SCHEME.source.slice(1)}`, 'i');
+
 /**
  * Parses `from=to` pairs separated by `;`, commas or new lines, e.g.
  * `https://repo1.maven.org/maven2/=https://nexus.corp/repository/central/`.
@@ -30,8 +34,7 @@ export function parseMirrors(text: string | undefined): MirrorRule[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((pair) => {
-      // At the first '=' before a scheme: any scheme, so that '=ftp://...' is said to be one.
-      const at = pair.search(/=[a-z][a-z0-9+.-]*:\/\//i);
+      const at = pair.search(MIRROR_SEPARATOR);
       if (at <= 0)
         throw new HermeticError('InvalidInput', `mirror rule '${pair}' is not 'from=to'`, {
           hints: [`write e.g. ${MIRRORS_ENV}="https://repo1.maven.org/maven2/=https://nexus.example/repository/central/"`],
@@ -121,10 +124,10 @@ export function hostRefusal(host: string, rules: HostRules): string | undefined 
  * download, a block list let everything through.
  */
 function checkHostPattern(pattern: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(pattern);
+  const withScheme = URL_SCHEME.test(pattern);
   const withPort = /^[^:[\]]+:\d*$/.test(pattern);
   if (!withScheme && !withPort && !pattern.includes('/')) return pattern;
-  let host = pattern.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0];
+  let host = pattern.replace(URL_SCHEME, '').split('/')[0];
   if (!host.startsWith('[')) host = host.split(':')[0];
   throw new HermeticError('InvalidInput', `host rule '${pattern}' is not a host name`, {
     hints: [`write the host alone${host ? `: '${host}'` : ''} (no scheme, port or path; '*.example.com' for its subdomains)`],

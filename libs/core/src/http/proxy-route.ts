@@ -1,4 +1,5 @@
 import { HermeticError } from '../errors';
+import { URL_SCHEME } from '../lockfile/url';
 import { envVar } from './environment';
 
 /** The proxy a download goes through: the variable that names it and its value. */
@@ -31,8 +32,6 @@ export function proxyRoute(url: string, env: NodeJS.ProcessEnv): ProxyRoute | un
   return bypassesProxy(u.hostname.toLowerCase(), port, envVar(env, 'no_proxy') ?? '') ? undefined : route;
 }
 
-/** A scheme at the start of a proxy variable: without one it is curl's and pip's `host:port` form. */
-const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** The proxies undici can connect through. */
 const PROXY_PROTOCOLS = new Set(['http:', 'https:', 'socks:', 'socks5:']);
 
@@ -44,7 +43,8 @@ const PROXY_PROTOCOLS = new Set(['http:', 'https:', 'socks:', 'socks5:']);
 export function proxyVariable(env: NodeJS.ProcessEnv, name: 'http_proxy' | 'https_proxy'): string | undefined {
   const value = envVar(env, name)?.trim();
   if (!value) return undefined;
-  return HAS_SCHEME.test(value) ? value : `http://${value}`;
+  // Without a scheme it is curl's and pip's `host:port` form.
+  return URL_SCHEME.test(value) ? value : `http://${value}`;
 }
 
 /**

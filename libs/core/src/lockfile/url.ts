@@ -1,3 +1,6 @@
+/** A URL scheme and its `//` at the start of a text (`https://`, `ftp://`, `socks5://`). */
+export const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
 /** Result of checking a URL written in a lockfile. */
 export type UrlCheck = { ok: true; url: URL } | { ok: false; message: string; fix: string };
 
