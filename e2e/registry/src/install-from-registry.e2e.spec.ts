@@ -8,8 +8,8 @@ import { LocalRegistry } from './local-registry';
 import { run, userEnv } from './run';
 import { UserWorkspace } from './user-workspace';
 
-/** The oldest and the newest Nx the plugin's peerDependencies admit (README: "Supported Nx versions"). */
-const NX_VERSIONS = ['22.7.12', '24.0.6'];
+/** One release of each Nx major the plugin's peerDependencies admit (the README's table of tested versions). */
+const NX_VERSIONS = ['22.7.12', '23.3.2', '24.0.6'];
 const REPO = join(__dirname, '..', '..', '..');
 
 jest.setTimeout(600_000);
