@@ -118,6 +118,28 @@ describe('verified deps across the monorepo', () => {
     }
   });
 
+  it('a lockfile back at an earlier state: Nx restores that fetch, and fetch-deps removes the files the lockfile dropped since', async () => {
+    const ws = new NxWorkspace();
+    try {
+      ws.write('apps/b/project.json', { name: 'b', targets: {} });
+      ws.write('apps/b/artifacts.lock.yaml', lock([0]));
+      expect((await ws.nx(['run', 'b:fetch-deps'])).code).toBe(0);
+      ws.write('apps/b/artifacts.lock.yaml', lock([0, 1]));
+      expect((await ws.nx(['run', 'b:fetch-deps'])).code).toBe(0);
+
+      ws.write('apps/b/artifacts.lock.yaml', lock([0]));
+      const back = await ws.nx(['run', 'b:fetch-deps']);
+      expect(back.code).toBe(0);
+      // Restored, so the fetch did not run to remove what its later run placed: the verify did.
+      expect(back.output).toMatch(cached('b:fetch-generic'));
+      expect(back.output).toMatch(/removed 1 file\(s\) no longer in the lockfile: deps\/generic\/f1\.bin/);
+      const deps = join(ws.root, 'dist/hermetic/apps/b/deps/generic');
+      expect(walk(deps).map((p) => p.slice(deps.length + 1))).toEqual(['f0.bin']);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('20 projects sharing 50 artifacts: exactly 50 downloads, each file stored once', async () => {
     const ws = new NxWorkspace();
     try {

@@ -42,7 +42,8 @@ export const USAGE = `Usage: hermetic fetch-deps [options]
 
 fetch-deps downloads and verifies the artifacts of a Hermeto-format lockfile into
 <output>/deps/generic/ and writes <output>/bom.json (CycloneDX 1.6, or SPDX 2.3).
-verify re-hashes what fetch-deps wrote against the lockfile (e.g. after restoring it from a cache).
+verify re-hashes what fetch-deps wrote against the lockfile (e.g. after restoring it from a cache),
+and removes the files an earlier fetch placed in <output>/deps/ that the lockfile no longer lists.
 check-urls asks every URL of the lockfile upstream (HEAD, nothing downloaded) and fails on any that
 no longer answers: a URL that went away still passes where its file is in a store, for a scheduled job.
 merge-sboms merges CycloneDX SBOMs, de-duplicating components by purl.

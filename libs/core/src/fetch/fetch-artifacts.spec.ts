@@ -9,6 +9,7 @@ import { silentReporter } from '../progress/reporter';
 import { ContentStore } from '../store/content-store';
 import { cutAfter, freePort, serveBytes, slowBody, startTestServer, status, TestServer } from '../testing/test-server';
 import { resolveFetchSettings } from '../settings/resolve-fetch-settings';
+import { verifyOutputs } from '../verify/verify-outputs';
 import { fetchArtifacts, FetchOptions } from './fetch-artifacts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -68,7 +69,7 @@ describe('fetchArtifacts', () => {
       { path: '/b.bin', checksum: [`sha256:${sha256(b)}`, `sha512:${sha512(b)}`] },
     ]);
     const r = await run(l);
-    expect(files(join(root, 'out'))).toEqual(['.hermetic/fetch-generic.json', 'deps/generic/b.bin', 'deps/generic/sub/dir/a.bin']);
+    expect(files(join(root, 'out'))).toEqual(['.hermetic/fetch-generic.json', '.hermetic/verified.cache', 'deps/generic/b.bin', 'deps/generic/sub/dir/a.bin']);
     expect(readFileSync(join(root, 'out/deps/generic/sub/dir/a.bin')).equals(a)).toBe(true);
     expect(r.summary).toMatchObject({ files: 2, downloaded: 2, fromStore: 0, failed: 0, bytes: a.length + b.length });
     expect([...r.record.files].map((f) => [f.filename, f.size])).toEqual([
@@ -344,10 +345,12 @@ describe('fetchArtifacts', () => {
     mkdirSync(outside);
     mkdirSync(join(root, 'out/deps/generic'), { recursive: true });
     symlinkSync(outside, join(root, 'out/deps/generic/evil'));
+    // Nor does the failure's clean-up of the target remove anything through it.
+    writeFileSync(join(outside, 'c.bin'), 'not ours');
     const err: HermeticError = await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}`, filename: 'evil/c.bin' }])).catch((e) => e);
     expect(err.code).toBe('PathOutsideRoot');
     expect(err.message).toMatch(/is a symlink to .*outside/);
-    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(outside)).toEqual(['c.bin']);
   });
 
   it('reports a disk problem (a file where a directory must be) clearly, leaving nothing half-written', async () => {
@@ -384,6 +387,40 @@ describe('fetchArtifacts', () => {
     );
     const r = await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]));
     expect(r.removed).toEqual(['generic/b.bin']);
+    expect(files(join(root, 'out/deps/generic'))).toEqual(['c.bin']);
+  });
+
+  it('lists what it placed, so a verify after a cache restore of an earlier lockfile state removes the files dropped since', async () => {
+    await run(
+      lockfile([
+        { path: '/b.bin', checksum: `sha256:${sha256(b)}` },
+        { path: '/c.bin', checksum: `sha256:${sha256(c)}` },
+      ]),
+    );
+    // Nx restoring the fetch of a lockfile with c.bin alone puts back c.bin and its record, and
+    // leaves b.bin: the fetch does not run, only fetch-deps' verify does.
+    const earlier = lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]);
+    expect(await verifyOutputs(earlier, join(root, 'out'))).toMatchObject({ files: 1, removed: ['deps/generic/b.bin'] });
+    expect(files(join(root, 'out/deps/generic'))).toEqual(['c.bin']);
+  });
+
+  it("leaves nothing at a failed artifact's target, not even the file an earlier run placed there", async () => {
+    await run(
+      lockfile([
+        { path: '/a.bin', checksum: `sha256:${sha256(a)}` },
+        { path: '/b.bin', checksum: `sha256:${sha256(b)}` },
+        { path: '/c.bin', checksum: `sha256:${sha256(c)}` },
+      ]),
+    );
+    // a.bin's checksum edited (the server's bytes no longer match), b.bin now from a URL that fails.
+    const err: HermeticError = await run(
+      lockfile([
+        { path: '/a.bin', checksum: `sha256:${'f'.repeat(64)}` },
+        { path: '/gone.bin', checksum: `sha256:${sha256(randomBytes(8))}`, filename: 'b.bin' },
+        { path: '/c.bin', checksum: `sha256:${sha256(c)}` },
+      ]),
+    ).catch((e) => e);
+    expect(err.message).toMatch(/2 artifacts of p\/artifacts\.lock\.yaml failed/);
     expect(files(join(root, 'out/deps/generic'))).toEqual(['c.bin']);
   });
 

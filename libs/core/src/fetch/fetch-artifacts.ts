@@ -1,6 +1,6 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { mkdir, realpath, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { HttpClient } from '../http/http-client';
 import { checksumKey } from '../checksum/parse-checksum';
 import { HermeticError } from '../errors';
@@ -24,6 +24,7 @@ import { LinkMode } from './materialize';
 import { checkHosts, plan, Planned } from './plan';
 import { checkStoreApart, mkdirInside } from './safe-paths';
 import { HostRules, MirrorRule } from './url-rules';
+import { VerifiedCache, verifiedCachePath } from '../verify/verified-cache';
 
 export interface FetchOptions {
   /** Absolute output directory; files go to `<outputDir>/deps/generic/<filename>`. */
@@ -187,7 +188,23 @@ async function recordRun(lockfile: Lockfile, out: OutputRoot, recordName: string
   const removed = await removeStale(out, previous, files);
   const record: RunRecord = { version: 1, lockfile: lockfile.path, files };
   await writeRecord(path, record);
+  await listPlaced(out.dir, planned);
   return { record, removed };
+}
+
+/**
+ * Lists the placed files in the output's verified-files cache, which Nx neither caches nor
+ * restores: a `verify` after a later restore of another lockfile state tells them from the
+ * restored files, and removes those the lockfile no longer lists (`removeUnlisted`).
+ */
+async function listPlaced(outputDir: string, planned: readonly Planned[]): Promise<void> {
+  const dir = resolve(outputDir);
+  const cache = await VerifiedCache.open(verifiedCachePath(dir));
+  for (const p of planned) {
+    cache.claim(join(dir, GENERIC_DEPS_DIR, p.artifact.filename));
+    if (p.mavenPath) cache.claim(join(dir, MAVEN_DEPS_DIR, p.mavenPath));
+  }
+  await cache.save();
 }
 
 /** The record's line for an artifact placed as planned. */

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { Algorithm, isAvailable } from '../checksum/algorithms';
 import { compareDigests, hashFile } from '../checksum/multi-hash';
 import { writeAtomically } from '../fs/write-atomically';
-import { MAVEN_CHECKSUM_FILES } from '../layout';
+import { MAVEN_CHECKSUM_FILES, mavenLayoutFiles } from '../layout';
 import { HermeticError } from '../errors';
 import { createHttpClient, HttpClient } from '../http/http-client';
 import { downloadFile } from '../http/download-file';
@@ -84,9 +84,11 @@ export class FetchRun {
    */
   async fetch(p: Planned): Promise<{ origin: Origin; size: number }> {
     const label = describe(p.artifact);
+    let targetsChecked = false;
     try {
       if (p.artifact.filename.includes('/')) await this.makeDir(this.s.generic, dirname(p.artifact.filename), label);
       if (p.mavenPath) await this.makeDir(this.s.maven, dirname(p.mavenPath), label);
+      targetsChecked = true;
       const hit = await this.fromStore(p);
       if (hit) return hit;
       const release = await this.lockAnnounced(p);
@@ -99,7 +101,22 @@ export class FetchRun {
         await release();
       }
     } catch (err) {
+      // What an earlier run placed there is not what the lockfile now asks for (or it would have
+      // come from the store): a build must not take it for this run's file.
+      if (targetsChecked) this.clearTargets(p);
       throw asHermeticError(err, label, (e) => attemptToError(this.s.lockfile, p, e, this.s.env));
+    }
+  }
+
+  /** Removes a failed artifact's files from the output (their folders were checked to be inside it). */
+  private clearTargets(p: Planned): void {
+    const paths = [join(this.s.generic.dir, p.artifact.filename), ...(p.mavenPath ? mavenLayoutFiles(join(this.s.maven.dir, p.mavenPath)) : [])];
+    for (const path of paths) {
+      try {
+        rmSync(path, { force: true });
+      } catch {
+        // A folder where the file goes: the artifact's own error says more than this one would.
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 import { BigIntStats, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { writeAtomically } from '../fs/write-atomically';
 import { RECORD_DIR } from '../layout';
 
@@ -8,6 +8,9 @@ import { RECORD_DIR } from '../layout';
 export function verifiedCachePath(outputDir: string): string {
   return join(outputDir, RECORD_DIR, 'verified.cache');
 }
+
+/** The entry of a file a fetch placed and no verification has stamped yet. */
+const PLACED = '';
 
 /**
  * What was verified, keyed by file identity and metadata (Bazel's digest cache idea): a file whose
@@ -58,6 +61,22 @@ export class VerifiedCache {
     if (stamp === undefined || this.entries.get(path) === stamp) return;
     this.entries.set(path, stamp);
     this.changed = true;
+  }
+
+  /**
+   * Lists a file a fetch placed, not yet verified by `verify`: so a later verification knows it as
+   * Hermetic's (see `removeUnlisted`). Never taken as verified (no stamp is empty).
+   */
+  claim(path: string): void {
+    if (this.entries.has(path)) return;
+    this.entries.set(path, PLACED);
+    this.changed = true;
+  }
+
+  /** The files listed below `dir` (verified, or placed and not verified yet). */
+  pathsBelow(dir: string): string[] {
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
+    return [...this.entries.keys()].filter((p) => p.startsWith(prefix));
   }
 
   forget(path: string): void {

@@ -1,9 +1,10 @@
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { HermeticError } from '../errors';
 import { readAllRecords } from '../fetch/fetch-record';
 import { MAVEN_DEPS_DIR } from '../fetch/maven-layout';
 import { GENERIC_DEPS_DIR } from '../lockfile/target-path';
 import { FileToVerify, verifyFiles } from './verify-files';
+import { removeUnlisted } from './remove-unlisted';
 import { VerifiedCache, verifiedCachePath } from './verified-cache';
 import type { VerifyPlan } from './verify-plan';
 import { checksumKey } from '../checksum/parse-checksum';
@@ -12,14 +13,17 @@ import { checksumKey } from '../checksum/parse-checksum';
  * Re-verifies a lockfile's fetched files in `outputDir` (Hermeto's `deps/generic/`, and the Maven
  * layout where one was written) against the lockfile's checksums: what a cache restored, or anyone
  * edited, is caught before a consumer uses it. A file whose identity and times are those of its last
- * verification is not hashed again (`hashed` says how many were). Throws a `ChecksumVerificationFailed` listing every
- * bad file; returns the number of files checked otherwise.
+ * verification is not hashed again (`hashed` says how many were). Files Hermetic placed there
+ * before that the lockfile no longer lists are removed (`removed`, see `removeUnlisted`). Throws a
+ * `ChecksumVerificationFailed` listing every bad file; returns the number of files checked otherwise.
  */
 export async function verifyOutputs(
   lockfile: VerifyPlan,
   outputDir: string,
   options: { threads?: number; cwd?: string; verified?: VerifiedCache } = {},
-): Promise<{ files: number; hashed: number }> {
+): Promise<{ files: number; hashed: number; removed: string[] }> {
+  // Absolute: the verified-files cache is keyed by the paths, and the fetch lists what it placed so.
+  outputDir = resolve(outputDir);
   const mavenPaths = new Map<string, string>();
   for (const { record } of await readAllRecords(outputDir))
     for (const f of record.files) if (f.mavenPath) mavenPaths.set(`${f.url}\n${f.filename}`, f.mavenPath);
@@ -40,6 +44,7 @@ export async function verifyOutputs(
   const problems = await verifyFiles(toHash, options);
   const bad = new Set(problems.map((p) => p.path));
   files.forEach((f, i) => (bad.has(f.path) ? cache.forget(f.path) : cache.remember(f.path, stamps[i])));
+  const removed = await removeUnlisted(outputDir, new Set(files.map((f) => f.path)), cache);
   await cache.save();
   if (problems.length) {
     const show = (p: string) => (options.cwd ? relative(options.cwd, p) : p);
@@ -53,5 +58,5 @@ export async function verifyOutputs(
       },
     );
   }
-  return { files: files.length, hashed: toHash.length };
+  return { files: files.length, hashed: toHash.length, removed };
 }
