@@ -1,4 +1,5 @@
 import { hashFile } from '@hermetic/core';
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import picomatch from 'picomatch';
@@ -40,6 +41,40 @@ export async function findArtifacts(root: string, patterns: readonly string[]): 
     out.push(...(await filesBelow(root, base)).filter((f) => matches(f) && !f.endsWith('.json')));
   }
   return [...new Set(out)].map((f) => join(root, f));
+}
+
+/** A file's identity and times (its ctime no one can set back): any write or re-creation changes it. */
+function identity(path: string): string | undefined {
+  const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return s && [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(':');
+}
+
+/** The identities of the files matching `patterns` now, before the command runs (see `splitByRun`). */
+export async function artifactsBefore(root: string, patterns: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  const before = new Map<string, string>();
+  for (const file of await findArtifacts(root, patterns)) {
+    const id = identity(file);
+    if (id) before.set(file, id);
+  }
+  return before;
+}
+
+/**
+ * The files matching `patterns` after the command: those it packed (written or re-created), and
+ * those left as they were from an earlier run, which a manifest of this session must not describe.
+ */
+export async function splitByRun(
+  root: string,
+  patterns: readonly string[],
+  before: ReadonlyMap<string, string>,
+): Promise<{ packed: string[]; leftover: string[] }> {
+  const packed: string[] = [];
+  const leftover: string[] = [];
+  for (const file of await findArtifacts(root, patterns)) {
+    const id = before.get(file);
+    (id !== undefined && id === identity(file) ? leftover : packed).push(file);
+  }
+  return { packed, leftover };
 }
 
 /** sha1 and sha256 of a file, read once in a stream (pack outputs are the largest files we touch). */

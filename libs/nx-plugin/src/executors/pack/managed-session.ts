@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { PLUGIN_OPTIONS_ORIGIN, pluginOptionsFromNxJson } from '../../utils/fetch-options';
 import { interpolatePath } from '../../utils/interpolate-path';
 import { readPinnedPackages } from '../../utils/pinned-packages';
+import { artifactsBefore } from './artifacts';
 import { deferInterrupts } from './defer-interrupts';
 import { resolveService } from './fetch-service-config';
 import { runCommand } from './run-command';
@@ -55,6 +56,9 @@ export async function runInManagedSession(options: PackExecutorSchema, context: 
   const packages = await readPinnedPackages(context.root, [join(context.root, projectRoot), context.root], true);
   const service = await resolveService(options, process.env);
   const allow = [...(options.allow ?? []), ...(pluginOptionsFromNxJson(context.nxJsonConfiguration).fetchServiceAllow ?? [])];
+  const patterns = options.artifacts ?? [];
+  // What an earlier run packed, to tell from what this command packs.
+  const before = await artifactsBefore(context.root, patterns);
   const { result: outcome, interrupted } = await deferInterrupts('closing the fetch-service session', (interrupted) =>
     runUnderSession(
       {
@@ -78,16 +82,15 @@ export async function runInManagedSession(options: PackExecutorSchema, context: 
     return false;
   }
   for (const e of outcome.teardownErrors) log.error(`fetch service teardown: ${e}`);
-  const patterns = options.artifacts ?? [];
   const report = outcome.report;
-  if (report) keepRawReport({ context, projectRoot, patterns, report, lockfile: lockfileRel, version: options.version });
+  if (report) keepRawReport({ context, projectRoot, patterns, report, lockfile: lockfileRel, version: options.version, before });
   if (outcome.error) throw outcome.error;
   const exit = outcome.result ?? 1;
   if (!report) {
     log.warn('no session report could be read (see the teardown errors above)');
     return false;
   }
-  const results: SessionResults = { context, projectRoot, patterns, report, lockfile: relative(context.root, lockfilePath), version: options.version };
+  const results: SessionResults = { context, projectRoot, patterns, report, lockfile: relative(context.root, lockfilePath), version: options.version, before };
   const rejected = rejectionList(report, results.lockfile, context.projectName!);
   if (rejected && policy === 'strict') {
     await quarantineArtifacts(results);

@@ -3,7 +3,7 @@ import { log } from '../../utils/task-log';
 import { craftManifest, isRejected, rejectionReasons, rejectionsText, SessionReport, userUrl } from '@hermetic/fetch-service/client';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { debianArch, fileHashes, findArtifacts } from './artifacts';
+import { debianArch, fileHashes, splitByRun } from './artifacts';
 
 /** What a finished session leaves to act on. */
 export interface SessionResults {
@@ -15,6 +15,17 @@ export interface SessionResults {
   /** The lockfile the session declared, relative to the workspace root (for fix-it texts). */
   lockfile: string;
   version: string | undefined;
+  /** The identities of the files that matched `patterns` before the command (`artifactsBefore`). */
+  before: ReadonlyMap<string, string>;
+}
+
+/** The files matching the artifacts after the command, split by `splitByRun`; those left from an earlier run are said. */
+async function packedNow(r: SessionResults, consequence: string): Promise<{ packed: string[]; leftover: string[] }> {
+  const split = await splitByRun(r.context.root, r.patterns, r.before);
+  for (const file of split.leftover) {
+    log.warn(`${relative(r.context.root, file)} was not written by the command (it is left from an earlier run): ${consequence}`);
+  }
+  return split;
 }
 
 function packageJson(root: string): { version?: string; description?: string } {
@@ -84,7 +95,7 @@ export function keepRawReport(r: SessionResults): void {
  * build. Each artifact becomes `<artifact>.rejected` with its manifest beside it.
  */
 export async function quarantineArtifacts(r: SessionResults): Promise<void> {
-  for (const file of await findArtifacts(r.context.root, r.patterns)) {
+  for (const file of (await packedNow(r, 'not quarantined, this session did not pack it')).packed) {
     renameSync(file, `${file}.rejected`);
     rmSync(`${file}.json`, { force: true });
     await writeManifests([`${file}.rejected`], r);
@@ -97,11 +108,11 @@ export async function quarantineArtifacts(r: SessionResults): Promise<void> {
  * are said (a wrong glob, or a command that packed elsewhere, left no manifest and no word).
  */
 export async function writeArtifactManifests(r: SessionResults): Promise<void> {
-  const artifacts = await findArtifacts(r.context.root, r.patterns);
-  if (r.patterns.length && !artifacts.length) {
+  const { packed, leftover } = await packedNow(r, "no manifest written for it, this session's would not describe it");
+  if (r.patterns.length && !packed.length && !leftover.length) {
     log.warn(
       `no file matches the pack target's artifacts (${r.patterns.join(', ')}) after the command: no <artifact>.json was written; check the paths (relative to the workspace root)`,
     );
   }
-  for (const m of await writeManifests(artifacts, r)) log.info(`wrote ${relative(r.context.root, m)}`);
+  for (const m of await writeManifests(packed, r)) log.info(`wrote ${relative(r.context.root, m)}`);
 }
