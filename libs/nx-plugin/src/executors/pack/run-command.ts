@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { log } from '../../utils/task-log';
 
 /**
  * Runs a shell command with extra environment, forwarding SIGINT/SIGTERM to it. Resolves to its exit
- * code (128 + signal number when it was killed).
+ * code (128 + signal number when it was killed); a failure is said with the command, since Nx
+ * says only that the task failed.
  */
 export function runCommand(command: string, cwd: string, env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -20,6 +22,8 @@ export function runCommand(command: string, cwd: string, env: Record<string, str
     });
     child.on('exit', (code, signal) => {
       done();
+      if (code) log.error(`the pack command exited with code ${code}: ${command}`);
+      else if (signal) log.error(`the pack command was stopped by ${signal}: ${command}`);
       resolve(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1));
     });
   });
