@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,6 +170,22 @@ describe('installed from a registry', () => {
       expect(readFileSync(join(ws.root, 'dist/hermetic/apps/web/deps/generic/widget-1.4.0.jar')).equals(jar)).toBe(true);
       const second = await ws.nx(['run', 'web:fetch-deps']);
       expect(second).toMatch(/web:fetch-generic.*\[local cache\]/);
+    });
+
+    it('fetch-deps runs, and is a cache hit the second time, where no package lock gives Nx the npm packages', async () => {
+      // Without one (or with pluginsConfig['@nx/js'].analyzeLockfile: false) an input naming the
+      // plugin's package made Nx refuse to hash the task at all.
+      const lock = join(ws.root, 'package-lock.json');
+      renameSync(lock, `${lock}.aside`);
+      try {
+        rmSync(join(ws.root, '.nx', 'workspace-data'), { recursive: true, force: true });
+        const first = await ws.nx(['run', 'web:fetch-deps']);
+        expect(first).toMatch(/Successfully ran target fetch-deps/);
+        expect(await ws.nx(['run', 'web:fetch-deps'])).toMatch(/web:fetch-generic.*\[local cache\]/);
+      } finally {
+        renameSync(`${lock}.aside`, lock);
+        rmSync(join(ws.root, '.nx', 'workspace-data'), { recursive: true, force: true });
+      }
     });
 
     it('nx run web:sbom writes a CycloneDX SBOM with both purls', async () => {

@@ -12,6 +12,8 @@ describe('createNodes', () => {
 
   beforeEach(() => {
     ws = new TempWorkspace();
+    // A package manager's lockfile, as every installed workspace has: Nx's graph then holds its npm packages.
+    ws.write('package-lock.json', { lockfileVersion: 3, packages: {} });
     context = { nxJsonConfiguration: {}, workspaceRoot: ws.root };
   });
 
@@ -100,6 +102,34 @@ describe('createNodes', () => {
     // This test's workspace does not contain the plugin's sources (they are linked in from this
     // repository), so only its dependencies' versions can be hashed.
     expect(inputs).toContainEqual({ externalDependencies: ['undici', 'yaml', 'zod'] });
+  });
+
+  describe("where Nx's graph has no npm packages, names none of them (a task naming one could not even be hashed)", () => {
+    const versionInput = { runtime: `node -p "require('@hermetic/nx/package.json').version"` };
+    const inputsOf = async () => {
+      ws.write('p/package.json', { name: 'p' });
+      ws.write('p/artifacts.lock.yaml', LOCK);
+      const [[, result]] = await run(['p/artifacts.lock.yaml']);
+      return Object.values(result.projects!.p.targets!).flatMap((t) => t.inputs ?? []);
+    };
+
+    it('no lockfile of a package manager at the root: Hermetic keys its cache on the version a command prints', async () => {
+      ws.remove('package-lock.json');
+      const inputs = await inputsOf();
+      expect(inputs).toContainEqual(versionInput);
+      expect(inputs.filter((i) => typeof i === 'object' && 'externalDependencies' in i)).toEqual([]);
+    });
+
+    it("Nx told not to read it (pluginsConfig['@nx/js'].analyzeLockfile: false)", async () => {
+      context = { ...context, nxJsonConfiguration: { pluginsConfig: { '@nx/js': { analyzeLockfile: false } } } };
+      expect(await inputsOf()).toContainEqual(versionInput);
+    });
+
+    it('any package manager Nx reads counts (yarn, pnpm, bun)', async () => {
+      ws.remove('package-lock.json');
+      ws.write('pnpm-lock.yaml', "lockfileVersion: '9.0'\n");
+      expect(await inputsOf()).not.toContainEqual(versionInput);
+    });
   });
 
   it('honours the plugin options: target names, output dir and concurrency', async () => {

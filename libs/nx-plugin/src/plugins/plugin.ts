@@ -1,9 +1,9 @@
 import { createNodesFromFiles, CreateNodesV2, logger, TargetConfiguration, workspaceDataDirectory } from '../utils/devkit';
 import { LOCKFILE_NAME } from '@hermetic/core/layout';
 import type { Lockfile } from '@hermetic/core/lockfile';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { pluginInputs } from '../utils/plugin-inputs';
+import { nxHasExternalNodes, pluginInputs } from '../utils/plugin-inputs';
 import { HermeticPluginOptions, normalizeOptions } from './options';
 import { buildTargets, projectOutputDir } from './targets';
 import { cacheKey, TargetsCache, targetsCacheFile } from './targets-cache';
@@ -46,7 +46,10 @@ export const createNodes: CreateNodesV2<HermeticPluginOptions> = [
   async (files, rawOptions, context) => {
     // Once per call, not per lockfile: both are the same for every project of the workspace.
     const options = normalizeOptions(rawOptions);
-    const inputs = pluginInputs(context.workspaceRoot);
+    const inputs = pluginInputs(
+      context.workspaceRoot,
+      nxHasExternalNodes((file) => existsSync(join(context.workspaceRoot, file)), context.nxJsonConfiguration),
+    );
     const cache = new TargetsCache<Record<string, TargetConfiguration>>(targetsCacheFile(workspaceDataDirectory(), context.workspaceRoot, { options, inputs }));
     try {
       return await createNodesFromFiles(

@@ -1,7 +1,7 @@
 import { joinPathFragments, readNxJson, readProjectConfiguration, TargetConfiguration, Tree, updateProjectConfiguration } from '../../utils/devkit';
 import { LOCKFILE_NAME } from '@hermetic/core/layout';
 import { pluginOptionsFromNxJson } from '../../utils/fetch-options';
-import { pluginInputs } from '../../utils/plugin-inputs';
+import { nxHasExternalNodes, pluginInputs } from '../../utils/plugin-inputs';
 import { normalizeOptions } from '../../plugins/options';
 import { tryParseLockfile } from '../../plugins/plugin';
 import { buildTargets, isVerifyTarget, projectOutputDir } from '../../plugins/targets';
@@ -15,7 +15,8 @@ import { PLUGIN_NAME } from '../../utils/constants';
  */
 export function buildExplicitTargets(tree: Tree, projectName: string): Record<string, TargetConfiguration> {
   const project = readProjectConfiguration(tree, projectName);
-  const options = normalizeOptions(pluginOptionsFromNxJson(readNxJson(tree) ?? undefined));
+  const nxJson = readNxJson(tree) ?? undefined;
+  const options = normalizeOptions(pluginOptionsFromNxJson(nxJson));
   const lockfilePath = joinPathFragments(project.root, LOCKFILE_NAME);
   const text = tree.read(lockfilePath, 'utf8');
   return buildTargets({
@@ -23,7 +24,10 @@ export function buildExplicitTargets(tree: Tree, projectName: string): Record<st
     outputDir: projectOutputDir(options.outputDir, project.root, projectName),
     options,
     lockfile: text === null ? undefined : tryParseLockfile(text, lockfilePath),
-    inputs: pluginInputs(tree.root),
+    inputs: pluginInputs(
+      tree.root,
+      nxHasExternalNodes((file) => tree.exists(file), nxJson),
+    ),
     keyBy: 'file',
   });
 }

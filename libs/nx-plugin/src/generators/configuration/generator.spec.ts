@@ -50,8 +50,13 @@ describe('configuration generator', () => {
     expect(targets['fetch-deps'].dependsOn).toEqual(['fetch-generic', 'sbom']);
   });
 
-  it('writes the targets createNodes infers, keyed on the lockfile file instead of a digest', async () => {
+  it.each(['with', 'without'])('writes the targets createNodes infers, keyed on the lockfile file instead of a digest (%s a package lock)', async (lock) => {
     const ws = new TempWorkspace();
+    if (lock === 'with') {
+      // Nx's graph then holds the npm packages that inputs may name (see nxHasExternalNodes).
+      ws.write('package-lock.json', '{}');
+      tree.write('package-lock.json', '{}');
+    }
     ws.write('apps/web/project.json', { name: 'web' });
     ws.write('apps/web/artifacts.lock.yaml', LOCK);
     const nxJson = { plugins: [{ plugin: '@hermetic/nx', options: { outputDir: 'out/{projectName}', mavenLayout: true, fetchDepsTargetName: 'deps' } }] };
@@ -73,6 +78,8 @@ describe('configuration generator', () => {
       const withFileInput = lockfileDigest ? { ...target, options, inputs: ['{projectRoot}/artifacts.lock.yaml', ...target.inputs!] } : target;
       expect({ name, target: explicit[name] }).toEqual({ name, target: withFileInput });
     }
+    const named = (t: (typeof explicit)[string]) => (t.inputs ?? []).some((i) => typeof i === 'object' && 'externalDependencies' in i);
+    expect(named(explicit['fetch-generic'])).toBe(lock === 'with');
   });
 
   it('keeps explicit targets in line when add-artifact edits the lockfile', async () => {
