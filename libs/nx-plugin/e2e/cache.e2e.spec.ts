@@ -140,6 +140,29 @@ describe('verified deps across the monorepo', () => {
     }
   });
 
+  it("the workspace SBOM merges the projects' SBOMs in their format: SPDX where the plugin writes SPDX", async () => {
+    const ws = new NxWorkspace({ sbomFormat: 'spdx' });
+    try {
+      ws.write('apps/a/project.json', { name: 'a', targets: {} });
+      ws.write('apps/a/artifacts.lock.yaml', lock([0, 1]));
+      ws.write('apps/b/project.json', { name: 'b', targets: {} });
+      ws.write('apps/b/artifacts.lock.yaml', lock([1, 2]));
+      ws.write('tools/all/project.json', {
+        name: 'all',
+        targets: {
+          merge: { executor: '@hermetic/nx:merge-sboms', dependsOn: [{ target: 'sbom', projects: ['a', 'b'] }], options: { output: 'dist/all.spdx.json' } },
+        },
+      });
+      const r = await ws.nx(['run', 'all:merge']);
+      expect(r.output).toMatch(/merged 2 SBOM\(s\), 3 unique component\(s\): dist\/all\.spdx\.json/);
+      const merged = JSON.parse(ws.read('dist/all.spdx.json').toString()) as { spdxVersion: string; packages: Array<{ name: string }> };
+      expect(merged.spdxVersion).toBe('SPDX-2.3');
+      expect(merged.packages.map((p) => p.name)).toEqual(['', 'f0.bin', 'f1.bin', 'f2.bin']);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('20 projects sharing 50 artifacts: exactly 50 downloads, each file stored once', async () => {
     const ws = new NxWorkspace();
     try {

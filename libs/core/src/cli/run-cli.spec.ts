@@ -58,7 +58,7 @@ describe('hermetic CLI', () => {
     });
   });
 
-  it('writes SPDX on request, reproducibly, and merges CycloneDX SBOMs', async () => {
+  it('writes SPDX on request, reproducibly, and merges SBOMs of either format', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hermetic-cli-'));
     const digest = createHash('sha256').update(body).digest('hex');
     writeFileSync(
@@ -77,7 +77,22 @@ describe('hermetic CLI', () => {
     await cli(['fetch-deps', '--lockfile', 'a.lock.yaml', '--output', 'two', '--name', 'other'], dir);
     const merged = await cli(['merge-sboms', 'one/bom.json', 'two/bom.json', '--output', 'all.json'], dir);
     expect(merged).toMatchObject({ code: 0, out: expect.stringMatching(/merged 2 SBOMs, 1 unique components/) });
-    expect((await cli(['merge-sboms', 'spdx/bom.json', '--output', 'x.json'], dir)).err).toMatch(/is not a CycloneDX JSON SBOM/);
+    // SPDX documents merge into SPDX; a mix of the two formats is refused, naming each.
+    await cli(['fetch-deps', '--lockfile', 'a.lock.yaml', '--output', 'spdx2', '--sbom-format', 'spdx', '--name', 'other'], dir);
+    expect(await cli(['merge-sboms', 'spdx/bom.json', 'spdx2/bom.json', '--output', 'all.spdx.json'], dir)).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/merged 2 SBOMs, 1 unique components/),
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'all.spdx.json'), 'utf8'))).toMatchObject({
+      spdxVersion: 'SPDX-2.3',
+      packages: [{ name: '' }, { name: 'tool.tgz' }],
+    });
+    expect(await cli(['merge-sboms', 'spdx/bom.json', 'one/bom.json', '--output', 'x.json'], dir)).toMatchObject({
+      code: 4,
+      err: expect.stringMatching(/cannot merge SPDX and CycloneDX SBOMs into one: .*spdx\/bom\.json SPDX, .*one\/bom\.json not/),
+    });
+    writeFileSync(join(dir, 'other.json'), '{"name": "not an SBOM"}');
+    expect((await cli(['merge-sboms', 'other.json', '--output', 'x.json'], dir)).err).toMatch(/other\.json is neither a CycloneDX nor an SPDX JSON SBOM/);
     expect(await cli(['merge-sboms', 'three/bom.json', '--output', 'x.json'], dir)).toMatchObject({
       code: 4,
       err: expect.stringMatching(/SBOM not found: .*three\/bom\.json\n {2}run the sbom targets \(or hermetic fetch-deps\) first/),

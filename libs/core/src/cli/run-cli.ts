@@ -46,7 +46,7 @@ verify re-hashes what fetch-deps wrote against the lockfile (e.g. after restorin
 and removes the files an earlier fetch placed in <output>/deps/ that the lockfile no longer lists.
 check-urls asks every URL of the lockfile upstream (HEAD, nothing downloaded) and fails on any that
 no longer answers: a URL that went away still passes where its file is in a store, for a scheduled job.
-merge-sboms merges CycloneDX SBOMs, de-duplicating components by purl.
+merge-sboms merges CycloneDX SBOMs (components de-duplicated by purl) or SPDX ones (packages by id).
 
 Options:
 ${cliHelp(PATH_FLAGS, SBOM_FLAGS)}

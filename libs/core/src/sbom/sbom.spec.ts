@@ -8,6 +8,7 @@ import { spdx23Validator } from '../testing/spdx-schema';
 import { lockfileComponents, packageComponents } from './components';
 import { CycloneDxBom, CycloneDxDocument, serializeSbom, toCycloneDx } from './cyclonedx';
 import { mergeCycloneDx } from './merge';
+import { mergeSpdx } from './merge-spdx';
 import { encodePurlPart, genericPurl, mavenPurl } from './purl';
 import { redactUrl } from './redact';
 import { spdxPackageId, toSpdx } from './spdx';
@@ -361,6 +362,53 @@ describe('merged workspace SBOM', () => {
     expect(deps.find((d) => d.ref === 'nx-project:web')!.dependsOn).toHaveLength(3);
     expect(deps.find((d) => d.ref === 'nx-project:api')!.dependsOn).toHaveLength(3);
     expect(merged.annotations).toEqual([expect.objectContaining({ subjects: expect.arrayContaining(purls), text: 'hermetic:backend:generic' })]);
+  });
+
+  it('merges SPDX documents as Hermeto does: packages united by id under one root, valid against the official schema', () => {
+    const all = [...lockfileComponents(demoLockfile())];
+    const opts = { reproducible: true, env: {} };
+    const web = plain(toSpdx(all.slice(0, 3), { subject: { name: 'web' }, ...opts }));
+    const api = plain(toSpdx(all.slice(1), { subject: { name: 'api' }, ...opts }));
+    const merge = () =>
+      plain(
+        mergeSpdx(
+          [
+            { file: 'web/bom.json', doc: web },
+            { file: 'api/bom.json', doc: api },
+          ],
+          { subject: { name: 'workspace' }, ...opts },
+        ),
+      );
+    const merged = merge() as {
+      name: string;
+      packages: Array<{ SPDXID: string; name: string }>;
+      relationships: Array<{ relationshipType: string; relatedSpdxElement: string }>;
+    };
+    const validate = spdx23Validator();
+    expect([validate(merged), validate.errors ?? []]).toEqual([true, []]);
+    expect(spdx23.parse(merged).name).toBe('workspace');
+    // The root once, then the four artifacts once each, sorted as each document sorts them.
+    const ids = merged.packages.map((p) => p.SPDXID);
+    expect(ids[0]).toBe('SPDXRef-DocumentRoot-File-');
+    expect(new Set(ids).size).toBe(5);
+    expect(merged.packages.map((p) => p.name)).toEqual([...merged.packages.map((p) => p.name)].sort());
+    expect(merged.relationships.filter((r) => r.relationshipType === 'DESCRIBES')).toHaveLength(1);
+    expect(
+      merged.relationships
+        .filter((r) => r.relationshipType === 'CONTAINS')
+        .map((r) => r.relatedSpdxElement)
+        .sort(),
+    ).toEqual(ids.slice(1).sort());
+    expect(JSON.stringify(merge())).toBe(JSON.stringify(merged));
+    expect(() =>
+      mergeSpdx(
+        [
+          { file: 'x.json', doc: web },
+          { file: 'y.json', doc: { bomFormat: 'CycloneDX' } },
+        ],
+        { subject: { name: 'w' } },
+      ),
+    ).toThrow(/y\.json is not an SPDX 2\.3 JSON SBOM/);
   });
 
   it('refuses a file that is not a CycloneDX SBOM', () => {

@@ -73,7 +73,7 @@ function rootPackage(): Record<string, unknown> {
  * held: each package is made as it is written.
  */
 export function toSpdx(components: ComponentList, options: SbomOptions): Record<string, unknown> {
-  const { tool, organization } = namingOf(options);
+  const { tool } = namingOf(options);
   const created = timestampOf(options);
   const list = JsonList.from(components);
   // The packages in first-seen order, each from the last component with its purl (Map.set keeps
@@ -94,6 +94,20 @@ export function toSpdx(components: ComponentList, options: SbomOptions): Record<
     [describes],
     new JsonList(unique.length, (k) => ({ spdxElementId: ROOT_ID, relationshipType: 'CONTAINS', relatedSpdxElement: unique[k].id, comment: '' })),
   );
+  return spdxDocument(packages, relationships, options, created);
+}
+
+/**
+ * The document around `packages` and `relationships`: SPDX 2.3's header, the subject's name, the
+ * tool and organisation, and a namespace derived from the content (reproducible mode) or random.
+ */
+export function spdxDocument(
+  packages: Iterable<unknown>,
+  relationships: Iterable<unknown>,
+  options: SbomOptions,
+  created = timestampOf(options),
+): Record<string, unknown> {
+  const { tool, organization } = namingOf(options);
   const doc = {
     spdxVersion: 'SPDX-2.3',
     SPDXID: 'SPDXRef-DOCUMENT',

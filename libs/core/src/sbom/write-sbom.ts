@@ -11,6 +11,7 @@ import { lockfileComponents, packageComponents } from './components';
 import type { PinnedPackage } from '../package-locks/types';
 import { CycloneDxBom, sbomPieces, toCycloneDx } from './cyclonedx';
 import { mergeCycloneDx } from './merge';
+import { isSpdx, mergeSpdx } from './merge-spdx';
 import { SbomOptions } from './options';
 import { toSpdx } from './spdx';
 
@@ -64,7 +65,10 @@ export async function writeSbom(
   return path;
 }
 
-/** Merges CycloneDX SBOM files into `output`; returns the number of unique components. */
+/**
+ * Merges SBOM files into `output`, in their format: CycloneDX (`mergeCycloneDx`) or SPDX
+ * (`mergeSpdx`), never a mix. Returns the number of unique components (packages).
+ */
 export async function writeMergedSbom(files: readonly string[], output: string, options: SbomOptions): Promise<number> {
   const boms: Array<{ file: string; bom: CycloneDxBom }> = [];
   for (const file of files) {
@@ -76,6 +80,37 @@ export async function writeMergedSbom(files: readonly string[], output: string, 
     });
     const bom = parseJsonFile(text, file, 'pass the bom.json files that the sbom targets (or hermetic fetch-deps) write') as CycloneDxBom;
     boms.push({ file, bom });
+  }
+  const neither = boms.find((b) => b.bom?.bomFormat !== 'CycloneDX' && !isSpdx(b.bom));
+  if (neither) {
+    throw new HermeticError('InvalidInput', `${neither.file} is neither a CycloneDX nor an SPDX JSON SBOM`, {
+      hints: ['merge the bom.json files that the sbom targets (or hermetic fetch-deps) write'],
+    });
+  }
+  const spdx = boms.filter((b) => isSpdx(b.bom));
+  if (spdx.length && spdx.length < boms.length) {
+    const names = (list: typeof boms) => list.map((b) => b.file).join(', ');
+    throw new HermeticError(
+      'InvalidInput',
+      `cannot merge SPDX and CycloneDX SBOMs into one: ${names(spdx)} SPDX, ${names(boms.filter((b) => !isSpdx(b.bom)))} not`,
+      {
+        hints: ['give every project the same SBOM format (the sbomFormat option), or merge each format apart'],
+      },
+    );
+  }
+  if (spdx.length) {
+    const merged = mergeSpdx(
+      boms.map((b) => ({ file: b.file, doc: b.bom })),
+      options,
+    );
+    await writeAtomically(output, sbomPieces(merged));
+    // The packages no relationship DESCRIBES: the artifacts, not the roots.
+    const described = new Set(
+      (merged.relationships as Array<{ relationshipType: string; relatedSpdxElement: string }>)
+        .filter((r) => r.relationshipType === 'DESCRIBES')
+        .map((r) => r.relatedSpdxElement),
+    );
+    return (merged.packages as Array<{ SPDXID: string }>).filter((p) => !described.has(p.SPDXID)).length;
   }
   const merged = mergeCycloneDx(boms, options);
   await writeAtomically(output, sbomPieces(merged));

@@ -38,7 +38,7 @@ function workspaceName(root: string): string {
   }
 }
 
-/** `@hermetic/nx:merge-sboms`: one CycloneDX SBOM for the workspace from its projects' SBOMs. */
+/** `@hermetic/nx:merge-sboms`: one SBOM for the workspace from its projects' SBOMs (CycloneDX or SPDX, as they are). */
 const runExecutor: PromiseExecutor<MergeSbomsExecutorSchema> = async (options, context) => {
   try {
     const files = projectSboms(options, context);
