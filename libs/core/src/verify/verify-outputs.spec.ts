@@ -53,6 +53,12 @@ describe('verifyOutputs', () => {
       { env: {} },
     );
 
+    // The record of the fetch that wrote the output (Nx restores it with the files).
+    beforeEach(() => {
+      mkdirSync(join(out, '.hermetic'), { recursive: true });
+      writeFileSync(join(out, '.hermetic/fetch-generic.json'), JSON.stringify({ version: 1, lockfile: 'artifacts.lock.yaml', files: [] }));
+    });
+
     async function listAsPlaced(...rel: string[]) {
       const cache = await VerifiedCache.open(verifiedCachePath(out));
       for (const r of rel) cache.claim(join(out, r));
@@ -79,12 +85,19 @@ describe('verifyOutputs', () => {
       expect(existsSync(join(out, 'deps/generic/b.bin'))).toBe(true);
     });
 
+    it('removes nothing when verifying against another lockfile than the output was fetched for', async () => {
+      writeFileSync(join(out, 'deps/generic/b.bin'), other);
+      await verifyOutputs(both, out);
+      const another = parseLockfile(`metadata:\n  version: "1.0"\nartifacts: []\n`, 'other/artifacts.lock.yaml', { env: {} });
+      expect(await verifyOutputs(another, out)).toEqual({ files: 0, hashed: 0, removed: [] });
+      expect(existsSync(join(out, 'deps/generic/b.bin'))).toBe(true);
+    });
+
     it('never follows an edited cache out of deps/, nor through a symlinked folder', async () => {
       const outside = mkdtempSync(join(tmpdir(), 'hermetic-verify-outside-'));
       writeFileSync(join(outside, 'precious'), 'keep');
       writeFileSync(join(out, 'precious'), 'keep');
       // Written by hand: the cache's own keys are always normalised.
-      mkdirSync(join(out, '.hermetic'));
       writeFileSync(
         verifiedCachePath(out),
         JSON.stringify({ version: 1, entries: { [`${out}/deps/../precious`]: '', [`${out}/deps/generic/../../precious`]: '' } }),

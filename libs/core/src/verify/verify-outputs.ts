@@ -14,7 +14,8 @@ import { checksumKey } from '../checksum/parse-checksum';
  * layout where one was written) against the lockfile's checksums: what a cache restored, or anyone
  * edited, is caught before a consumer uses it. A file whose identity and times are those of its last
  * verification is not hashed again (`hashed` says how many were). Files Hermetic placed there
- * before that the lockfile no longer lists are removed (`removed`, see `removeUnlisted`). Throws a
+ * before that the lockfile no longer lists are removed (`removed`, see `removeUnlisted`), when a
+ * fetch record of the output names this lockfile (`lockfile.path`, relative to `cwd`). Throws a
  * `ChecksumVerificationFailed` listing every bad file; returns the number of files checked otherwise.
  */
 export async function verifyOutputs(
@@ -24,9 +25,9 @@ export async function verifyOutputs(
 ): Promise<{ files: number; hashed: number; removed: string[] }> {
   // Absolute: the verified-files cache is keyed by the paths, and the fetch lists what it placed so.
   outputDir = resolve(outputDir);
+  const records = (await readAllRecords(outputDir)).map((r) => r.record);
   const mavenPaths = new Map<string, string>();
-  for (const { record } of await readAllRecords(outputDir))
-    for (const f of record.files) if (f.mavenPath) mavenPaths.set(`${f.url}\n${f.filename}`, f.mavenPath);
+  for (const record of records) for (const f of record.files) if (f.mavenPath) mavenPaths.set(`${f.url}\n${f.filename}`, f.mavenPath);
   const files: FileToVerify[] = lockfile.artifacts.flatMap((a) => {
     const maven = mavenPaths.get(`${a.url}\n${a.filename}`);
     return [
@@ -44,7 +45,11 @@ export async function verifyOutputs(
   const problems = await verifyFiles(toHash, options);
   const bad = new Set(problems.map((p) => p.path));
   files.forEach((f, i) => (bad.has(f.path) ? cache.forget(f.path) : cache.remember(f.path, stamps[i])));
-  const removed = await removeUnlisted(outputDir, new Set(files.map((f) => f.path)), cache);
+  // Only against the lockfile the output was fetched for: a verify given another one by mistake
+  // would take every fetched file for one the lockfile dropped.
+  const cwd = options.cwd ?? process.cwd();
+  const fetchedFor = records.some((r) => resolve(cwd, r.lockfile) === resolve(cwd, lockfile.path));
+  const removed = fetchedFor ? await removeUnlisted(outputDir, new Set(files.map((f) => f.path)), cache) : [];
   await cache.save();
   if (problems.length) {
     const show = (p: string) => (options.cwd ? relative(options.cwd, p) : p);
