@@ -16,7 +16,9 @@ const PLACED = '';
  * What was verified, keyed by file identity and metadata (Bazel's digest cache idea): a file whose
  * device, inode, size, mtime and ctime (nanoseconds) and expected checksums are those of its last
  * successful verification is not hashed again. Any write to a file, a cache restore or a new link
- * changes its ctime, which no one can set back, so an altered file is always re-hashed.
+ * changes its ctime, which no one can set back, so an altered file is always re-hashed. It also
+ * lists the files a fetch placed that no verification stamped yet (`claim`): with the verified
+ * ones, what Hermetic put in the output, which `removeUnlisted` tells from anything else there.
  */
 export class VerifiedCache {
   private entries = new Map<string, string>();
