@@ -125,10 +125,12 @@ describe('createNodes', () => {
       expect(await inputsOf()).toContainEqual(versionInput);
     });
 
-    it('any package manager Nx reads counts (yarn, pnpm, bun)', async () => {
+    it('any package manager Nx reads counts (yarn, pnpm, bun), but only the one nx.json names when it names one', async () => {
       ws.remove('package-lock.json');
       ws.write('pnpm-lock.yaml', "lockfileVersion: '9.0'\n");
       expect(await inputsOf()).not.toContainEqual(versionInput);
+      context = { ...context, nxJsonConfiguration: { cli: { packageManager: 'npm' } } };
+      expect(await inputsOf()).toContainEqual(versionInput);
     });
   });
 

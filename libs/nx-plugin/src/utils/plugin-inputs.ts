@@ -4,18 +4,27 @@ import type { NxJsonConfiguration } from './devkit';
 
 type Input = string | { externalDependencies: string[] } | { runtime: string };
 
-/** The package managers' lockfiles Nx reads its npm packages from, at the workspace root. */
-const NX_LOCKFILES = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
+/** The lockfiles Nx reads a package manager's packages from, at the workspace root, in the order it looks for them. */
+const LOCKFILES_BY_MANAGER: ReadonlyArray<[manager: string, lockfiles: string[]]> = [
+  ['bun', ['bun.lockb', 'bun.lock']],
+  ['yarn', ['yarn.lock']],
+  ['pnpm', ['pnpm-lock.yaml']],
+  ['npm', ['package-lock.json']],
+];
 
 /**
  * Whether Nx's graph holds the workspace's npm packages (its external nodes), which
- * `externalDependencies` inputs name: only when it reads a package manager's lockfile at the root,
- * and `pluginsConfig['@nx/js'].analyzeLockfile` is not off. Without them, a task whose inputs name
- * one cannot even be hashed ("The externalDependency '@hermetic/nx' … could not be found").
+ * `externalDependencies` inputs name: only when `pluginsConfig['@nx/js'].analyzeLockfile` is not off
+ * and the lockfile of the package manager Nx takes (`cli.packageManager`, else the first whose
+ * lockfile is at the root) is there. Without them, a task whose inputs name one cannot even be
+ * hashed ("The externalDependency '@hermetic/nx' … could not be found").
  */
 export function nxHasExternalNodes(rootHas: (file: string) => boolean, nxJson: NxJsonConfiguration | undefined): boolean {
   const jsConfig = nxJson?.pluginsConfig?.['@nx/js'] as { analyzeLockfile?: boolean } | undefined;
-  return jsConfig?.analyzeLockfile !== false && NX_LOCKFILES.some(rootHas);
+  if (jsConfig?.analyzeLockfile === false) return false;
+  const chosen = nxJson?.cli?.packageManager;
+  const candidates = chosen ? LOCKFILES_BY_MANAGER.filter(([manager]) => manager === chosen) : LOCKFILES_BY_MANAGER;
+  return candidates.some(([, lockfiles]) => lockfiles.some(rootHas));
 }
 
 /**
