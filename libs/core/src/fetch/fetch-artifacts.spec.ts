@@ -424,6 +424,43 @@ describe('fetchArtifacts', () => {
     expect(files(join(root, 'out/deps/generic'))).toEqual(['c.bin']);
   });
 
+  it('refuses an output the same target fetched another lockfile into (two projects given one outputDir), unless that lockfile is gone', async () => {
+    const onDisk = (dir: string, path: string) => {
+      const file = join(root, dir, 'artifacts.lock.yaml');
+      mkdirSync(join(root, dir), { recursive: true });
+      const text = `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}${path}\n    checksum: sha256:${sha256(path === '/b.bin' ? b : c)}\n`;
+      writeFileSync(file, text);
+      return parseLockfile(text, file, { env: {} });
+    };
+    const first = onDisk('web', '/b.bin');
+    const second = onDisk('api', '/c.bin');
+    await run(first);
+    const err: HermeticError = await run(second).catch((e) => e);
+    expect(err.code).toBe('InvalidInput');
+    expect(err.message).toMatch(/holds what 'fetch-generic' fetched for .*web\/artifacts\.lock\.yaml: .*api\/artifacts\.lock\.yaml cannot share it/);
+    expect(err.hints.join('\n')).toMatch(/its own output directory/);
+    expect(files(join(root, 'out/deps/generic'))).toEqual(['b.bin']);
+    // The project moved (its old lockfile is gone): the record is this lockfile's earlier run.
+    rmSync(join(root, 'web'), { recursive: true });
+    expect((await run(second)).removed).toEqual(['generic/b.bin']);
+  });
+
+  it("refuses, before removing anything, when the other lockfile's fetch recorded while this one downloaded (parallel tasks)", async () => {
+    server.route('/slow-c.bin', slowBody(c, 4, 100));
+    const onDisk = (dir: string, text: string) => {
+      mkdirSync(join(root, dir), { recursive: true });
+      writeFileSync(join(root, dir, 'artifacts.lock.yaml'), text);
+      return parseLockfile(text, join(root, dir, 'artifacts.lock.yaml'), { env: {} });
+    };
+    const slow = onDisk('api', `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/slow-c.bin\n    checksum: sha256:${sha256(c)}\n`);
+    const fast = onDisk('web', `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/b.bin\n    checksum: sha256:${sha256(b)}\n`);
+    const late = run(slow).catch((e) => e);
+    await run(fast);
+    const err: HermeticError = await late;
+    expect(err.message).toMatch(/holds what 'fetch-generic' fetched for .*web\/artifacts\.lock\.yaml: .*api\/artifacts\.lock\.yaml cannot share it/);
+    expect(files(join(root, 'out/deps/generic'))).toContain('b.bin');
+  });
+
   it('refuses a target another fetch target already wrote into the same output (cross-lockfile check)', async () => {
     await run(lockfile([{ path: '/c.bin', checksum: `sha256:${sha256(c)}` }]), { recordName: 'fetch-other' });
     const err: HermeticError = await run(lockfile([{ path: '/b.bin', checksum: `sha256:${sha256(b)}`, filename: 'c.bin' }])).catch((e) => e);

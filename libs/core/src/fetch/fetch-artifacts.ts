@@ -1,4 +1,5 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { HttpClient } from '../http/http-client';
@@ -16,7 +17,7 @@ import { ContentStore } from '../store/content-store';
 import { describe, interrupted } from './fetch-errors';
 import { Failure, failureKind, failureReport, SHOWN_PER_KIND } from './failure-report';
 import { JsonList } from '../fs/json-list';
-import { otherRecords, readRecord, RecordedFile, recordPath, removeStale, RunRecord, writeRecord } from './fetch-record';
+import { FetchRecord, otherRecords, readRecord, RecordedFile, recordPath, removeStale, RunRecord, writeRecord } from './fetch-record';
 import { FetchRun, Origin } from './fetch-run';
 import { mapLimit } from './map-limit';
 import { MAVEN_DEPS_DIR, mavenSettingsXml } from './maven-layout';
@@ -88,6 +89,19 @@ async function checkCrossTargetCollisions(lockfile: Lockfile, artifacts: readonl
       hints: ["give the artifacts different 'filename's, or use separate output directories"],
     });
   }
+}
+
+/**
+ * Refuses an output directory that the same target fetched another lockfile into (two projects
+ * given one `outputDir`): its record would be taken for this lockfile's earlier run, and every file
+ * of the other lockfile removed as dropped. A record naming a lockfile that is gone (the project
+ * moved) is this lockfile's own earlier run.
+ */
+function checkOutputOwner(previous: FetchRecord | undefined, lockfile: Lockfile, outputDir: string, recordName: string): void {
+  if (!previous || resolve(previous.lockfile) === resolve(lockfile.path) || !existsSync(previous.lockfile)) return;
+  throw new HermeticError('InvalidInput', `${outputDir} holds what '${recordName}' fetched for ${previous.lockfile}: ${lockfile.path} cannot share it`, {
+    hints: ["give each lockfile its own output directory (the plugin's outputDir with {projectRoot} or {projectName} in it, or --output)"],
+  });
 }
 
 /**
@@ -184,6 +198,8 @@ async function recordRun(lockfile: Lockfile, out: OutputRoot, recordName: string
   await mkdirInside(out.dir, out.real, RECORD_DIR, 'output directory');
   const path = recordPath(out.dir, recordName);
   const previous = await readRecord(path);
+  // Again: a fetch of the other lockfile that ran at the same time may have recorded since the start.
+  checkOutputOwner(previous, lockfile, out.dir, recordName);
   const files = new JsonList(planned.length, (i): RecordedFile => recordedFile(planned[i], sizes.get(planned[i].artifact)!));
   const removed = await removeStale(out, previous, files);
   const record: RunRecord = { version: 1, lockfile: lockfile.path, files };
@@ -243,6 +259,7 @@ export async function fetchArtifacts(lockfile: Lockfile, options: FetchOptions):
   const planned = plan(lockfile, artifacts, { mirrors: options.mirrors ?? [], netrc: options.netrc, env, mavenLayout: options.mavenLayout });
   checkHosts(lockfile, planned, options.hosts);
   checkStoreApart(options.store.root, options.outputDir);
+  checkOutputOwner(await readRecord(recordPath(options.outputDir, recordName)), lockfile, options.outputDir, recordName);
   await checkCrossTargetCollisions(lockfile, artifacts, options.outputDir, recordName);
   // Like Hermeto, deps/generic/ only exists when there is something to put in it.
   const out = await outputRoot(options.outputDir);

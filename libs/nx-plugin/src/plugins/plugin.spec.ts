@@ -319,6 +319,29 @@ describe('createNodes', () => {
     }
   });
 
+  it('says, once, when two projects would fetch into one output directory (an outputDir without {projectRoot})', async () => {
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      for (const p of ['apps/a', 'apps/b', 'apps/c']) {
+        ws.write(`${p}/project.json`, { name: p.slice(5) });
+        ws.write(`${p}/artifacts.lock.yaml`, LOCK);
+      }
+      const files = ['apps/a/artifacts.lock.yaml', 'apps/b/artifacts.lock.yaml', 'apps/c/artifacts.lock.yaml'];
+      await run(files, { outputDir: 'dist/shared-deps' });
+      await run(files, { outputDir: 'dist/shared-deps' });
+      expect(warn.mock.calls).toEqual([
+        [
+          "Hermetic: the projects in apps/a and apps/b both fetch into dist/shared-deps, and one output directory holds one project's files; put {projectRoot} or {projectName} in the plugin's outputDir option",
+        ],
+      ]);
+      warn.mockClear();
+      await run(files, { outputDir: 'dist/{projectName}' });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('keeps the graph working with a broken lockfile: folder outputs, and the task reports the problem', async () => {
     ws.write('bad/project.json', { name: 'bad' });
     ws.write('bad/artifacts.lock.yaml', 'metadata: [oops');

@@ -51,6 +51,7 @@ export const createNodes: CreateNodesV2<HermeticPluginOptions> = [
       nxHasExternalNodes((file) => existsSync(join(context.workspaceRoot, file)), context.nxJsonConfiguration),
     );
     const cache = new TargetsCache<Record<string, TargetConfiguration>>(targetsCacheFile(workspaceDataDirectory(), context.workspaceRoot, { options, inputs }));
+    const outputOwners = new Map<string, string>();
     try {
       return await createNodesFromFiles(
         (file, _opts, ctx) => {
@@ -62,6 +63,9 @@ export const createNodes: CreateNodesV2<HermeticPluginOptions> = [
             return {};
           }
           const outputDir = projectOutputDir(options.outputDir, projectRoot, projectName ?? basename(absRoot));
+          const owner = outputOwners.get(outputDir);
+          if (owner === undefined) outputOwners.set(outputDir, projectRoot);
+          else warnSharedOutput(outputDir, owner, projectRoot);
           const lockfilePath = join(ctx.workspaceRoot, file);
           const text = readText(lockfilePath);
           const targets = cache.getOrCompute(cacheKey(projectRoot, outputDir, text ?? ''), () =>
@@ -88,6 +92,22 @@ function warnNotAProject(file: string): void {
   warnedNotAProject.add(file);
   logger.warn(
     `Hermetic: ${file} is not in an Nx project (no project.json or package.json beside it), so it gets no targets; add a project.json to ${dirname(file)} to fetch it`,
+  );
+}
+
+/** Output directories already said to be shared (once per process, as above). */
+const warnedSharedOutput = new Set<string>();
+
+/**
+ * Two projects resolved to one output directory (an `outputDir` without `{projectRoot}` or
+ * `{projectName}`): their fetches would take each other's files for their own; the second to run
+ * is refused (see fetchArtifacts). Said when the graph is built, before anything runs.
+ */
+function warnSharedOutput(outputDir: string, first: string, second: string): void {
+  if (warnedSharedOutput.has(outputDir)) return;
+  warnedSharedOutput.add(outputDir);
+  logger.warn(
+    `Hermetic: the projects in ${first} and ${second} both fetch into ${outputDir}, and one output directory holds one project's files; put {projectRoot} or {projectName} in the plugin's outputDir option`,
   );
 }
 
