@@ -52,6 +52,15 @@ describe('fetchArtifacts', () => {
     return parseLockfile(`metadata:\n  version: "1.0"\nartifacts:\n${body || ' []\n'}`, 'p/artifacts.lock.yaml', { env: {} });
   }
 
+  /** A project's lockfile of one artifact, written to `<root>/<dir>/artifacts.lock.yaml` (where checks look for it) and parsed. */
+  function lockfileOnDisk(dir: string, path: string, body: Buffer) {
+    const file = join(root, dir, 'artifacts.lock.yaml');
+    const text = `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}${path}\n    checksum: sha256:${sha256(body)}\n`;
+    mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(file, text);
+    return parseLockfile(text, file, { env: {} });
+  }
+
   function run(l: ReturnType<typeof lockfile>, extra: Partial<FetchOptions> = {}) {
     return fetchArtifacts(l, {
       outputDir: join(root, 'out'),
@@ -425,15 +434,8 @@ describe('fetchArtifacts', () => {
   });
 
   it('refuses an output the same target fetched another lockfile into (two projects given one outputDir), unless that lockfile is gone', async () => {
-    const onDisk = (dir: string, path: string) => {
-      const file = join(root, dir, 'artifacts.lock.yaml');
-      mkdirSync(join(root, dir), { recursive: true });
-      const text = `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}${path}\n    checksum: sha256:${sha256(path === '/b.bin' ? b : c)}\n`;
-      writeFileSync(file, text);
-      return parseLockfile(text, file, { env: {} });
-    };
-    const first = onDisk('web', '/b.bin');
-    const second = onDisk('api', '/c.bin');
+    const first = lockfileOnDisk('web', '/b.bin', b);
+    const second = lockfileOnDisk('api', '/c.bin', c);
     await run(first);
     const err: HermeticError = await run(second).catch((e) => e);
     expect(err.code).toBe('InvalidInput');
@@ -447,13 +449,8 @@ describe('fetchArtifacts', () => {
 
   it("refuses, before removing anything, when the other lockfile's fetch recorded while this one downloaded (parallel tasks)", async () => {
     server.route('/slow-c.bin', slowBody(c, 4, 100));
-    const onDisk = (dir: string, text: string) => {
-      mkdirSync(join(root, dir), { recursive: true });
-      writeFileSync(join(root, dir, 'artifacts.lock.yaml'), text);
-      return parseLockfile(text, join(root, dir, 'artifacts.lock.yaml'), { env: {} });
-    };
-    const slow = onDisk('api', `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/slow-c.bin\n    checksum: sha256:${sha256(c)}\n`);
-    const fast = onDisk('web', `metadata:\n  version: "1.0"\nartifacts:\n  - download_url: ${server.origin}/b.bin\n    checksum: sha256:${sha256(b)}\n`);
+    const slow = lockfileOnDisk('api', '/slow-c.bin', c);
+    const fast = lockfileOnDisk('web', '/b.bin', b);
     const late = run(slow).catch((e) => e);
     await run(fast);
     const err: HermeticError = await late;
