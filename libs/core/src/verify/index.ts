@@ -8,3 +8,4 @@ export { verifyAgainstLockfile } from './verify-against-lockfile';
 export { verifyFiles, FileToVerify, VerifyProblem } from './verify-files';
 export { verificationSummary } from './summary';
 export { readVerifyPlan, VerifyPlan, PlannedFile } from './verify-plan';
+export { fileIdentity } from './verified-cache';

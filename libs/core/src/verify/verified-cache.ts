@@ -9,6 +9,19 @@ export function verifiedCachePath(outputDir: string): string {
   return join(outputDir, RECORD_DIR, 'verified.cache');
 }
 
+/** A file's device, inode, size, mtime and ctime (nanoseconds); undefined for anything but a file. */
+function identityOf(s: BigIntStats | undefined): string | undefined {
+  return s?.isFile() ? [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(':') : undefined;
+}
+
+/**
+ * The identity and times of the file at `path` (undefined when there is none): any write to it or
+ * re-creation of it changes them, for its ctime no one can set back.
+ */
+export function fileIdentity(path: string): string | undefined {
+  return identityOf(VerifiedCache.statOf(path));
+}
+
 /** The entry of a file a fetch placed and no verification has stamped yet. */
 const PLACED = '';
 
@@ -52,7 +65,8 @@ export class VerifiedCache {
 
   /** A file's identity (its `stat`, with bigint times), with what it must match; undefined when it cannot be read. */
   static stamp(s: BigIntStats | undefined, checksums: string): string | undefined {
-    return s?.isFile() ? [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs, checksums].join(':') : undefined;
+    const identity = identityOf(s);
+    return identity === undefined ? undefined : `${identity}:${checksums}`;
   }
 
   isVerified(path: string, stamp: string | undefined): boolean {

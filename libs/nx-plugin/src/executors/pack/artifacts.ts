@@ -1,5 +1,5 @@
 import { hashFile } from '@hermetic/core';
-import { statSync } from 'node:fs';
+import { fileIdentity } from '@hermetic/core/verify';
 import { readdir, stat } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import picomatch from 'picomatch';
@@ -43,17 +43,11 @@ export async function findArtifacts(root: string, patterns: readonly string[]): 
   return [...new Set(out)].map((f) => join(root, f));
 }
 
-/** A file's identity and times (its ctime no one can set back): any write or re-creation changes it. */
-function identity(path: string): string | undefined {
-  const s = statSync(path, { bigint: true, throwIfNoEntry: false });
-  return s && [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(':');
-}
-
 /** The identities of the files matching `patterns` now, before the command runs (see `splitByRun`). */
 export async function artifactsBefore(root: string, patterns: readonly string[]): Promise<ReadonlyMap<string, string>> {
   const before = new Map<string, string>();
   for (const file of await findArtifacts(root, patterns)) {
-    const id = identity(file);
+    const id = fileIdentity(file);
     if (id) before.set(file, id);
   }
   return before;
@@ -72,7 +66,7 @@ export async function splitByRun(
   const leftover: string[] = [];
   for (const file of await findArtifacts(root, patterns)) {
     const id = before.get(file);
-    (id !== undefined && id === identity(file) ? leftover : packed).push(file);
+    (id !== undefined && id === fileIdentity(file) ? leftover : packed).push(file);
   }
   return { packed, leftover };
 }
